@@ -1,0 +1,35 @@
+"""zenml: ML pipelines whose integrations load only when they are used.
+
+``import zenml`` imports nothing outside the standard library: the public
+names below are resolved on first access (PEP 562).
+"""
+
+from zenml._namespace import extend_path as _extend_path
+
+__path__ = _extend_path(__path__, __name__)
+
+# public name -> (module, attribute)
+_LAZY = {
+    "__version__": ("zenml.__about__", "__version__"),
+    "step": ("zenml.steps.decorator", "step"),
+    "pipeline": ("zenml.pipelines.decorator", "pipeline"),
+    "Client": ("zenml.client", "Client"),
+}
+
+__all__ = ["Client", "__version__", "pipeline", "step"]
+
+
+def __getattr__(name: str) -> object:
+    try:
+        module_name, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'zenml' has no attribute {name!r}") from None
+    from importlib import import_module
+
+    value = getattr(import_module(module_name), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,1 @@
+"""Artifact stores: where step outputs are kept, behind one small filesystem interface."""

@@ -1,0 +1,1 @@
+"""The ``zenml`` command line. Subcommands are loaded only when invoked."""

@@ -1,0 +1,80 @@
+"""The official integrations, known to core before any of them is installed.
+
+The catalog lets the CLI list and install integrations that are not
+installed yet, and lets error messages name the integration that handles a
+type or a flavor.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+
+class CatalogEntry:
+    """One official integration: its name, distribution, summary and what it provides."""
+
+    __slots__ = ("distribution", "flavors", "name", "summary", "type_packages")
+
+    def __init__(
+        self,
+        name: str,
+        distribution: str,
+        summary: str,
+        *,
+        flavors: tuple[tuple[str, str], ...] = (),
+        type_packages: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.distribution = distribution
+        self.summary = summary
+        self.flavors = flavors  # (component type, flavor name)
+        self.type_packages = type_packages  # top-level packages whose types it materializes
+
+    def __repr__(self) -> str:
+        return f"CatalogEntry({self.name!r}, {self.distribution!r})"
+
+
+CATALOG: dict[str, CatalogEntry] = {
+    entry.name: entry
+    for entry in (
+        CatalogEntry(
+            "gcp",
+            "zenml-gcp",
+            "Google Cloud Storage artifact store and shared metadata store.",
+            flavors=(("artifact_store", "gcp"), ("metadata_store", "gcp")),
+            type_packages=("google",),
+        ),
+        CatalogEntry(
+            "tensorflow",
+            "zenml-tensorflow",
+            "Materializers for Keras models, tf.Tensor and tf.Variable.",
+            type_packages=("tensorflow", "keras", "tf_keras"),
+        ),
+    )
+}
+
+
+def get_entry(name: str) -> CatalogEntry | None:
+    """The catalog entry of an official integration, or ``None``."""
+    return CATALOG.get(name)
+
+
+def integration_for_flavor(component_type: str, flavor: str) -> CatalogEntry | None:
+    """The official integration that provides a flavor, if any."""
+    for entry in CATALOG.values():
+        if (component_type, flavor) in entry.flavors:
+            return entry
+    return None
+
+
+def integration_for_type(data_type: Any) -> CatalogEntry | None:
+    """The official integration that materializes ``data_type``, judged by its package."""
+    for klass in getattr(data_type, "__mro__", (data_type,)):
+        package = (getattr(klass, "__module__", "") or "").partition(".")[0]
+        for entry in CATALOG.values():
+            if package in entry.type_packages:
+                return entry
+    return None

@@ -1,0 +1,70 @@
+"""The ``Integration`` base class (as in the seed text) and its metaclass."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class IntegrationMeta(type):
+    """Registers every :class:`Integration` subclass in the integration registry when it is created."""
+
+    def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, object]) -> None:
+        super().__init__(name, bases, namespace)
+        if bases and namespace.get("NAME"):
+            from zenml.integrations.registry import integration_registry
+
+            integration_registry.register(cls)  # type: ignore[arg-type]
+
+
+class Integration(metaclass=IntegrationMeta):
+    """Base class for an integration.
+
+    Subclasses set ``NAME`` and ``REQUIREMENTS`` and declare what they add,
+    by reference, so that activating them imports nothing heavy:
+
+    - ``FLAVORS``: ``{(component type, flavor): "module:Class"}``
+    - ``MATERIALIZERS``: ``{"module": (top-level packages...)}``: import the
+      module (which registers materializers) the first time a type from one of
+      those packages reaches a step.
+    """
+
+    NAME: ClassVar[str] = ""
+    REQUIREMENTS: ClassVar[list[str]] = []
+    DISTRIBUTION: ClassVar[str] = ""
+    FLAVORS: ClassVar[dict[tuple[str, str], str]] = {}
+    MATERIALIZERS: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    @classmethod
+    def check_installation(cls) -> bool:
+        """Whether every requirement is installed with a matching version."""
+        return not cls.problems()
+
+    @classmethod
+    def problems(cls) -> list[str]:
+        """Why the integration is not usable, one sentence per problem; empty when usable."""
+        from zenml.integrations.requirements import check_requirements
+
+        return check_requirements(cls.REQUIREMENTS)
+
+    @classmethod
+    def version(cls) -> str | None:
+        """The installed version of the integration's own distribution."""
+        if not cls.DISTRIBUTION:
+            return None
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version(cls.DISTRIBUTION)
+        except PackageNotFoundError:
+            return None
+
+    @classmethod
+    def activate(cls) -> None:
+        """Register the integration's flavors and materializers, by reference only."""
+        from zenml.materializers.registry import materializer_registry
+        from zenml.stack.flavors import flavor_registry
+
+        for (component_type, flavor), reference in cls.FLAVORS.items():
+            flavor_registry.register(component_type, flavor, reference, owner=cls.NAME)
+        for module, packages in cls.MATERIALIZERS.items():
+            materializer_registry.register_lazy(packages, module)

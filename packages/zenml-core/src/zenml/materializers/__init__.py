@@ -1,0 +1,1 @@
+"""Materializers: turn step outputs into files in an artifact store and back."""

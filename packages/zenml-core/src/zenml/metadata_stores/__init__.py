@@ -1,0 +1,1 @@
+"""Metadata stores: the history of pipelines, runs, steps and artifacts."""

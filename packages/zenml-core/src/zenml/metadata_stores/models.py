@@ -1,0 +1,74 @@
+"""The records a metadata store keeps. Plain, JSON-friendly dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Run and step statuses.
+RUNNING = "running"
+COMPLETED = "completed"
+FAILED = "failed"
+CACHED = "cached"  # steps only: outputs reused from an earlier run
+STATUSES = (RUNNING, COMPLETED, FAILED, CACHED)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One execution of a pipeline."""
+
+    id: str
+    name: str
+    pipeline_name: str
+    status: str
+    created_at: float
+    ended_at: float | None = None
+    stack_name: str = "default"
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """One step of one run. ``inputs`` maps input names to artifact ids."""
+
+    run_id: str
+    name: str
+    status: str
+    started_at: float
+    ended_at: float | None = None
+    cache_key: str | None = None
+    inputs: dict[str, str] = field(default_factory=dict)
+    parameters: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ArtifactRecord:
+    """One output of one step, as stored by a materializer.
+
+    ``uri`` is the artifact's directory name inside the artifact store whose
+    root is ``artifact_store_path``. ``content_hash`` fingerprints every file
+    in that directory, so a deleted or altered artifact is detected on load.
+    """
+
+    id: str
+    run_id: str
+    step_name: str
+    output_name: str
+    uri: str
+    artifact_store_path: str
+    data_type: str
+    materializer: str
+    materializer_version: int
+    size: int
+    content_hash: str
+    created_at: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,1 @@
+"""Stacks: the artifact store, metadata store and orchestrator a pipeline runs on."""
