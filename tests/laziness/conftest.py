@@ -52,7 +52,13 @@ def _require_all_integrations() -> None:
 
     missing = [
         name
-        for name in ("tensorflow", "google.cloud.storage", "numpy", "zenml.integrations.gcp", "zenml.integrations.tensorflow")
+        for name in (
+            "tensorflow",
+            "google.cloud.storage",
+            "numpy",
+            "zenml.integrations.gcp",
+            "zenml.integrations.tensorflow",
+        )
         if find_spec(name) is None
     ]
     if missing:

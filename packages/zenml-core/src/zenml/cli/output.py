@@ -9,7 +9,10 @@ import cost where nobody sees the colours. ``--json`` output goes through
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def print_json(data: object) -> None:
@@ -40,8 +43,10 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], *, tit
     lines = []
     if title:
         lines.append(title)
-    lines.append("  ".join(column.upper().ljust(width) for column, width in zip(columns, widths)).rstrip())
-    lines.extend("  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip() for row in cells)
+    lines.append("  ".join(column.upper().ljust(width) for column, width in zip(columns, widths, strict=True)).rstrip())
+    lines.extend(
+        "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip() for row in cells
+    )
     sys.stdout.write("\n".join(lines) + "\n")
 
 

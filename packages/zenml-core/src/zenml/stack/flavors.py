@@ -35,9 +35,7 @@ class FlavorRegistry:
     def register(self, component_type: str, flavor: str, reference: str, *, owner: str = "") -> None:
         """Register ``reference`` (``"package.module:Class"``) as a flavor; nothing is imported."""
         if component_type not in COMPONENT_TYPES:
-            raise ValueError(
-                f"unknown component type {component_type!r}; expected one of {', '.join(COMPONENT_TYPES)}"
-            )
+            raise ValueError(f"unknown component type {component_type!r}; expected one of {', '.join(COMPONENT_TYPES)}")
         if ":" not in reference:
             raise ValueError(f"flavor reference {reference!r} must look like 'package.module:Class'")
         self._flavors[(component_type, flavor)] = reference
@@ -61,10 +59,14 @@ class FlavorRegistry:
 
     def load(self, component_type: str, flavor: str) -> type[StackComponent]:
         """Import and return the class that implements a flavor."""
+        from zenml.stack.component import StackComponent
         from zenml.utils.imports import import_reference
 
-        cls = import_reference(self.reference(component_type, flavor))
-        return cls  # type: ignore[no-any-return]
+        reference = self.reference(component_type, flavor)
+        cls = import_reference(reference)
+        if not (isinstance(cls, type) and issubclass(cls, StackComponent)):
+            raise TypeError(f"flavor {flavor!r} points at {reference!r}, which is not a StackComponent class")
+        return cls
 
 
 def _flavor_hint(component_type: str, flavor: str) -> str:
