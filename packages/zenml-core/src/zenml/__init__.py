@@ -6,6 +6,15 @@ names below are resolved on first access (PEP 562).
 
 from zenml._namespace import extend_path as _extend_path
 
+# Not ``typing.TYPE_CHECKING``: importing typing would cost more than zenml itself. Type checkers treat this
+# name the same way, so they see the real types of the lazy exports below.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from zenml.__about__ import __version__
+    from zenml.client import Client
+    from zenml.pipelines.decorator import pipeline
+    from zenml.steps.decorator import step
+
 __path__ = _extend_path(__path__, __name__)
 
 # public name -> (module, attribute)

@@ -18,6 +18,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "artifact-store": ("zenml.cli.stack:artifact_store", "Register, list and delete artifact stores."),
     "metadata-store": ("zenml.cli.stack:metadata_store", "Register, list and delete metadata stores."),
     "run": ("zenml.cli.run:run", "List and inspect pipeline runs."),
+    "orchestrator": ("zenml.cli.stack:orchestrator", "Register, list and delete orchestrators."),
+    "init": ("zenml.cli.stack:init", "Keep this directory's stacks in ./.zen/config.toml."),
 }
 
 

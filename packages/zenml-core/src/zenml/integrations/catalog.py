@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class CatalogEntry:
     """One official integration: its name, distribution, summary and what it provides."""
 
-    __slots__ = ("distribution", "flavors", "name", "summary", "type_packages")
+    __slots__ = ("default_extra", "distribution", "flavors", "name", "summary", "type_packages")
 
     def __init__(
         self,
@@ -26,12 +26,23 @@ class CatalogEntry:
         *,
         flavors: tuple[tuple[str, str], ...] = (),
         type_packages: tuple[str, ...] = (),
+        default_extra: str = "",
     ) -> None:
         self.name = name
         self.distribution = distribution
         self.summary = summary
         self.flavors = flavors  # (component type, flavor name)
         self.type_packages = type_packages  # top-level packages whose types it materializes
+        # The extra that brings the heavy library, when the distribution offers a choice
+        # (zenml-tensorflow: `tensorflow` or `cpu`). It is also the import package's name:
+        # the installer leaves the extra out when some distribution already provides it.
+        self.default_extra = default_extra
+
+    def install_requirement(self, *, with_extra: bool = True) -> str:
+        """What to give pip: ``zenml-tensorflow[tensorflow]``, or the bare distribution name."""
+        if with_extra and self.default_extra:
+            return f"{self.distribution}[{self.default_extra}]"
+        return self.distribution
 
     def __repr__(self) -> str:
         return f"CatalogEntry({self.name!r}, {self.distribution!r})"
@@ -52,6 +63,7 @@ CATALOG: dict[str, CatalogEntry] = {
             "zenml-tensorflow",
             "Materializers for Keras models, tf.Tensor and tf.Variable.",
             type_packages=("tensorflow", "keras", "tf_keras"),
+            default_extra="tensorflow",
         ),
     )
 }

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 
 class IntegrationMeta(type):
@@ -41,10 +44,45 @@ class Integration(metaclass=IntegrationMeta):
 
     @classmethod
     def problems(cls) -> list[str]:
-        """Why the integration is not usable, one sentence per problem; empty when usable."""
+        """Why the integration is not usable, one sentence per problem; empty when usable.
+
+        Each missing distribution and each version conflict is named (requirements whose
+        marker does not apply here are skipped), and so is an installed ``zenml-core``
+        outside the range the integration's distribution supports.
+        """
         from zenml.integrations.requirements import check_requirements
 
-        return check_requirements(cls.REQUIREMENTS)
+        return check_requirements([*cls.REQUIREMENTS, *cls.core_requirements()])
+
+    @classmethod
+    def core_requirements(cls) -> list[str]:
+        """The ``zenml-core`` range that the integration's installed distribution declares, if any."""
+        if not cls.DISTRIBUTION:
+            return []
+        from importlib.metadata import PackageNotFoundError, requires
+
+        from zenml.integrations.requirements import canonical_name, parse_requirement
+
+        try:
+            declared = requires(cls.DISTRIBUTION) or []
+        except PackageNotFoundError:
+            return []
+        result = []
+        for line in declared:
+            try:
+                requirement = parse_requirement(line)
+            except ValueError:
+                continue
+            if canonical_name(requirement.name) == "zenml-core" and requirement.marker is None:
+                result.append(str(requirement))
+        return result
+
+    @classmethod
+    def requirement_status(cls) -> list[tuple[str, str | None]]:
+        """Each requirement with its problem in words, or ``None`` when it is met."""
+        from zenml.integrations.requirements import requirement_problem
+
+        return [(text, requirement_problem(text)) for text in [*cls.REQUIREMENTS, *cls.core_requirements()]]
 
     @classmethod
     def version(cls) -> str | None:

@@ -1,19 +1,345 @@
-"""The integration registry (minimal: to be completed with discovery and activation)."""
+"""The integration registry: discovery by entry points, loading, and activation.
+
+Installed integrations are found through the ``zenml.integrations``
+entry-point group, from package metadata only: listing them imports none of
+them. :meth:`IntegrationRegistry.get` imports one integration's module (which
+is light by contract), and :func:`activate_integrations` activates every
+installed, usable integration once, registering their components by
+reference so that no heavy library is imported.
+"""
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
+    from zenml.integrations.catalog import CatalogEntry
     from zenml.integrations.integration import Integration
+
+ENTRY_POINT_GROUP = "zenml.integrations"
+
+
+class IntegrationError(Exception):
+    """Base class of the errors about integrations."""
+
+
+class UnknownIntegrationError(IntegrationError, LookupError):
+    """No integration of that name is installed or in the catalog."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        from zenml.cli.errors import unknown_choice
+
+        self.name = name
+        self.known = known
+        super().__init__(unknown_choice("integration", name, known))
+
+
+class IntegrationNotInstalledError(IntegrationError, LookupError):
+    """An official integration that is known from the catalog but not installed."""
+
+
+class BrokenIntegrationError(IntegrationError):
+    """An installed integration whose entry point cannot be loaded, or points at the wrong thing."""
+
+
+class IntegrationWarning(UserWarning):
+    """An installed integration was skipped during activation (the message says which and why)."""
+
+
+class InstalledIntegration:
+    """An installed integration as its package metadata describes it; nothing is imported."""
+
+    __slots__ = ("distribution", "entry_point", "name", "requires_dist", "version")
+
+    def __init__(
+        self, name: str, distribution: str, version: str, entry_point: str, requires_dist: list[str] | None = None
+    ) -> None:
+        self.name = name
+        self.distribution = distribution
+        self.version = version
+        self.entry_point = entry_point  # "package.module:Class"
+        self.requires_dist = requires_dist  # the distribution's Requires-Dist lines, when read already
+
+    def __repr__(self) -> str:
+        return f"InstalledIntegration({self.name!r}, {self.distribution!r} {self.version!r}, {self.entry_point!r})"
+
+    def describe_entry_point(self) -> str:
+        """``name = module:Class (distribution version)``, for messages."""
+        return f"entry point '{self.name} = {self.entry_point}' of {self.distribution} {self.version}"
+
+    def requirements(self) -> list[str]:
+        """The requirements the distribution declares, as the integration states them (see
+        :func:`~zenml.integrations.requirements.requirements_of_distribution`)."""
+        from importlib.metadata import PackageNotFoundError
+
+        from zenml.integrations.requirements import declared_requirements, requirements_of_distribution
+
+        if self.requires_dist is not None:
+            return declared_requirements(self.requires_dist)
+        try:
+            return requirements_of_distribution(self.distribution)
+        except PackageNotFoundError:  # pragma: no cover - uninstalled while running
+            return []
+
+    def problems(self) -> list[str]:
+        """Why the integration is not usable, read from metadata; empty when usable.
+
+        The entry point's module must be findable (without importing it) and
+        every declared requirement met.
+        """
+        from zenml.integrations.requirements import check_requirements
+
+        problems = []
+        module = self.entry_point.partition(":")[0]
+        if not _module_findable(module):
+            problems.append(f"module {module!r} of the {self.describe_entry_point()} is not found")
+        try:
+            requirements = self.requirements()
+        except ValueError as error:  # a Requires-Dist line that does not parse
+            return [*problems, str(error)]
+        return problems + check_requirements(requirements)
+
+
+def _module_findable(module: str) -> bool:
+    """Whether ``module`` can be found, importing at most its light parent packages.
+
+    For ``zenml.integrations.<name>...`` the integration's own package is looked
+    up (importing only core's ``zenml.integrations``); for others, the
+    top-level package, which imports nothing.
+    """
+    from importlib.util import find_spec
+
+    parts = module.split(".")
+    target = ".".join(parts[:3]) if parts[:2] == ["zenml", "integrations"] else parts[0]
+    try:
+        return find_spec(target) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+class ActivationReport:
+    """What :func:`activate_integrations` did: the names it activated and why it skipped the others."""
+
+    __slots__ = ("activated", "skipped")
+
+    def __init__(self, activated: list[str], skipped: dict[str, str]) -> None:
+        self.activated = activated
+        self.skipped = skipped  # name -> reason, in words
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing was skipped."""
+        return not self.skipped
+
+    def __repr__(self) -> str:
+        return f"ActivationReport(activated={self.activated!r}, skipped={self.skipped!r})"
 
 
 class IntegrationRegistry:
-    def __init__(self) -> None:
+    """Every integration class created so far, plus the installed ones found through entry points."""
+
+    def __init__(self, group: str = ENTRY_POINT_GROUP) -> None:
+        self.group = group
         self._integrations: dict[str, type[Integration]] = {}
+        self._installed: dict[str, InstalledIntegration] | None = None
+        self._entry_points: dict[str, EntryPoint] = {}
+        self._duplicates: dict[str, list[str]] = {}
+        self._report: ActivationReport | None = None
+        self._lock = threading.RLock()
+
+    # -- registration (IntegrationMeta) ----------------------------------------------------------
+
+    # These three take no lock: a class is registered while its module is being imported, possibly
+    # in another thread than an activation that holds the lock and waits for that same import.
+    # Single dict operations are atomic.
 
     def register(self, integration: type[Integration]) -> None:
+        """Record an integration class; :class:`IntegrationMeta` calls this when the class is created."""
         self._integrations[integration.NAME] = integration
+
+    def unregister(self, name: str) -> None:
+        """Forget the class registered as ``name`` (tests, plug-ins that unload)."""
+        self._integrations.pop(name, None)
+
+    def registered(self) -> dict[str, type[Integration]]:
+        """The integration classes created so far, by name."""
+        return self._integrations.copy()
+
+    # -- discovery (metadata only) ---------------------------------------------------------------
+
+    def installed(self, *, refresh: bool = False) -> dict[str, InstalledIntegration]:
+        """The installed integrations, by name, read from entry-point metadata (nothing is imported)."""
+        with self._lock:
+            if self._installed is None or refresh:
+                self._discover()
+            assert self._installed is not None
+            return dict(self._installed)
+
+    def _discover(self) -> None:
+        from importlib.metadata import entry_points
+
+        installed: dict[str, InstalledIntegration] = {}
+        found: dict[str, EntryPoint] = {}
+        duplicates: dict[str, list[str]] = {}
+        for entry_point in sorted(entry_points(group=self.group), key=lambda ep: ep.name):
+            dist = entry_point.dist
+            metadata = dist.metadata if dist is not None else None  # parse METADATA once per distribution
+            distribution = (metadata["Name"] if metadata is not None else None) or "an unknown distribution"
+            version = (metadata["Version"] if metadata is not None else None) or "?"
+            requires_dist = (metadata.get_all("Requires-Dist") or []) if metadata is not None else None
+            if entry_point.name in installed:
+                duplicates.setdefault(entry_point.name, [installed[entry_point.name].distribution]).append(distribution)
+                continue
+            installed[entry_point.name] = InstalledIntegration(
+                entry_point.name, distribution, version, entry_point.value, requires_dist
+            )
+            found[entry_point.name] = entry_point
+        self._installed = installed
+        self._entry_points = found
+        self._duplicates = duplicates
+
+    def duplicates(self) -> dict[str, list[str]]:
+        """Names declared by more than one installed distribution (the first one wins)."""
+        self.installed()
+        return {name: list(dists) for name, dists in self._duplicates.items()}
+
+    def known(self) -> dict[str, tuple[CatalogEntry | None, InstalledIntegration | None]]:
+        """Every known integration: the official catalog and the installed ones, by name."""
+        from zenml.integrations.catalog import CATALOG
+
+        installed = self.installed()
+        names = sorted({*CATALOG, *installed})
+        return {name: (CATALOG.get(name), installed.get(name)) for name in names}
+
+    def names(self) -> list[str]:
+        """The names of every known integration: catalog, installed and registered classes."""
+        return sorted({*self.known(), *self.registered()})
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def get(self, name: str) -> type[Integration]:
+        """The integration class called ``name``, importing its module through its entry point.
+
+        Raises :class:`UnknownIntegrationError` (with the known names and the
+        closest match), :class:`IntegrationNotInstalledError` for an official
+        integration that is not installed, or :class:`BrokenIntegrationError`
+        naming the entry point and its distribution.
+        """
+        installed = self.installed()
+        if name in installed:
+            return self._load(installed[name])
+        registered = self.registered()
+        if name in registered:
+            return registered[name]
+        from zenml.integrations.catalog import CATALOG
+
+        entry = CATALOG.get(name)
+        if entry is not None:
+            raise IntegrationNotInstalledError(
+                f"integration {name!r} is not installed: run `zenml integration install {name}` "
+                f"(or pip install {entry.install_requirement()})."
+            )
+        raise UnknownIntegrationError(name, self.names())
+
+    def _load(self, installed: InstalledIntegration) -> type[Integration]:
+        from zenml.integrations.integration import Integration
+
+        where = installed.describe_entry_point()
+        fix = f"Reinstall or uninstall {installed.distribution}."
+        module = installed.entry_point.partition(":")[0]
+        try:
+            value = self._entry_points[installed.name].load()
+        except ModuleNotFoundError as error:
+            missing = error.name or module
+            raise BrokenIntegrationError(f"{where}: module {missing!r} is not found. {fix}") from error
+        except AttributeError as error:
+            raise BrokenIntegrationError(f"{where}: {error}. {fix}") from error
+        except Exception as error:
+            raise BrokenIntegrationError(
+                f"{where}: importing it raised {type(error).__name__}: {error}. {fix}"
+            ) from error
+        if not (isinstance(value, type) and issubclass(value, Integration)):
+            raise BrokenIntegrationError(
+                f"{where}: it points at {value!r}, which is not an Integration subclass. {fix}"
+            )
+        if installed.name != value.NAME:
+            raise BrokenIntegrationError(
+                f"{where}: the class declares NAME {value.NAME!r}, not {installed.name!r}. {fix}"
+            )
+        return value
+
+    # -- activation ------------------------------------------------------------------------------
+
+    def activate_integrations(self) -> ActivationReport:
+        """Activate every installed, usable integration once; see :func:`activate_integrations`."""
+        with self._lock:
+            if self._report is None:
+                try:
+                    self._report = self._activate_all()
+                except Exception as error:  # discovery itself failed: corrupt metadata
+                    import warnings
+
+                    reason = f"discovering integrations raised {type(error).__name__}: {error}"
+                    warnings.warn(f"no integration was activated: {reason}", IntegrationWarning, stacklevel=3)
+                    self._report = ActivationReport([], {"*": reason})
+            return self._report
+
+    def _activate_all(self) -> ActivationReport:
+        classes: dict[str, type[Integration]] = {}
+        skipped: dict[str, str] = {}
+        for name, installed in self.installed().items():
+            try:
+                classes[name] = self._load(installed)
+            except BrokenIntegrationError as error:
+                skipped[name] = str(error)
+        for name, dists in self._duplicates.items():
+            skipped.setdefault(f"{name} (duplicate)", f"declared by {', '.join(dists)}; the first one is used")
+        for name, cls in self.registered().items():
+            if name not in skipped:
+                classes.setdefault(name, cls)
+        activated = []
+        for name, cls in sorted(classes.items()):
+            try:
+                problems = cls.problems()
+            except Exception as error:
+                skipped[name] = f"checking its requirements raised {type(error).__name__}: {error}"
+                continue
+            if problems:
+                skipped[name] = "; ".join(problems)
+                continue
+            try:
+                cls.activate()
+            except Exception as error:
+                skipped[name] = f"activate() raised {type(error).__name__}: {error}"
+                continue
+            activated.append(name)
+        if skipped:
+            import warnings
+
+            for name, reason in sorted(skipped.items()):
+                warnings.warn(f"integration {name!r} was not activated: {reason}", IntegrationWarning, stacklevel=4)
+        return ActivationReport(activated, skipped)
+
+    def reset_activation(self) -> None:
+        """Forget that activation happened, so that the next call activates again (tests)."""
+        with self._lock:
+            self._report = None
 
 
 integration_registry = IntegrationRegistry()
+
+
+def activate_integrations() -> ActivationReport:
+    """Activate every installed, usable integration, once per process.
+
+    Idempotent and safe to call from several threads: the first call does the
+    work and later calls return the same report. An integration that cannot
+    be loaded, is not usable (missing or conflicting requirements) or raises
+    in ``activate()`` is skipped with an :class:`IntegrationWarning` naming it
+    and the reason; the others are still activated, and this never raises.
+    Activation registers components by reference and imports no heavy library.
+    """
+    return integration_registry.activate_integrations()

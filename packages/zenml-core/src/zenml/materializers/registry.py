@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from zenml.materializers.base import BaseMaterializer
 
 
@@ -30,12 +32,18 @@ class MaterializerRegistry:
         self._by_type: dict[type[Any], type[BaseMaterializer]] = {}
         # top-level package name of a type ("keras") -> modules to import
         self._lazy: dict[str, list[str]] = {}
+        # (predicate, materializer) for families of types without a common base (dataclasses)
+        self._fallbacks: list[tuple[Callable[[type[Any]], bool], type[BaseMaterializer]]] = []
         self._builtins_loaded = False
 
     def register(self, materializer: type[BaseMaterializer], *types: type[Any]) -> None:
         """Register ``materializer`` for ``types`` (default: its ``ASSOCIATED_TYPES``)."""
         for data_type in types or materializer.ASSOCIATED_TYPES:
             self._by_type[data_type] = materializer
+
+    def register_fallback(self, predicate: Callable[[type[Any]], bool], materializer: type[BaseMaterializer]) -> None:
+        """Use ``materializer`` for any type for which ``predicate(type)`` holds and the MRO finds nothing."""
+        self._fallbacks.append((predicate, materializer))
 
     def register_lazy(self, packages: tuple[str, ...] | list[str], module: str) -> None:
         """Import ``module`` the first time a type from one of ``packages`` is looked up."""
@@ -79,6 +87,9 @@ class MaterializerRegistry:
                     return self._by_type[klass]
             if not self._fire_triggers(data_type):
                 break
+        for predicate, materializer in self._fallbacks:
+            if predicate(data_type):
+                return materializer
         return None
 
     def get(self, data_type: type[Any]) -> type[BaseMaterializer]:

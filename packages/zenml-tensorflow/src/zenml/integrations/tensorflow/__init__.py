@@ -1,4 +1,4 @@
-"""The TensorFlow integration: materializers for Keras models and tensors.
+"""The TensorFlow integration: materializers for Keras models, tensors, variables and datasets.
 
 Importing or activating it imports neither TensorFlow nor Keras: its
 materializers are registered the first time a step sees a type from
@@ -8,13 +8,12 @@ materializers are registered the first time a step sees a type from
 from __future__ import annotations
 
 from zenml.integrations.integration import Integration
-from zenml.integrations.tensorflow.__about__ import __version__
 
 __all__ = ["TensorflowIntegration", "__version__"]
 
 
 class TensorflowIntegration(Integration):
-    """Materializers for ``keras.Model``, ``tf.Tensor`` and ``tf.Variable``."""
+    """Materializers for ``keras.Model``, ``tf.Tensor``, ``tf.Variable`` and ``tf.data.Dataset``."""
 
     NAME = "tensorflow"
     DISTRIBUTION = "zenml-tensorflow"
@@ -23,3 +22,12 @@ class TensorflowIntegration(Integration):
     MATERIALIZERS = {
         "zenml.integrations.tensorflow.materializers": ("tensorflow", "keras", "tf_keras"),
     }
+
+
+def __getattr__(name: str) -> str:
+    # ``__version__`` is read on demand: activation should not pay for one more module import.
+    if name == "__version__":
+        from zenml.integrations.tensorflow.__about__ import __version__
+
+        return __version__
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Developer entry point that needs only Python and pip.
+
+    python3 dev.py demo          run the quickstart pipeline twice (nox -s demo)
+    python3 dev.py test          run every check CI runs (nox -t ci)
+    python3 dev.py bench         run the benchmarks (nox -s bench)
+    python3 dev.py nox ARGS...   run nox with any arguments, e.g. `nox -s lint typecheck`
+
+Arguments after the command go to nox (`python3 dev.py test -- -x` passes `-x`
+to pytest). The first run creates ``.dev-venv/`` with nox and uv in it; nox
+then makes one venv per session under ``.nox/``. With pyenv, every installed
+Python 3.10 to 3.13 is made visible to nox. Standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DEV_VENV = ROOT / ".dev-venv"
+TOOLS = ["nox>=2025.2.9,<2027", "uv>=0.5,<1"]
+SUPPORTED = ("3.10", "3.11", "3.12", "3.13")
+COMMANDS = {
+    "demo": ["-s", "demo"],
+    "test": ["-t", "ci"],
+    "bench": ["-s", "bench"],
+    "nox": [],
+}
+
+
+def bin_dir(env: Path) -> Path:
+    return env / ("Scripts" if os.name == "nt" else "bin")
+
+
+def dev_python() -> Path:
+    return bin_dir(DEV_VENV) / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_dev_venv() -> Path:
+    """Create ``.dev-venv`` with nox and uv, unless it already has exactly these tools."""
+    python = dev_python()
+    stamp = DEV_VENV / "tools.txt"
+    wanted = "\n".join(TOOLS) + "\n"
+    if python.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == wanted:
+        return python
+    if not python.exists():
+        print(f"dev.py: creating {DEV_VENV.name}/ with {sys.executable}", flush=True)
+        shutil.rmtree(DEV_VENV, ignore_errors=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(DEV_VENV)
+    print(f"dev.py: installing {', '.join(TOOLS)} into {DEV_VENV.name}/", flush=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-qq", "--disable-pip-version-check", *TOOLS],
+        check=True,
+    )
+    stamp.write_text(wanted, encoding="utf-8")
+    return python
+
+
+def pyenv_versions() -> str | None:
+    """``PYENV_VERSION`` naming the current pyenv version(s) then the newest 3.10-3.13 of each minor."""
+    pyenv = shutil.which("pyenv")
+    if pyenv is None:
+        return None
+    try:
+        listed = subprocess.run([pyenv, "versions", "--bare"], capture_output=True, text=True, check=True).stdout
+        current = subprocess.run([pyenv, "version-name"], capture_output=True, text=True, check=False).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    newest: dict[str, tuple[int, ...]] = {}
+    names: dict[str, str] = {}
+    for name in listed.split():
+        match = re.fullmatch(r"(3\.\d+)\.(\d+)", name)
+        if match and match.group(1) in SUPPORTED:
+            key = (int(match.group(2)),)
+            if key > newest.get(match.group(1), (-1,)):
+                newest[match.group(1)] = key
+                names[match.group(1)] = name
+    chosen = [name for name in current.strip().split(":") if name]
+    chosen += [names[minor] for minor in SUPPORTED if minor in names and names[minor] not in chosen]
+    return ":".join(chosen) if chosen else None
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(bin_dir(DEV_VENV)), env.get("PATH", "")])
+    env.pop("VIRTUAL_ENV", None)
+    env.setdefault("UV_PYTHON_DOWNLOADS", "never")  # use the interpreters that are installed
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    versions = pyenv_versions()
+    if versions:
+        env["PYENV_VERSION"] = versions
+        print(f"dev.py: PYENV_VERSION={versions}", flush=True)
+    return env
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    if command not in COMMANDS:
+        print(f"dev.py: unknown command {command!r}; choose one of {', '.join(COMMANDS)}", file=sys.stderr)
+        return 2
+    if sys.version_info < (3, 9):  # noqa: UP036 - dev.py may be started by any python3
+        print(f"dev.py: Python 3.9 or newer is needed to run nox; this is {sys.version.split()[0]}", file=sys.stderr)
+        return 2
+    try:
+        python = ensure_dev_venv()
+    except (OSError, subprocess.CalledProcessError) as error:
+        print(f"dev.py: could not set up {DEV_VENV.name}/: {error}", file=sys.stderr)
+        return 1
+    nox_args = [*COMMANDS[command], *rest]
+    started = time.monotonic()
+    result = subprocess.run([str(python), "-m", "nox", "-f", str(ROOT / "noxfile.py"), *nox_args], cwd=ROOT,
+                            env=environment(), check=False)  # fmt: skip
+    minutes, seconds = divmod(int(time.monotonic() - started), 60)
+    outcome = "passed" if result.returncode == 0 else f"failed (exit {result.returncode})"
+    print(f"dev.py: nox {' '.join(nox_args)} {outcome} in {minutes}m{seconds:02d}s", flush=True)
+    return result.returncode
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        sys.exit(130)

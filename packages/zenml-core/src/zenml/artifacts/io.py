@@ -1,0 +1,131 @@
+"""save_artifact / load_artifact: a materializer call plus the content hash that guards it.
+
+The content hash of an artifact covers every file below its directory:
+``"crc32:<hex>"``, the CRC-32 of a manifest that lists each file's relative
+name, size and CRC-32. CRC-32 (zlib) runs at several GB/s and is computed
+while the materializer streams the data, so for most materializers the
+check costs no extra read; it detects deleted, truncated and altered files,
+which is its purpose (it is not a defence against deliberate tampering).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from zenml.artifacts.errors import (
+    ArtifactCorruptedError,
+    ArtifactExistsError,
+    ArtifactMissingError,
+    MaterializerVersionError,
+)
+from zenml.artifacts.tracking import HASH_ALGORITHM, FileDigest, TrackingStore, digest_file
+
+if TYPE_CHECKING:
+    from zenml.artifact_stores.base import ArtifactStore
+    from zenml.materializers.base import BaseMaterializer
+
+
+@dataclass(frozen=True)
+class ArtifactInfo:
+    """What :func:`save_artifact` reports: total ``size`` in bytes, ``content_hash`` and the files written."""
+
+    size: int
+    content_hash: str
+    files: tuple[str, ...] = field(default=())
+
+
+def _relative(uri: str, name: str) -> str:
+    return name[len(uri) + 1 :] if uri else name
+
+
+def _manifest_hash(uri: str, digests: dict[str, FileDigest]) -> str:
+    manifest = "".join(
+        f"{_relative(uri, name)}\0{digest.size}\0{digest.crc:08x}\n" for name, digest in sorted(digests.items())
+    )
+    return f"{HASH_ALGORITHM}:{zlib.crc32(manifest.encode('utf-8')):08x}"
+
+
+def _digests(store: TrackingStore, uri: str) -> dict[str, FileDigest]:
+    return {name: store.digest(name) for name in store.walk_files(uri)}
+
+
+def compute_content_hash(store: ArtifactStore, uri: str) -> str:
+    """The content hash of the artifact directory ``uri`` as it is now (reads every file)."""
+    return _manifest_hash(uri, {name: digest_file(store, name) for name in store.walk_files(uri)})
+
+
+def save_artifact(
+    data: Any, *, store: ArtifactStore, uri: str, materializer_cls: type[BaseMaterializer]
+) -> ArtifactInfo:
+    """Save ``data`` below directory ``uri`` of ``store`` with ``materializer_cls``.
+
+    ``uri`` must be new (or empty): :class:`ArtifactExistsError` otherwise, so
+    that two artifacts are never mixed. Returns the size and content hash to
+    record with the artifact.
+    """
+    if store.exists(uri) and store.listdir(uri):
+        raise ArtifactExistsError(
+            f"artifact directory {uri!r} already holds files ({', '.join(store.listdir(uri)[:3])}); "
+            "every artifact needs a new directory"
+        )
+    tracking = TrackingStore(store)
+    materializer_cls(uri, tracking).save(data)
+    digests = _digests(tracking, uri)
+    return ArtifactInfo(
+        size=sum(digest.size for digest in digests.values()),
+        content_hash=_manifest_hash(uri, digests),
+        files=tuple(_relative(uri, name) for name in sorted(digests)),
+    )
+
+
+def load_artifact(
+    *,
+    store: ArtifactStore,
+    uri: str,
+    materializer_cls: type[BaseMaterializer],
+    data_type: type[Any],
+    content_hash: str | None = None,
+    materializer_version: int | None = None,
+) -> Any:
+    """Load the artifact at ``uri`` as ``data_type``.
+
+    With ``content_hash`` (as returned by :func:`save_artifact`), the files
+    are verified: :class:`ArtifactMissingError` if the artifact or a file of
+    it was deleted, :class:`ArtifactCorruptedError` if they changed. With
+    ``materializer_version`` (the ``VERSION`` of the materializer that saved
+    it), a different installed version raises :class:`MaterializerVersionError`.
+    """
+    if not store.exists(uri):
+        raise ArtifactMissingError(uri, f"nothing at {store.uri(uri)}")
+    if materializer_version is not None and materializer_version != materializer_cls.VERSION:
+        raise MaterializerVersionError(
+            uri, materializer_cls.reference(), materializer_version, materializer_cls.VERSION
+        )
+    if content_hash is not None and not content_hash.startswith(f"{HASH_ALGORITHM}:"):
+        raise ValueError(
+            f"content hash {content_hash!r} of artifact {uri!r} uses an unknown algorithm; "
+            f"expected '{HASH_ALGORITHM}:<hex>'"
+        )
+    if content_hash is None:
+        try:
+            return materializer_cls(uri, store).load(data_type)
+        except FileNotFoundError as error:
+            raise ArtifactMissingError(uri, str(error)) from error
+
+    tracking = TrackingStore(store)
+    try:
+        value = materializer_cls(uri, tracking).load(data_type)
+    except FileNotFoundError as error:
+        raise ArtifactMissingError(uri, str(error)) from error
+    except Exception as error:
+        # A corrupted file often makes the materializer fail first: report the corruption instead.
+        actual = _manifest_hash(uri, _digests(tracking, uri))
+        if actual != content_hash:
+            raise ArtifactCorruptedError(uri, content_hash, actual) from error
+        raise
+    actual = _manifest_hash(uri, _digests(tracking, uri))
+    if actual != content_hash:
+        raise ArtifactCorruptedError(uri, content_hash, actual)
+    return value

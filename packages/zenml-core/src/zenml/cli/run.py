@@ -1,0 +1,95 @@
+"""``zenml run list|show``: the run history of the active stack."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from zenml.cli.output import fail, print_json, print_table
+
+if TYPE_CHECKING:
+    from zenml.client import Client
+
+STATUSES = ("running", "completed", "failed")
+
+
+def _client() -> Client:
+    from zenml.client import Client
+    from zenml.stack.config import StackConfigError
+    from zenml.stack.flavors import UnknownFlavorError
+
+    client = Client()
+    try:
+        client.active_stack  # noqa: B018 - build it now, to report config errors cleanly
+    except (StackConfigError, UnknownFlavorError) as error:
+        fail(str(error))
+    return client
+
+
+def _time(timestamp: float | None) -> str:
+    if timestamp is None:
+        return ""
+    import time
+
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(timestamp))
+
+
+def _seconds(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}s"
+
+
+@click.group("run")
+def run() -> None:
+    """List and inspect pipeline runs."""
+
+
+@run.command("list")
+@click.option("--pipeline", "-p", "pipeline_name", default=None, help="Only runs of this pipeline.")
+@click.option("--status", "-s", type=click.Choice(STATUSES), default=None, help="Only runs with this status.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=None, help="At most N runs (newest first).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def list_runs(pipeline_name: str | None, status: str | None, limit: int | None, as_json: bool) -> None:
+    """Runs of the active stack, newest first."""
+    runs = _client().list_runs(pipeline_name=pipeline_name, status=status, limit=limit)
+    if as_json:
+        print_json([item.to_dict() for item in runs])
+        return
+    print_table(
+        ["name", "pipeline", "status", "started", "duration"],
+        [[r.name, r.pipeline_name, r.status, _time(r.created_at), _seconds(r.duration)] for r in runs],
+    )
+
+
+@run.command("show")
+@click.argument("run_name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def show_run(run_name: str, as_json: bool) -> None:
+    """One run (by name, id or unique id prefix): its steps, statuses, durations and outputs."""
+    from zenml.metadata_stores.base import RunNotFoundError
+
+    client = _client()
+    try:
+        found = client.get_run(run_name)
+    except RunNotFoundError as error:
+        fail(str(error).strip("'\"") + ". List runs with `zenml run list`.")
+        return
+    if as_json:
+        print_json(found.to_dict(steps=True))
+        return
+    click.echo(f"Run {found.name} ({found.id}) of pipeline {found.pipeline_name!r}: {found.status}")
+    click.echo(
+        f"Started {_time(found.created_at)}, took {_seconds(found.duration) or '-'}, stack {found.record.stack_name!r}"
+    )
+    if found.error:
+        click.echo(f"Error: {found.error}")
+    print_table(
+        ["step", "status", "duration"], [[s.name, s.status, _seconds(s.duration)] for s in found.steps.values()]
+    )
+    rows = [
+        [step.name, name, artifact.data_type, artifact.size, artifact.full_uri]
+        for step in found.steps.values()
+        for name, artifact in step.outputs.items()
+    ]
+    if rows:
+        print_table(["step", "output", "type", "size", "uri"], rows, title="Outputs")

@@ -1,0 +1,383 @@
+"""The default metadata store: one SQLite file (standard library ``sqlite3``, imported on first use).
+
+Safe for several processes and threads at once: WAL journal (readers never
+block the writer), a busy timeout, ``BEGIN IMMEDIATE`` for every write (so
+a transaction never has to upgrade a read lock, which cannot wait), and a
+bounded retry with jittered back-off should SQLite still answer "database is
+locked". Each thread (and each process after a fork) has its own connection.
+The schema is versioned with ``PRAGMA user_version``; see
+:mod:`zenml.metadata_stores.sqlite_schema`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError
+
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable, Sequence
+
+    from zenml.metadata_stores.models import ArtifactRecord, RunRecord, StepRecord
+
+T = TypeVar("T")
+
+# Connections inherited through fork(): kept referenced so that they are never closed in the child.
+_INHERITED: list[Any] = []
+
+_RUN_COLUMNS = "id, name, pipeline_name, status, created_at, ended_at, stack_name, error"
+_STEP_COLUMNS = "run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error"
+_ARTIFACT_COLUMNS = (
+    "id, run_id, step_name, output_name, uri, artifact_store_path, data_type, materializer, "
+    "materializer_version, size, content_hash, created_at"
+)
+
+
+def _is_busy(error: Exception) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+class SQLiteMetadataStore(MetadataStore):
+    """Runs, steps and artifacts in the SQLite file ``path`` (created with its directory on first use).
+
+    Options: ``timeout`` (seconds a write waits for the lock, default 30).
+    """
+
+    FLAVOR: ClassVar[str] = "sqlite"
+    RETRIES: ClassVar[int] = 8
+
+    def __init__(self, name: str = "default", *, path: str, timeout: float = 30.0, **config: object) -> None:
+        super().__init__(name, path=path, **config)
+        self.path = path
+        self.timeout = float(timeout)
+        if timeout != 30.0:
+            self.config["timeout"] = timeout
+        self._local = threading.local()
+        self._pid = os.getpid()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    # -- connections -------------------------------------------------------------
+
+    @property
+    def file(self) -> str:
+        """The database file's absolute path."""
+        return os.path.abspath(os.path.expanduser(self.path))
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._pid != os.getpid():  # forked: the parent's connections must not be used (nor closed) here
+            _INHERITED.extend(self._all)
+            self._local = threading.local()
+            self._all = []
+            self._lock = threading.Lock()
+            self._pid = os.getpid()
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._retry(self._open)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        import sqlite3
+
+        from zenml.metadata_stores.sqlite_schema import SCHEMA_VERSION, check_not_newer, migrate, schema_version
+
+        file = self.file
+        os.makedirs(os.path.dirname(file) or ".", exist_ok=True)
+        conn = sqlite3.connect(file, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000):d}")
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            version = schema_version(conn)
+            check_not_newer(version, file)
+            if version < SCHEMA_VERSION:
+                migrate(conn, file)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def close(self) -> None:
+        """Close every connection this store opened (they reopen on next use)."""
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all = []
+        self._local = threading.local()
+
+    def _retry(self, operation: Callable[[], T]) -> T:
+        import random
+        import sqlite3
+
+        delay = 0.01
+        for attempt in range(self.RETRIES + 1):
+            try:
+                return operation()
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or attempt == self.RETRIES:
+                    if _is_busy(error):
+                        raise sqlite3.OperationalError(
+                            f"metadata store {self.file!r} stayed locked after {self.RETRIES} retries "
+                            f"({self.timeout:g}s busy timeout each): another process holds a long write "
+                            "transaction; raise the store's `timeout` option"
+                        ) from error
+                    raise
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 1.0)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``work`` in a ``BEGIN IMMEDIATE`` transaction, retrying if the database stays locked."""
+        conn = self._conn()
+
+        def attempt() -> T:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return result
+
+        return self._retry(attempt)
+
+    def _read(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        conn = self._conn()
+        return self._retry(lambda: conn.execute(sql, parameters).fetchall())
+
+    # -- row conversion ----------------------------------------------------------
+
+    @staticmethod
+    def _run(row: tuple[Any, ...]) -> RunRecord:
+        from zenml.metadata_stores.models import RunRecord
+
+        return RunRecord(*row)
+
+    @staticmethod
+    def _step(row: tuple[Any, ...]) -> StepRecord:
+        import json
+
+        from zenml.metadata_stores.models import StepRecord
+
+        run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error = row
+        return StepRecord(
+            run_id=run_id,
+            name=name,
+            status=status,
+            started_at=started_at,
+            ended_at=ended_at,
+            cache_key=cache_key,
+            inputs=json.loads(inputs),
+            parameters=json.loads(parameters),
+            error=error,
+        )
+
+    @staticmethod
+    def _artifact(row: tuple[Any, ...]) -> ArtifactRecord:
+        from zenml.metadata_stores.models import ArtifactRecord
+
+        return ArtifactRecord(*row)
+
+    # -- writes ------------------------------------------------------------------
+
+    def create_run(self, run: RunRecord) -> None:
+        import sqlite3
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT OR IGNORE INTO pipelines (name, created_at) VALUES (?, ?)", (run.pipeline_name, run.created_at)
+            )
+            conn.execute(
+                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run.id,
+                    run.name,
+                    run.pipeline_name,
+                    run.status,
+                    run.created_at,
+                    run.ended_at,
+                    run.stack_name,
+                    run.error,
+                ),
+            )
+
+        try:
+            self._write(work)
+        except sqlite3.IntegrityError as error:
+            raise ValueError(f"a run with id {run.id!r} is already recorded in {self.file!r}") from error
+
+    def finish_run(self, run_id: str, status: str, ended_at: float, error: str | None = None) -> None:
+        def work(conn: sqlite3.Connection) -> int:
+            cursor = conn.execute(
+                "UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?", (status, ended_at, error, run_id)
+            )
+            return cursor.rowcount
+
+        if not self._write(work):
+            raise RunNotFoundError(f"no run with id {run_id!r} in metadata store {self.file!r}")
+
+    def record_step(self, step: StepRecord, artifacts: Sequence[ArtifactRecord] = ()) -> None:
+        import json
+        import sqlite3
+
+        try:
+            inputs = json.dumps(step.inputs, sort_keys=True)
+            parameters = json.dumps(step.parameters, sort_keys=True)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"step {step.name!r}: inputs and parameters must be JSON-serialisable ({error})") from None
+        for artifact in artifacts:
+            if (artifact.run_id, artifact.step_name) != (step.run_id, step.name):
+                raise ValueError(
+                    f"artifact {artifact.output_name!r} belongs to step {artifact.step_name!r} of run "
+                    f"{artifact.run_id!r}, not to step {step.name!r} of run {step.run_id!r}"
+                )
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                f"INSERT INTO steps ({_STEP_COLUMNS}, output_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (run_id, name) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, "
+                "ended_at = excluded.ended_at, cache_key = excluded.cache_key, inputs = excluded.inputs, "
+                "parameters = excluded.parameters, error = excluded.error, "
+                "output_count = MAX(steps.output_count, excluded.output_count)",
+                (
+                    step.run_id,
+                    step.name,
+                    step.status,
+                    step.started_at,
+                    step.ended_at,
+                    step.cache_key,
+                    inputs,
+                    parameters,
+                    step.error,
+                    len(artifacts),
+                ),
+            )
+            conn.executemany(
+                f"INSERT OR REPLACE INTO artifacts ({_ARTIFACT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        a.id,
+                        a.run_id,
+                        a.step_name,
+                        a.output_name,
+                        a.uri,
+                        a.artifact_store_path,
+                        a.data_type,
+                        a.materializer,
+                        a.materializer_version,
+                        a.size,
+                        a.content_hash,
+                        a.created_at,
+                    )
+                    for a in artifacts
+                ],
+            )
+
+        try:
+            self._write(work)
+        except sqlite3.IntegrityError as error:
+            raise RunNotFoundError(
+                f"cannot record step {step.name!r}: no run with id {step.run_id!r} in metadata store {self.file!r} "
+                f"({error})"
+            ) from error
+
+    # -- reads -------------------------------------------------------------------
+
+    def get_run(self, name_or_id: str) -> RunRecord:
+        rows = self._read(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (name_or_id,))
+        if not rows:
+            rows = self._read(
+                f"SELECT {_RUN_COLUMNS} FROM runs WHERE name = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                (name_or_id,),
+            )
+        if not rows and name_or_id:
+            escaped = name_or_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            rows = self._read(
+                f"SELECT {_RUN_COLUMNS} FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT 6",
+                (escaped + "%",),
+            )
+            if len(rows) > 1:
+                candidates = ", ".join(f"{row[0]} ({row[1]})" for row in rows[:5])
+                raise RunNotFoundError(
+                    f"run id prefix {name_or_id!r} is ambiguous: it matches {candidates}"
+                    f"{' and more' if len(rows) > 5 else ''}; give more characters of the id"
+                )
+        if not rows:
+            raise RunNotFoundError(
+                f"no run named {name_or_id!r} and no run id starting with it in metadata store {self.file!r}; "
+                "see `zenml run list`"
+            )
+        return self._run(rows[0])
+
+    def list_runs(
+        self, *, pipeline_name: str | None = None, status: str | None = None, limit: int | None = None
+    ) -> list[RunRecord]:
+        clauses, parameters = [], []
+        if pipeline_name is not None:
+            clauses.append("pipeline_name = ?")
+            parameters.append(pipeline_name)
+        if status is not None:
+            clauses.append("status = ?")
+            parameters.append(status)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = f"SELECT {_RUN_COLUMNS} FROM runs{where} ORDER BY created_at DESC, rowid DESC"
+        if limit is not None:
+            sql += f" LIMIT {max(int(limit), 0):d}"
+        return [self._run(row) for row in self._read(sql, parameters)]
+
+    def list_steps(self, run_id: str) -> list[StepRecord]:
+        rows = self._read(f"SELECT {_STEP_COLUMNS} FROM steps WHERE run_id = ? ORDER BY started_at, rowid", (run_id,))
+        return [self._step(row) for row in rows]
+
+    def list_artifacts(self, *, run_id: str | None = None, step_name: str | None = None) -> list[ArtifactRecord]:
+        clauses, parameters = [], []
+        if run_id is not None:
+            clauses.append("run_id = ?")
+            parameters.append(run_id)
+        if step_name is not None:
+            clauses.append("step_name = ?")
+            parameters.append(step_name)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._read(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts{where} ORDER BY created_at, rowid", parameters)
+        return [self._artifact(row) for row in rows]
+
+    def get_artifact(self, artifact_id: str) -> ArtifactRecord:
+        rows = self._read(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE id = ?", (artifact_id,))
+        if not rows:
+            raise ArtifactRecordNotFoundError(f"no artifact with id {artifact_id!r} in metadata store {self.file!r}")
+        return self._artifact(rows[0])
+
+    def find_cached_step(self, pipeline_name: str, step_name: str, cache_key: str) -> StepRecord | None:
+        """The newest completed or cached step with this key whose recorded outputs are all still recorded."""
+        columns = ", ".join(f"s.{column.strip()}" for column in _STEP_COLUMNS.split(","))
+        rows = self._read(
+            f"SELECT {columns} FROM steps s JOIN runs r ON r.id = s.run_id "
+            "WHERE s.cache_key = ? AND s.name = ? AND r.pipeline_name = ? AND s.status IN ('completed', 'cached') "
+            "AND s.output_count = "
+            "(SELECT COUNT(*) FROM artifacts a WHERE a.run_id = s.run_id AND a.step_name = s.name) "
+            "ORDER BY COALESCE(s.ended_at, s.started_at) DESC, s.rowid DESC LIMIT 1",
+            (cache_key, step_name, pipeline_name),
+        )
+        return self._step(rows[0]) if rows else None
+
+    def list_pipelines(self) -> list[str]:
+        return [row[0] for row in self._read("SELECT name FROM pipelines ORDER BY name")]
+
+    def schema_version(self) -> int:
+        """The schema version (number of migrations applied) of the database."""
+        from zenml.metadata_stores.sqlite_schema import schema_version
+
+        return schema_version(self._conn())

@@ -1,0 +1,114 @@
+"""The SQLite metadata store's schema, as an ordered list of migrations.
+
+``PRAGMA user_version`` holds the number of migrations applied. Migrations
+are append-only: never edit one that has shipped, add the next one instead.
+:func:`migrate` applies the missing ones in a single ``BEGIN IMMEDIATE``
+transaction, so that concurrent processes opening a new database agree.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite3
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: pipelines, runs, steps, artifacts
+    (
+        """
+        CREATE TABLE pipelines (
+            name TEXT PRIMARY KEY,
+            created_at REAL NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            pipeline_name TEXT NOT NULL REFERENCES pipelines(name),
+            status TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            ended_at REAL,
+            stack_name TEXT NOT NULL,
+            error TEXT
+        )
+        """,
+        "CREATE INDEX runs_by_name ON runs(name)",
+        "CREATE INDEX runs_by_created ON runs(created_at)",
+        "CREATE INDEX runs_by_pipeline ON runs(pipeline_name, created_at)",
+        """
+        CREATE TABLE steps (
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            status TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            ended_at REAL,
+            cache_key TEXT,
+            inputs TEXT NOT NULL,
+            parameters TEXT NOT NULL,
+            error TEXT,
+            output_count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, name)
+        )
+        """,
+        "CREATE INDEX steps_by_cache_key ON steps(cache_key, name)",
+        """
+        CREATE TABLE artifacts (
+            id TEXT PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            step_name TEXT NOT NULL,
+            output_name TEXT NOT NULL,
+            uri TEXT NOT NULL,
+            artifact_store_path TEXT NOT NULL,
+            data_type TEXT NOT NULL,
+            materializer TEXT NOT NULL,
+            materializer_version INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            UNIQUE (run_id, step_name, output_name),
+            FOREIGN KEY (run_id, step_name) REFERENCES steps(run_id, name) ON DELETE CASCADE
+        )
+        """,
+        "CREATE INDEX artifacts_by_uri ON artifacts(uri)",
+    ),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer zenml whose schema this one does not know."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The number of migrations applied to the database behind ``conn``."""
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def check_not_newer(version: int, path: str) -> None:
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"the metadata store {path!r} has schema version {version}, but this zenml-core knows versions up to "
+            f"{SCHEMA_VERSION}; upgrade zenml-core (pip install -U zenml-core) to use it"
+        )
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> int:
+    """Apply every missing migration in one write transaction; return the schema version."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = schema_version(conn)
+        check_not_newer(version, path)
+        for statements in MIGRATIONS[version:]:
+            for statement in statements:
+                conn.execute(statement)
+        if version < SCHEMA_VERSION:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return SCHEMA_VERSION

@@ -1,0 +1,1 @@
+"""Orchestrators: run a pipeline's steps in dependency order."""

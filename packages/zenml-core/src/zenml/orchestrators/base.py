@@ -1,0 +1,53 @@
+"""The base class of orchestrators: record the run, execute its steps, record how it ended."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import TYPE_CHECKING, ClassVar
+
+from zenml.stack.component import StackComponent
+from zenml.stack.flavors import ORCHESTRATOR
+
+if TYPE_CHECKING:
+    from zenml.orchestrators.deployment import Deployment
+    from zenml.stack.stack import Stack
+
+
+class BaseOrchestrator(StackComponent):
+    """Runs the steps of a :class:`~zenml.orchestrators.deployment.Deployment` in dependency order.
+
+    Subclasses implement :meth:`execute`; each step is run by
+    :func:`zenml.orchestrators.entrypoint.run_step` (in this process) or
+    :func:`zenml.orchestrators.entrypoint.run_step_by_reference` (elsewhere).
+    The metadata store, not the orchestrator, holds the state.
+    """
+
+    TYPE: ClassVar[str] = ORCHESTRATOR
+
+    def run(self, deployment: Deployment, stack: Stack) -> None:
+        """Record the run, execute it, and mark it completed or failed (re-raising the failure)."""
+        import time
+
+        from zenml.metadata_stores.models import COMPLETED, FAILED, RUNNING, RunRecord
+
+        store = stack.metadata_store
+        store.create_run(
+            RunRecord(
+                id=deployment.run_id,
+                name=deployment.run_name,
+                pipeline_name=deployment.pipeline_name,
+                status=RUNNING,
+                created_at=time.time(),
+                stack_name=stack.name,
+            )
+        )
+        try:
+            self.execute(deployment, stack)
+        except BaseException as exc:
+            store.finish_run(deployment.run_id, FAILED, time.time(), error=f"{type(exc).__name__}: {exc}")
+            raise
+        store.finish_run(deployment.run_id, COMPLETED, time.time())
+
+    @abstractmethod
+    def execute(self, deployment: Deployment, stack: Stack) -> None:
+        """Run every step of ``deployment``, each after the steps it depends on."""

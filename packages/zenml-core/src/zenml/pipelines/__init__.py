@@ -1,0 +1,1 @@
+"""Pipelines: graphs of steps built by calling steps inside a ``@pipeline`` function."""

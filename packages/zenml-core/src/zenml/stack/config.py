@@ -1,0 +1,301 @@
+"""The stack config file: named components and stacks, kept in TOML.
+
+Where it lives: ``<repo>/.zen/config.toml`` when a ``.zen/`` directory exists
+in the current directory or a parent (``zenml init`` creates one), else in
+the user's config directory (``$ZENML_CONFIG_DIR``, else
+``$XDG_CONFIG_HOME/zenml``, else ``~/.config/zenml``). Shape::
+
+    active_stack = "default"
+
+    [artifact_stores.local_data]
+    flavor = "local"
+    path = "/data/zen"
+
+    [stacks.prod]
+    artifact_store = "local_data"
+    metadata_store = "default"
+    orchestrator = "default"
+
+The ``default`` components and stack (a local artifact store and a SQLite
+metadata store under ``<config dir>/local_stores/``, the local orchestrator)
+always exist and are never written to the file. Writes are atomic and
+serialised by a lock file, so concurrent ``zenml`` commands do not lose
+each other's changes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from zenml.stack.flavors import ARTIFACT_STORE, METADATA_STORE, ORCHESTRATOR
+
+DEFAULT = "default"
+CONFIG_FILE = "config.toml"
+REPO_DIR = ".zen"
+# component type -> table name in the file
+SECTIONS = {ARTIFACT_STORE: "artifact_stores", METADATA_STORE: "metadata_stores", ORCHESTRATOR: "orchestrators"}
+
+
+class StackConfigError(ValueError):
+    """The stack config is unreadable or inconsistent, or a change to it is not allowed."""
+
+
+def find_repo_dir(start: Path | None = None) -> Path | None:
+    """The nearest ``.zen`` directory in ``start`` (default: the cwd) or a parent."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        repo = candidate / REPO_DIR
+        if repo.is_dir():
+            return repo
+    return None
+
+
+def user_config_dir() -> Path:
+    """``$ZENML_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/zenml``, else ``~/.config/zenml``."""
+    explicit = os.environ.get("ZENML_CONFIG_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".config"
+    return base / "zenml"
+
+
+def config_dir() -> Path:
+    """The directory whose ``config.toml`` holds the stacks in effect here."""
+    return find_repo_dir() or user_config_dir()
+
+
+def _default_components(directory: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    stores = directory / "local_stores"
+    return {
+        ARTIFACT_STORE: {DEFAULT: {"flavor": "local", "path": str(stores / "artifacts")}},
+        METADATA_STORE: {DEFAULT: {"flavor": "sqlite", "path": str(stores / "metadata.db")}},
+        ORCHESTRATOR: {DEFAULT: {"flavor": "local"}},
+    }
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    from zenml.stack.toml_io import TOMLDecodeError, loads
+
+    try:
+        with path.open("rb") as handle:
+            return loads(handle.read().decode("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except TOMLDecodeError as exc:
+        raise StackConfigError(
+            f"cannot parse stack config {path}: {exc}. Fix that line, or move the file away to start afresh."
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise StackConfigError(f"cannot parse stack config {path}: not UTF-8 text ({exc})") from None
+
+
+class StackConfig:
+    """The contents of one stack config file plus the built-in defaults."""
+
+    def __init__(self, path: Path, data: dict[str, Any] | None = None) -> None:
+        self.path = path
+        self.data: dict[str, Any] = data if data is not None else {}
+        self.defaults = _default_components(path.parent)
+        self._check_shape()
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> StackConfig:
+        """Read the config in effect (missing file: only the defaults). Nothing is written."""
+        path = (directory or config_dir()) / CONFIG_FILE
+        return cls(path, _load_toml(path))
+
+    def _check_shape(self) -> None:
+        def where(key: str) -> str:
+            return f"stack config {self.path}: [{key}]"
+
+        for key in (*SECTIONS.values(), "stacks"):
+            section = self.data.get(key, {})
+            if not isinstance(section, dict):
+                raise StackConfigError(f"{where(key)} must be a table")
+            for name, table in section.items():
+                if not isinstance(table, dict):
+                    raise StackConfigError(f"{where(key + '.' + name)} must be a table")
+        for key in SECTIONS.values():
+            for name, table in self.data.get(key, {}).items():
+                if not isinstance(table.get("flavor"), str):
+                    raise StackConfigError(f'{where(key + "." + name)} needs a `flavor = "..."` entry')
+        for name, table in self.data.get("stacks", {}).items():
+            for kind, section in SECTIONS.items():
+                ref = table.get(kind, DEFAULT)
+                if not isinstance(ref, str) or ref not in self.components(kind):
+                    raise StackConfigError(
+                        f"{where('stacks.' + name)} names {kind.replace('_', ' ')} {ref!r}, which is not defined; "
+                        f"define it under [{section}.{ref}] or register it with "
+                        f"`zenml {kind.replace('_', '-')} register`"
+                    )
+        active = self.data.get("active_stack", DEFAULT)
+        if not isinstance(active, str):
+            raise StackConfigError(f"stack config {self.path}: active_stack must be a string")
+
+    # -- reading -------------------------------------------------------
+    def components(self, kind: str) -> dict[str, dict[str, Any]]:
+        """Every component of one type, name -> table (with ``flavor``), defaults included."""
+        return {**self.defaults[kind], **self.data.get(SECTIONS[kind], {})}
+
+    def component(self, kind: str, name: str) -> dict[str, Any]:
+        try:
+            return dict(self.components(kind)[name])
+        except KeyError:
+            from zenml.cli.errors import unknown_choice
+
+            raise StackConfigError(unknown_choice(kind.replace("_", " "), name, self.components(kind))) from None
+
+    def stacks(self) -> dict[str, dict[str, str]]:
+        """Every stack, name -> {component type: component name}, the default stack included."""
+        default = dict.fromkeys(SECTIONS, DEFAULT)
+        result = {DEFAULT: default}
+        for name, table in self.data.get("stacks", {}).items():
+            result[name] = {kind: table.get(kind, DEFAULT) for kind in SECTIONS}
+        return result
+
+    def stack(self, name: str) -> dict[str, str]:
+        try:
+            return self.stacks()[name]
+        except KeyError:
+            from zenml.cli.errors import unknown_choice
+
+            raise StackConfigError(unknown_choice("stack", name, self.stacks())) from None
+
+    @property
+    def active_stack(self) -> str:
+        active: str = self.data.get("active_stack", DEFAULT)
+        return active
+
+    # -- changing (call inside :func:`edit_config`) ------------------------
+    def set_active_stack(self, name: str) -> None:
+        self.stack(name)
+        self.data["active_stack"] = name
+
+    def add_component(self, kind: str, name: str, table: dict[str, Any], *, replace: bool = False) -> None:
+        _check_name(name)
+        if name == DEFAULT:
+            raise StackConfigError(f"{DEFAULT!r} is the built-in {kind.replace('_', ' ')}; choose another name")
+        if name in self.components(kind) and not replace:
+            raise StackConfigError(f"{kind.replace('_', ' ')} {name!r} already exists; delete it first")
+        self.data.setdefault(SECTIONS[kind], {})[name] = table
+
+    def remove_component(self, kind: str, name: str) -> None:
+        self.component(kind, name)
+        if name == DEFAULT:
+            raise StackConfigError(f"the built-in {kind.replace('_', ' ')} {DEFAULT!r} cannot be deleted")
+        users = sorted(stack for stack, parts in self.stacks().items() if parts[kind] == name)
+        if users:
+            raise StackConfigError(
+                f"{kind.replace('_', ' ')} {name!r} is used by stack(s) {', '.join(users)}; delete those first"
+            )
+        del self.data[SECTIONS[kind]][name]
+
+    def add_stack(self, name: str, parts: dict[str, str]) -> None:
+        _check_name(name)
+        if name in self.stacks():
+            raise StackConfigError(f"stack {name!r} already exists; delete it first or choose another name")
+        for kind, component in parts.items():
+            self.component(kind, component)
+        self.data.setdefault("stacks", {})[name] = dict(parts)
+
+    def remove_stack(self, name: str) -> None:
+        self.stack(name)
+        if name == DEFAULT:
+            raise StackConfigError(f"the built-in stack {DEFAULT!r} cannot be deleted")
+        if name == self.active_stack:
+            raise StackConfigError(f"stack {name!r} is active; `zenml stack set` another stack first")
+        del self.data["stacks"][name]
+
+    def save(self) -> None:
+        """Write the file atomically (temp file + rename). Call with the lock held (:func:`edit_config`)."""
+        import tempfile
+
+        import tomli_w
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        text = tomli_w.dumps(self.data)
+        fd, tmp = tempfile.mkstemp(prefix=".config.", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _check_name(name: str) -> None:
+    if not name or not all(char.isalnum() or char in "_-." for char in name):
+        raise StackConfigError(f"invalid name {name!r}: use letters, digits, '_', '-' and '.'")
+
+
+class _FileLock:
+    """An exclusive lock on ``<config>.lock`` (fcntl where available, else an O_EXCL lock file)."""
+
+    def __init__(self, path: Path, timeout: float = 30.0) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    def __enter__(self) -> None:
+        import time
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.timeout
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            while True:
+                try:
+                    self._fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+                    return
+                except FileExistsError:
+                    if time.monotonic() > deadline:
+                        raise StackConfigError(
+                            f"timed out waiting for lock {self.path}; delete it if no zenml command is running"
+                        ) from None
+                    time.sleep(0.05)
+        self._fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is None:
+            return
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            os.close(self._fd)
+            self.path.unlink(missing_ok=True)
+        else:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+        self._fd = None
+
+
+class edit_config:
+    """Read the config under an exclusive lock, let the caller change it, and save it atomically."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory or config_dir()
+        self._lock = _FileLock(self.directory / (CONFIG_FILE + ".lock"))
+
+    def __enter__(self) -> StackConfig:
+        self._lock.__enter__()
+        try:
+            self.config = StackConfig.load(self.directory)
+        except BaseException:
+            self._lock.__exit__()
+            raise
+        return self.config
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        try:
+            if exc_type is None:
+                self.config.save()
+        finally:
+            self._lock.__exit__()

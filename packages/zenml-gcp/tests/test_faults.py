@@ -1,0 +1,104 @@
+"""Faults injected by a proxy between the client and the emulator.
+
+Transient 503s, dropped connections and slow responses are retried by the
+client's own retry policy and succeed. Persistent faults fail with a message
+naming the bucket and object, and nothing half-written becomes visible.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from zenml.integrations.gcp.artifact_store import GCPArtifactStore
+from zenml.integrations.gcp.errors import GCSTransferError
+from zenml.integrations.gcp.metadata_store import GCPMetadataStore
+from zenml.integrations.gcp.testing import FaultProxy
+from zenml.metadata_stores.models import RunRecord
+
+pytestmark = pytest.mark.gcs
+
+CHUNK = 256 * 1024
+
+
+def _store(bucket: str, **options: object) -> GCPArtifactStore:
+    return GCPArtifactStore("remote", path=f"gs://{bucket}/zen", chunk_size_mb=0.25, **options)  # type: ignore[arg-type]
+
+
+def _outcomes(proxy: FaultProxy, kind: str) -> int:
+    return sum(1 for _, _, outcome in proxy.log if outcome == kind)
+
+
+@pytest.mark.parametrize("kind", ["503", "drop"])
+def test_transient_faults_on_every_kind_of_request_are_retried(fault_proxy: FaultProxy, gcs_bucket: str, kind: str) -> None:
+    store = _store(gcs_bucket)
+    data = os.urandom(CHUNK * 3 + 17)
+    fault_proxy.add(kind, method="POST", path="uploadType=multipart")  # small single-request upload
+    fault_proxy.add(kind, method="POST", path="uploadType=resumable")  # start of a resumable session
+    fault_proxy.add(kind, method="PUT", path="upload_id=", times=2)  # chunks of the session
+    fault_proxy.add(kind, method="GET", path="alt=media", times=2)  # ranged downloads
+    fault_proxy.add(kind, method="GET", path="/o?", times=1)  # listing
+    with store.open("small.txt", "wb") as handle:
+        handle.write(b"small")
+    with store.open("big.bin", "wb") as handle:
+        handle.write(data)
+    with store.open("big.bin", "rb") as handle:
+        assert handle.read() == data
+    with store.open("small.txt", "rb") as handle:
+        assert handle.read() == b"small"
+    assert store.listdir() == ["big.bin", "small.txt"]
+    assert _outcomes(fault_proxy, kind) == 7
+
+
+def test_slow_responses_are_waited_for(fault_proxy: FaultProxy, gcs_bucket: str) -> None:
+    store = _store(gcs_bucket)
+    fault_proxy.add("slow", method="PUT", times=None, delay=0.3)
+    with store.open("slow.bin", "wb") as handle:
+        handle.write(os.urandom(CHUNK * 2))
+    assert store.size("slow.bin") == CHUNK * 2
+    assert _outcomes(fault_proxy, "slow") >= 2
+
+
+def test_persistent_failure_of_a_chunk_names_the_object_and_publishes_nothing(
+    fault_proxy: FaultProxy, gcs_bucket: str
+) -> None:
+    store = _store(gcs_bucket, retry_timeout=2)
+    fault_proxy.add("503", method="PUT", path="upload_id=", times=None)
+    with pytest.raises(GCSTransferError) as info, store.open("model/weights.bin", "wb") as handle:
+        handle.write(os.urandom(CHUNK * 3))
+    message = str(info.value)
+    assert f"gs://{gcs_bucket}/zen/model/weights.bin" in message
+    assert "upload_id" not in message  # the session URL is a capability: never in messages
+    fault_proxy.clear()
+    assert not store.exists("model/weights.bin")
+    assert not store.exists("model")
+
+
+def test_persistent_drops_on_a_small_upload_fail_cleanly(fault_proxy: FaultProxy, gcs_bucket: str) -> None:
+    store = _store(gcs_bucket, retry_timeout=2)
+    fault_proxy.add("drop", method="POST", times=None)
+    with pytest.raises(GCSTransferError, match=rf"gs://{gcs_bucket}/zen/tiny\.txt"):  # noqa: PT012
+        with store.open("tiny.txt", "wb") as handle:
+            handle.write(b"tiny")
+    fault_proxy.clear()
+    assert not store.exists("tiny.txt")
+
+
+def test_persistent_read_failure_names_the_object(fault_proxy: FaultProxy, gcs_bucket: str) -> None:
+    store = _store(gcs_bucket, retry_timeout=2)
+    with store.open("r.bin", "wb") as handle:
+        handle.write(b"data")
+    fault_proxy.add("503", method="GET", path="alt=media", times=None)
+    with pytest.raises(GCSTransferError, match=rf"cannot read gs://{gcs_bucket}/zen/r\.bin"), store.open("r.bin") as h:
+        h.read()
+
+
+def test_metadata_writes_survive_transient_faults_without_duplicates(fault_proxy: FaultProxy, gcs_bucket: str) -> None:
+    meta = GCPMetadataStore("shared", path=f"gs://{gcs_bucket}/meta")
+    fault_proxy.add("503", method="POST", times=2)
+    fault_proxy.add("drop", method="POST", times=1)
+    meta.create_run(RunRecord(id="r1", name="run-1", pipeline_name="p", status="running", created_at=1.0))
+    other = GCPMetadataStore("shared", path=f"gs://{gcs_bucket}/meta")
+    assert [run.id for run in other.list_runs()] == ["r1"]
+    assert len(list(other._gcs.client.list_blobs(gcs_bucket))) == 1

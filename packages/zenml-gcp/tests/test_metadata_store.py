@@ -1,0 +1,170 @@
+"""GCPMetadataStore against a real GCS emulator: event-sourced records, several writers, several processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import replace
+
+import pytest
+
+from zenml.integrations.gcp.metadata_store import GCPMetadataStore, event_name
+from zenml.metadata_stores.base import ArtifactRecordNotFoundError, RunNotFoundError
+from zenml.metadata_stores.models import ArtifactRecord, RunRecord, StepRecord
+
+pytestmark = pytest.mark.gcs
+
+
+@pytest.fixture
+def store(gcs_bucket: str) -> GCPMetadataStore:
+    return GCPMetadataStore("shared", path=f"gs://{gcs_bucket}/meta")
+
+
+def _run(run_id: str, *, pipeline: str = "training", created: float = 1.0, name: str | None = None) -> RunRecord:
+    return RunRecord(id=run_id, name=name or f"{pipeline}-{run_id}", pipeline_name=pipeline, status="running", created_at=created)
+
+
+def _artifact(run_id: str, step: str, output: str = "output", created: float = 2.0) -> ArtifactRecord:
+    return ArtifactRecord(
+        id=f"{run_id}-{step}-{output}",
+        run_id=run_id,
+        step_name=step,
+        output_name=output,
+        uri=f"runs/{run_id}/{step}/{output}",
+        artifact_store_path="gs://bucket/zen",
+        data_type="builtins.int",
+        materializer="zenml.materializers.builtins:BuiltinMaterializer",
+        materializer_version=1,
+        size=3,
+        content_hash="crc32c:00000000",
+        created_at=created,
+    )
+
+
+def test_run_lifecycle_is_the_fold_of_its_events(store: GCPMetadataStore) -> None:
+    store.create_run(_run("r1", created=10.0))
+    step = StepRecord(run_id="r1", name="load", status="running", started_at=11.0, parameters={"n": 3})
+    store.record_step(step)
+    done = replace(step, status="completed", ended_at=12.0, cache_key="k1", inputs={"x": "a0"})
+    store.record_step(done, [_artifact("r1", "load")])
+    store.finish_run("r1", "completed", 13.0)
+
+    fresh = GCPMetadataStore("shared", path=store.path)  # another process's view: no cache
+    run = fresh.get_run("r1")
+    assert (run.status, run.ended_at, run.error) == ("completed", 13.0, None)
+    assert fresh.list_steps("r1") == [done]
+    assert fresh.list_artifacts(run_id="r1") == [_artifact("r1", "load")]
+    assert fresh.get_artifact("r1-load-output") == _artifact("r1", "load")
+    assert fresh.find_cached_step("training", "load", "k1") == done
+    assert fresh.find_cached_step("other", "load", "k1") is None
+    assert fresh.find_cached_step("training", "load", "k2") is None
+
+
+def test_nothing_is_overwritten_every_write_is_a_new_object(store: GCPMetadataStore) -> None:
+    store.create_run(_run("r1"))
+    store.record_step(StepRecord(run_id="r1", name="s", status="running", started_at=1.0))
+    store.record_step(StepRecord(run_id="r1", name="s", status="completed", started_at=1.0, ended_at=2.0))
+    store.finish_run("r1", "completed", 3.0)
+    blobs = list(store._gcs.client.list_blobs(store._gcs.bucket_name))
+    assert len(blobs) == 4
+    assert all(blob.generation is not None and blob.name.startswith("meta/runs/r1/") for blob in blobs)
+
+
+def test_lookup_by_name_prefix_and_errors(store: GCPMetadataStore) -> None:
+    store.create_run(_run("abc123", name="nightly"))
+    store.create_run(_run("abd456", created=2.0))
+    assert store.get_run("nightly").id == "abc123"
+    assert store.get_run("abc").id == "abc123"
+    with pytest.raises(RunNotFoundError, match="ambiguous"):
+        store.get_run("ab")
+    with pytest.raises(RunNotFoundError, match="no run"):
+        store.get_run("zzz")
+    with pytest.raises(RunNotFoundError):
+        store.finish_run("zzz", "failed", 1.0)
+    with pytest.raises(ArtifactRecordNotFoundError):
+        store.get_artifact("nope")
+
+
+def test_list_runs_filters_and_orders_newest_first(store: GCPMetadataStore) -> None:
+    store.create_run(_run("a", pipeline="p1", created=1.0))
+    store.create_run(_run("b", pipeline="p2", created=2.0))
+    store.create_run(_run("c", pipeline="p1", created=3.0))
+    store.finish_run("a", "failed", 4.0, error="ValueError: bad")
+    assert [run.id for run in store.list_runs()] == ["c", "b", "a"]
+    assert [run.id for run in store.list_runs(pipeline_name="p1")] == ["c", "a"]
+    assert [run.id for run in store.list_runs(status="failed")] == ["a"]
+    assert store.get_run("a").error == "ValueError: bad"
+    assert [run.id for run in store.list_runs(limit=1)] == ["c"]
+    assert store.list_pipelines() == ["p1", "p2"]
+    assert store.run_ids() == ["a", "b", "c"]
+
+
+def test_foreign_or_malformed_objects_are_ignored(store: GCPMetadataStore) -> None:
+    store.create_run(_run("r1"))
+    bucket = store._gcs.bucket
+    bucket.blob("meta/runs/r1/" + event_name()).upload_from_string(b"{not json")
+    bucket.blob("meta/runs/r1/" + event_name()).upload_from_string(json.dumps({"kind": "step_recorded"}))
+    bucket.blob("meta/runs/r1/readme.txt").upload_from_string(b"hello")
+    assert [run.id for run in GCPMetadataStore("x", path=store.path).list_runs()] == ["r1"]
+
+
+def test_a_record_deleted_behind_the_stores_back_is_just_missing(store: GCPMetadataStore) -> None:
+    store.create_run(_run("r1"))
+    store.create_run(_run("r2"))
+    reader = GCPMetadataStore("x", path=store.path)
+    for blob in store._gcs.client.list_blobs(store._gcs.bucket_name, prefix="meta/runs/r2/"):
+        blob.delete()
+    assert [run.id for run in reader.list_runs()] == ["r1"]
+
+
+def test_event_names_are_unique_and_ordered() -> None:
+    names = [event_name() for _ in range(2000)]
+    assert len(set(names)) == len(names)
+    assert names == sorted(names)
+
+
+_WRITER = textwrap.dedent(
+    """
+    import sys
+    from zenml.integrations.gcp.metadata_store import GCPMetadataStore
+    from zenml.metadata_stores.models import RunRecord, StepRecord, ArtifactRecord
+
+    path, writer, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    store = GCPMetadataStore("shared", path=path)
+    for i in range(runs):
+        run_id = f"{writer}-{i}"
+        store.create_run(RunRecord(id=run_id, name=run_id, pipeline_name="p", status="running", created_at=float(i)))
+        step = StepRecord(run_id=run_id, name="train", status="completed", started_at=1.0, ended_at=2.0)
+        artifact = ArtifactRecord(id=run_id + "-a", run_id=run_id, step_name="train", output_name="output",
+                                  uri="u", artifact_store_path="gs://b/zen", data_type="int", materializer="m",
+                                  materializer_version=1, size=1, content_hash="h", created_at=2.0)
+        store.record_step(step, [artifact])
+        store.finish_run(run_id, "completed", 3.0)
+    """
+)
+
+
+def test_four_processes_write_one_history_at_once(store: GCPMetadataStore) -> None:
+    runs_each = 8
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, store.path, f"w{n}", str(runs_each)],
+            env={**os.environ},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    for process in processes:
+        out, err = process.communicate(timeout=240)
+        assert process.returncode == 0, err
+    runs = store.list_runs()
+    expected = {f"w{n}-{i}" for n in range(4) for i in range(runs_each)}
+    assert {run.id for run in runs} == expected
+    assert all(run.status == "completed" for run in runs)
+    assert {artifact.id for artifact in store.list_artifacts()} == {run_id + "-a" for run_id in expected}
+    assert all(len(store.list_steps(run_id)) == 1 for run_id in sorted(expected)[:4])

@@ -1,0 +1,197 @@
+"""Install the built wheels into fresh venvs, one per combination, and smoke-test each.
+
+Used by ``nox -s install-combos``; standard library only, needs ``uv`` on PATH:
+
+    python tests/install_combos/run_combos.py --dist dist [--python 3.12] [--only core,gcp]
+
+Combinations: core alone; core + gcp; core + tensorflow (tensorflow-cpu);
+everything through ``zenml-core[gcp,tensorflow-cpu]``, then ``pip uninstall
+zenml-gcp`` in that venv; and a ``--dry-run`` resolve of
+``zenml-core[gcp,tensorflow]`` that must pick ``tensorflow``, not
+``tensorflow-cpu``. Every venv is created in a temporary directory and every
+command runs from there, so no source tree is on ``sys.path``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+SMOKE = Path(__file__).with_name("smoke.py")
+DISTRIBUTIONS = ("zenml-core", "zenml-gcp", "zenml-tensorflow")
+IGNORED_ENV = {"PYTHONPATH", "VIRTUAL_ENV", "UV_PYTHON", "UV_PROJECT_ENVIRONMENT"}  # nox sets the last three
+
+
+class ComboError(Exception):
+    """A combination failed to install or to pass its smoke test."""
+
+
+@dataclass
+class Context:
+    dist: Path
+    python: str
+    workdir: Path
+    constraints: Path
+    uv: str
+
+    def run(self, *args: str, capture: bool = False) -> subprocess.CompletedProcess[str]:
+        print("$", " ".join(args), flush=True)
+        env = {key: value for key, value in os.environ.items() if key not in IGNORED_ENV}
+        result = subprocess.run(args, cwd=self.workdir, env=env, text=True, capture_output=capture, check=False)
+        if result.returncode != 0:
+            detail = f"\n{result.stdout}\n{result.stderr}" if capture else ""
+            raise ComboError(f"command failed with exit code {result.returncode}: {' '.join(args)}{detail}")
+        return result
+
+    def venv(self, name: str) -> Path:
+        path = self.workdir / name
+        self.run(self.uv, "venv", "--quiet", "--seed", "--python", self.python, str(path))
+        return path / "bin" / "python"
+
+    def install(self, python: Path, *requirements: str) -> None:
+        self.run(
+            self.uv, "pip", "install", "--quiet", "--python", str(python), "--find-links", str(self.dist),
+            "--constraint", str(self.constraints), *requirements,
+        )  # fmt: skip
+
+    def smoke(self, python: Path, expect: str, absent: str = "") -> None:
+        script = self.workdir / "smoke.py"
+        shutil.copyfile(SMOKE, script)
+        self.run(str(python), "-I", str(script), f"--expect={expect}", f"--absent={absent}")
+
+
+def wheel_versions(dist: Path) -> dict[str, str]:
+    """Distribution name -> version of the wheels in ``dist`` (exactly one per distribution)."""
+    versions: dict[str, str] = {}
+    for wheel in sorted(dist.glob("*.whl")):
+        name, version = wheel.name.split("-")[:2]
+        versions[name.replace("_", "-").lower()] = version
+    missing = [name for name in DISTRIBUTIONS if name not in versions]
+    if missing:
+        raise ComboError(f"no wheel for {', '.join(missing)} in {dist}: run `nox -s wheels` first")
+    return versions
+
+
+def core_alone(ctx: Context) -> None:
+    python = ctx.venv("core")
+    ctx.install(python, "zenml-core")
+    ctx.smoke(python, expect="")
+
+
+def core_gcp(ctx: Context) -> None:
+    python = ctx.venv("core-gcp")
+    ctx.install(python, "zenml-gcp")
+    ctx.smoke(python, expect="gcp")
+
+
+def core_tensorflow(ctx: Context) -> None:
+    python = ctx.venv("core-tensorflow")
+    ctx.install(python, "zenml-tensorflow[cpu]")
+    ctx.smoke(python, expect="tensorflow")
+    listing = ctx.run(ctx.uv, "pip", "list", "--python", str(python), capture=True).stdout
+    packages = {line.split()[0].lower() for line in listing.splitlines()[2:] if line.strip()}
+    if "tensorflow" in packages or "tensorflow-cpu" not in packages:
+        raise ComboError(f"zenml-tensorflow[cpu] must bring tensorflow-cpu and not tensorflow:\n{listing}")
+    print("ok: tensorflow-cpu installed, tensorflow not")
+    # A user who already has tensorflow-cpu adds zenml-tensorflow without a second TensorFlow.
+    dry = ctx.run(
+        ctx.uv, "pip", "install", "--dry-run", "--reinstall-package", "zenml-tensorflow", "--python", str(python),
+        "--find-links", str(ctx.dist), "--constraint", str(ctx.constraints), "zenml-tensorflow", capture=True,
+    )  # fmt: skip
+    if " + tensorflow==" in dry.stderr + dry.stdout:
+        raise ComboError(f"installing zenml-tensorflow next to tensorflow-cpu would pull tensorflow:\n{dry.stderr}")
+    print("ok: zenml-tensorflow next to tensorflow-cpu needs no other TensorFlow")
+
+
+def everything(ctx: Context) -> None:
+    python = ctx.venv("all")
+    ctx.install(python, "zenml-core[gcp,tensorflow-cpu]")
+    ctx.smoke(python, expect="gcp,tensorflow")
+    ctx.run(str(python), "-m", "pip", "uninstall", "--yes", "--quiet", "zenml-gcp")
+    ctx.smoke(python, expect="tensorflow", absent="gcp")
+
+
+def resolve_gpu_flavour(ctx: Context) -> None:
+    python = ctx.venv("resolve")
+    result = ctx.run(
+        ctx.uv, "pip", "install", "--dry-run", "--python", str(python), "--find-links", str(ctx.dist),
+        "--constraint", str(ctx.constraints), "zenml-core[gcp,tensorflow]", capture=True,
+    )  # fmt: skip
+    plan = result.stdout + result.stderr
+    wanted = (" + tensorflow==", " + zenml-gcp==", " + zenml-tensorflow==", " + google-cloud-storage==")
+    missing = [item.strip(" +=") for item in wanted if item not in plan]
+    if missing or " + tensorflow-cpu==" in plan:
+        raise ComboError(
+            f"zenml-core[gcp,tensorflow] should resolve to tensorflow (not -cpu); missing {missing}:\n{plan}"
+        )
+    print("ok: zenml-core[gcp,tensorflow] resolves to zenml-gcp, zenml-tensorflow and tensorflow")
+
+
+COMBOS: dict[str, Callable[[Context], None]] = {
+    "core": core_alone,
+    "gcp": core_gcp,
+    "tensorflow": core_tensorflow,
+    "all": everything,
+    "resolve": resolve_gpu_flavour,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dist", type=Path, required=True, help="directory of built wheels")
+    parser.add_argument("--python", default=sys.executable, help="interpreter for the venvs (default: this one)")
+    parser.add_argument("--only", default=",".join(COMBOS), help=f"comma-separated subset of {','.join(COMBOS)}")
+    parser.add_argument("--keep", action="store_true", help="keep the venvs (their directory is printed)")
+    args = parser.parse_args(argv)
+    uv = shutil.which("uv")
+    if uv is None:
+        print("error: uv is not on PATH; run through `nox -s install-combos` or `python3 dev.py`", file=sys.stderr)
+        return 2
+    unknown = sorted(set(args.only.split(",")) - set(COMBOS))
+    if unknown:
+        print(f"error: unknown combination(s) {unknown}; choose from {sorted(COMBOS)}", file=sys.stderr)
+        return 2
+    workdir = Path(tempfile.mkdtemp(prefix="zenml-combos-"))
+    failures: list[str] = []
+    try:
+        dist = args.dist.resolve()
+        versions = wheel_versions(dist)
+        constraints = workdir / "constraints.txt"
+        constraints.write_text("".join(f"{name}=={versions[name]}\n" for name in DISTRIBUTIONS), encoding="utf-8")
+        ctx = Context(dist=dist, python=args.python, workdir=workdir, constraints=constraints, uv=uv)
+        for name in args.only.split(","):
+            print(f"\n=== combination: {name}", flush=True)
+            started = time.monotonic()
+            try:
+                COMBOS[name](ctx)
+            except ComboError as error:
+                failures.append(name)
+                print(f"FAILED {name}: {error}", file=sys.stderr, flush=True)
+            else:
+                print(f"=== {name}: passed in {time.monotonic() - started:.0f}s", flush=True)
+    except ComboError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if args.keep:
+            print(f"venvs kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    passed = len(args.only.split(",")) - len(failures)
+    print(f"\ninstall-combos: {passed} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Running pipelines stays light: no heavy library is imported unless a step's data needs it."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+PIPELINE = """
+from typing import Annotated
+from zenml import pipeline, step
+
+@step
+def load(n: int) -> list[int]:
+    return list(range(n))
+
+@step
+def stats(values: list[int]) -> tuple[Annotated[int, "total"], Annotated[float, "mean"]]:
+    return sum(values), sum(values) / len(values)
+
+@step
+def report(total: int, mean: float) -> dict[str, float]:
+    return {"total": total, "mean": mean}
+
+@pipeline
+def builtin_pipeline() -> None:
+    total, mean = stats(load(n=5))
+    report(total, mean)
+
+run = builtin_pipeline()
+assert run.status == "completed", run.status
+assert run.steps["report"].output.load() == {"total": 10, "mean": 2.0}
+again = builtin_pipeline()
+assert {s.status for s in again.steps.values()} == {"cached"}
+from zenml.client import Client
+assert len(Client().list_runs()) == 2
+"""
+
+
+def test_builtin_pipeline_imports_no_heavy_library(
+    fresh: Callable[..., set[str]], heavy: Callable[..., list[str]], tmp_path: Path
+) -> None:
+    modules = fresh(PIPELINE, cwd=tmp_path, env={"ZENML_CONFIG_DIR": str(tmp_path / "zen")})
+    assert "zenml.orchestrators.local" in modules  # it really ran
+    assert heavy(modules, ("tensorflow", "keras", "google.cloud", "numpy")) == []
+
+
+def test_step_and_pipeline_import_is_standard_library_only(fresh: Callable[..., set[str]]) -> None:
+    before = fresh("pass")
+    modules = fresh("from zenml import step, pipeline")
+    new = modules - before
+    stdlib = set(sys.stdlib_module_names)
+    third_party = sorted(m for m in new if m.partition(".")[0] not in stdlib and m.partition(".")[0] != "zenml")
+    assert third_party == []
+    assert "zenml.steps.decorator" in modules
+    assert "zenml.pipelines.decorator" in modules
+    # the decorators parse signatures only when applied
+    assert "inspect" not in new
+    assert "typing" not in new
