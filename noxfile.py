@@ -37,6 +37,9 @@ SOURCES = [f"{path}/src" for path in PACKAGES.values()]
 TOOLING = ["noxfile.py", "dev.py", "benchmarks/run.py", "benchmarks/bench_commands.py", "tests/packaging",
            "tests/install_combos"]  # fmt: skip
 
+# Linters are pinned to a minor series (the one in uv.lock): a new release may add rules or change types.
+RUFF = "ruff>=0.17,<0.18"
+MYPY = "mypy>=2.4,<2.5"
 TEST_DEPS = ["pytest>=8", "pytest-cov>=5"]
 NUMPY = "numpy>=1.24"
 EMULATOR = "gcp-storage-emulator>=2024.8"
@@ -58,7 +61,7 @@ def _pytest(session: nox.Session, *paths: str, env: dict[str, str] | None = None
 @nox.session(python=MAIN_PYTHON, tags=["ci", "static"])
 def lint(session: nox.Session) -> None:
     """ruff check, ruff format --check, and the GitHub workflows against their JSON schema."""
-    session.install("ruff>=0.8", "check-jsonschema>=0.29")
+    session.install(RUFF, "check-jsonschema>=0.29")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     workflows = sorted(str(path) for path in (ROOT / ".github" / "workflows").glob("*.yml"))
@@ -70,9 +73,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=MAIN_PYTHON, tags=["ci", "static"])
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the sources of every package (they are one ``zenml`` namespace) and the tooling."""
-    session.install(
-        "mypy>=1.13", NUMPY, "nox>=2024.10.9", "pytest>=8", "packaging>=23.2", *_editable(CORE, GCP, TENSORFLOW)
-    )
+    session.install(MYPY, NUMPY, "nox>=2024.10.9", "pytest>=8", "packaging>=23.2", *_editable(CORE, GCP, TENSORFLOW))
     session.run("mypy", *SOURCES)
     session.run("mypy", *TOOLING)
 

@@ -34,7 +34,7 @@ import uuid
 
 MIB = 1024 * 1024
 WRITE_BLOCK = MIB
-CHUNK_MB = 16
+CHUNK_DIVISOR = 16  # chunk = artifact / 16: 16 MiB for 256 MiB (the store's default), 2 MiB for --quick
 
 
 def _blocks(size: int) -> bytes:
@@ -47,6 +47,10 @@ def _rss_bytes() -> int:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _chunk_mb(size: int) -> int:
+    return max(1, size // CHUNK_DIVISOR // MIB)
+
+
 def _worker(variant: str, bucket: str, size: int) -> None:
     """Run one transfer and print {"seconds", "peak_mib"}."""
     from google.cloud import storage
@@ -54,12 +58,12 @@ def _worker(variant: str, bucket: str, size: int) -> None:
     from zenml.integrations.gcp.artifact_store import GCPArtifactStore
 
     block = _blocks(size)
-    store = GCPArtifactStore("bench", path=f"gs://{bucket}/store", chunk_size_mb=CHUNK_MB)
+    store = GCPArtifactStore("bench", path=f"gs://{bucket}/store", chunk_size_mb=_chunk_mb(size))
     client = storage.Client()
-    raw_blob = client.bucket(bucket).blob(f"raw/{variant.split('-')[0]}.bin")
+    raw_blob = client.bucket(bucket).blob(f"raw/{variant.split('-', maxsplit=1)[0]}.bin")
     store.exists("warm-up")  # connect (and check the bucket) before timing
     name = "artifact.bin"
-    chunk = CHUNK_MB * MIB
+    chunk = _chunk_mb(size) * MIB
     before = _rss_bytes()
     started = time.perf_counter()
     if variant == "store-write":
@@ -135,7 +139,9 @@ def _run_worker(variant: str, bucket: str, size: int, env: dict[str, str]) -> di
 
 
 def _emit(benchmark: str, value: float, unit: str, limit: float | None, detail: dict[str, object]) -> None:
-    print(json.dumps({"benchmark": benchmark, "value": round(value, 4), "unit": unit, "limit": limit, "detail": detail}))
+    print(
+        json.dumps({"benchmark": benchmark, "value": round(value, 4), "unit": unit, "limit": limit, "detail": detail})
+    )
     sys.stdout.flush()
 
 
@@ -218,7 +224,7 @@ def main() -> None:
                 1.1,
                 {
                     "size_mib": size_mib,
-                    "chunk_mib": CHUNK_MB,
+                    "chunk_mib": _chunk_mb(size),
                     "store_seconds": [round(t, 3) for t in times[f"store-{kind}"]],
                     "raw_seconds": [round(t, 3) for t in times[f"raw-{kind}"]],
                     "store_mib_per_s": round(size_mib / store_s, 1),
@@ -236,7 +242,11 @@ def main() -> None:
                 peak,
                 "MiB",
                 size_mib / 4,
-                {"size_mib": size_mib, "raw_peak_mib": round(max(peaks[f"raw-{kind}"]), 1), "chunk_mib": CHUNK_MB},
+                {
+                    "size_mib": size_mib,
+                    "raw_peak_mib": round(max(peaks[f"raw-{kind}"]), 1),
+                    "chunk_mib": _chunk_mb(size),
+                },
             )
         _metadata_writers(bucket, env)
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 
-# Quiet TensorFlow's C++ start-up messages (only level 3 silences the oneDNN and CPU-feature notices).
-# It must be set before TensorFlow is imported; delete this line to see them.
-os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+# Quiet TensorFlow's C++ start-up notices (CPU features, oneDNN). Both must be set before TensorFlow is
+# imported; set them yourself (e.g. TF_CPP_MIN_LOG_LEVEL=0) to see the notices again.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 from typing import Annotated
 
@@ -84,22 +85,28 @@ def main() -> None:
     run = quickstart()
     print(f"\nRun {run.name!r} of pipeline {run.pipeline_name!r}: {run.status}")
     for name, step_run in run.steps.items():
-        took = "" if step_run.duration is None else f" in {step_run.duration:.2f}s"
+        took = "" if step_run.status == "cached" or step_run.duration is None else f" in {step_run.duration:.2f}s"
         print(f"  step {name:<10} {step_run.status}{took}")
+
     accuracy = run.steps["evaluate"].outputs["accuracy"].load()
     print(f"\nTest accuracy: {accuracy:.3f}")
+
     print(f"\nArtifacts are in the artifact store at {run.stack.artifact_store.uri()}:")
-    for step_run in run.steps.values():
-        for output, artifact in step_run.outputs.items():
-            print(f"  {step_run.name}.{output:<8} {artifact.full_uri}  ({artifact.materializer.rpartition(':')[2]})")
+    artifacts = [(f"{s.name}.{output}", a) for s in run.steps.values() for output, a in s.outputs.items()]
+    width = max(len(label) for label, _ in artifacts)
+    for label, artifact in artifacts:
+        print(f"  {label:<{width}}  {artifact.full_uri}  ({artifact.materializer.rpartition(':')[2]})")
+
     cached = [name for name, step_run in run.steps.items() if step_run.status == "cached"]
     if cached:
-        print(
-            f"\n{len(cached)} of {len(run.steps)} steps were cached (reused from an earlier run): {', '.join(cached)}"
-        )
+        print(f"\n{len(cached)} of {len(run.steps)} steps were cached (outputs reused from an earlier run)")
     else:
         print("\nRun this script again: every step will be reused from the cache.")
-    print(f'\nLoad the model later with:\n  Client().get_run("{run.name}").steps["train"].outputs["model"].load()')
+    print(
+        "\nLoad the model in another process with:\n"
+        "  from zenml import Client\n"
+        f'  model = Client().get_run("{run.name}").steps["train"].outputs["model"].load()'
+    )
 
 
 if __name__ == "__main__":

@@ -63,7 +63,8 @@ PIPELINE = textwrap.dedent(
         except Exception as error:  # the engine raises after recording the failed run
             print(json.dumps({"raised": f"{type(error).__name__}: {error}"}))
             sys.exit(3)
-        print(json.dumps({"name": run.name, "status": run.status, "steps": {n: s.status for n, s in run.steps.items()}}))
+        steps = {name: step_run.status for name, step_run in run.steps.items()}
+        print(json.dumps({"name": run.name, "status": run.status, "steps": steps}))
     """
 )
 
@@ -118,10 +119,17 @@ def _zenml(args: list[str], env: dict[str, str], cwd: Path) -> str:
 
 def _python(script: Path, env: dict[str, str], *, expect: int = 0) -> dict[str, object]:
     result = subprocess.run(
-        [sys.executable, str(script)], env=env, cwd=script.parent, capture_output=True, text=True, check=False, timeout=300
+        [sys.executable, str(script)],
+        env=env,
+        cwd=script.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert result.returncode == expect, f"{script.name} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    parsed: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return parsed
 
 
 def test_pipeline_on_a_gcs_stack_is_shared_across_processes(gcs_stack: dict[str, str], tmp_path: Path) -> None:

@@ -37,4 +37,3 @@ def fault_proxy(gcs_emulator: GCSEmulator, gcs_bucket: str, monkeypatch: pytest.
     with FaultProxy(gcs_emulator.endpoint) as proxy:
         monkeypatch.setenv(EMULATOR_ENV, proxy.endpoint)
         yield proxy
-

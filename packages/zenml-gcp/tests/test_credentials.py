@@ -64,7 +64,9 @@ def test_missing_credentials_file_in_config(no_credentials: Path, no_network: li
     assert no_network == []
 
 
-def test_a_bad_key_file_never_leaks_its_contents(no_credentials: Path, no_network: list[object], tmp_path: Path) -> None:
+def test_a_bad_key_file_never_leaks_its_contents(
+    no_credentials: Path, no_network: list[object], tmp_path: Path
+) -> None:
     secret = "-----BEGIN PRIVATE KEY-----SUPERSECRETKEYMATERIAL"
     key_file = tmp_path / "key.json"
     key_file.write_text(json.dumps({"type": "service_account", "private_key": secret, "client_email": "x@y"}))

@@ -24,7 +24,9 @@ def store(gcs_bucket: str) -> GCPMetadataStore:
 
 
 def _run(run_id: str, *, pipeline: str = "training", created: float = 1.0, name: str | None = None) -> RunRecord:
-    return RunRecord(id=run_id, name=name or f"{pipeline}-{run_id}", pipeline_name=pipeline, status="running", created_at=created)
+    return RunRecord(
+        id=run_id, name=name or f"{pipeline}-{run_id}", pipeline_name=pipeline, status="running", created_at=created
+    )
 
 
 def _artifact(run_id: str, step: str, output: str = "output", created: float = 2.0) -> ArtifactRecord:
@@ -160,7 +162,7 @@ def test_four_processes_write_one_history_at_once(store: GCPMetadataStore) -> No
         for n in range(4)
     ]
     for process in processes:
-        out, err = process.communicate(timeout=240)
+        _, err = process.communicate(timeout=240)
         assert process.returncode == 0, err
     runs = store.list_runs()
     expected = {f"w{n}-{i}" for n in range(4) for i in range(runs_each)}

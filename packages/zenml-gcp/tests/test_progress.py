@@ -36,11 +36,13 @@ def test_bar_appears_after_the_delay_and_counts_bytes() -> None:
 
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=100)
+    states = []
     with TransferProgress("upload gs://b/o", 1000, enabled=True, show_after=0.0, console=console) as bar:
         bar.advance(400)
-        assert bar.shown
+        states.append(bar.shown)
         bar.advance(600)
-    assert not bar.shown
+    states.append(bar.shown)
+    assert states == [True, False]
     assert bar.done == 1000
     assert "upload gs://b/o" in out.getvalue()
 

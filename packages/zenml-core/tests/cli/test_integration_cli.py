@@ -160,3 +160,64 @@ def test_conflicting_requirement_and_install_without_network(tmp_path: Path) -> 
     assert message.startswith("Error: cannot reach the package index")
     assert message.endswith("Nothing was changed.")
     assert site_packages() == before
+
+
+def core_alone(tmp_path: Path) -> dict[str, str]:
+    """An environment with zenml-core, click and packaging only: ``python -S`` and a hand-made path."""
+    import zenml
+
+    site = tmp_path / "core-alone"
+    if not site.exists():
+        site.mkdir()
+        for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
+            if entry.name.startswith(("click", "packaging", "zenml_core-")):
+                (site / entry.name).symlink_to(entry)
+    core_src = Path(zenml.__file__).resolve().parents[1]
+    return {"PYTHONPATH": os.pathsep.join([str(core_src), str(site)])}
+
+
+def zenml_core_alone(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **core_alone(tmp_path), **extra}
+    code = "import sys; from zenml.cli.main import main; sys.argv[0] = 'zenml'; main()"
+    return subprocess.run(
+        [sys.executable, "-S", "-c", code, "integration", *args], capture_output=True, text=True, env=env, check=False
+    )
+
+
+def test_catalog_integrations_are_known_before_they_are_installed(tmp_path: Path) -> None:
+    listed = zenml_core_alone(tmp_path, "list")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines()[1:] == [
+        "gcp          zenml-gcp         -        not installed: zenml integration install gcp",
+        "tensorflow   zenml-tensorflow  -        not installed: zenml integration install tensorflow",
+    ]
+    shown = zenml_core_alone(tmp_path, "show", "tensorflow", "--json")
+    record = json.loads(shown.stdout)
+    assert record["installed"] is False
+    assert record["requirements"] == [{"requirement": "zenml-tensorflow[tensorflow]", "problem": "not installed"}]
+    assert zenml_core_alone(tmp_path, "requirements", "tensorflow", "gcp").stdout.split() == [
+        "zenml-tensorflow[tensorflow]",
+        "zenml-gcp",
+    ]
+
+
+def test_install_of_a_missing_integration_without_network(tmp_path: Path) -> None:
+    before = site_packages()
+    result = zenml_core_alone(
+        tmp_path,
+        "install",
+        "tensorflow",
+        "--dry-run",
+        ZENML_INSTALL_SOURCE="index",
+        ZENML_INSTALLER="uv",
+        UV_INDEX_URL="http://127.0.0.1:9/simple",
+        UV_DEFAULT_INDEX="http://127.0.0.1:9/simple",
+        UV_HTTP_RETRIES="0",
+        UV_NO_CACHE="1",
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    )
+    assert result.returncode == 1
+    assert "zenml-tensorflow[tensorflow]" in result.stdout  # no tensorflow here: the extra brings it
+    assert result.stderr.startswith("Error: cannot reach the package index")
+    assert "Traceback" not in result.stderr
+    assert site_packages() == before

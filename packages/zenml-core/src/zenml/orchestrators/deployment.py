@@ -129,4 +129,4 @@ def new_run_identity(pipeline_name: str, run_name: str | None = None) -> tuple[s
         return run_id, run_name
     now = time.time()
     stamp = time.strftime("%Y_%m_%d-%H_%M_%S", time.localtime(now))
-    return run_id, f"{pipeline_name}-{stamp}_{int(now * 1e6) % 1_000_000:06d}-{run_id[:6]}"
+    return run_id, f"{pipeline_name}-{stamp}-{run_id[:8]}"

@@ -64,6 +64,7 @@ class TransferProgress:
         self._progress.update(self._task, completed=self.done)
 
     def _start_bar(self) -> None:
+        from rich.console import Console
         from rich.progress import (
             BarColumn,
             DownloadColumn,
@@ -72,8 +73,6 @@ class TransferProgress:
             TimeRemainingColumn,
             TransferSpeedColumn,
         )
-
-        from rich.console import Console
 
         console = self._console if self._console is not None else Console(stderr=True)
         self._progress = Progress(

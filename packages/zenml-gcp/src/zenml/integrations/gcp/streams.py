@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from google.cloud.storage import Blob
 
 CHUNK_MULTIPLE = 256 * 1024
+_HANDOVER = 1024 * 1024
 
 
 class GCSWriter(io.RawIOBase):
@@ -77,7 +78,12 @@ class GCSWriter(io.RawIOBase):
 
         self._upload = BlobWriter(self._blob, chunk_size=self._chunk_size, retry=self._retry)
         pending, self._buffer = self._buffer, bytearray()
-        self._upload.write(pending)
+        # Hand over in pieces, dropping each from the front (cheap for a bytearray), so that our buffer
+        # shrinks while the client's grows: peak memory stays at about two chunks, as with the raw client.
+        while pending:
+            piece = bytes(pending[:_HANDOVER])
+            del pending[:_HANDOVER]
+            self._upload.write(piece)
 
     def close(self) -> None:
         """Finalise the upload: the object becomes visible now (or, on error, never)."""

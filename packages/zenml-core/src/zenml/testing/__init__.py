@@ -1,0 +1,41 @@
+"""Reusable pytest contract suites for artifact stores and metadata stores.
+
+Subclass a contract in a test module and provide a ``store`` fixture that
+returns a fresh, empty store; every test of the contract then runs against
+it::
+
+    from zenml.testing import ArtifactStoreContract
+
+
+    class TestMyStore(ArtifactStoreContract):
+        @pytest.fixture
+        def store(self, tmp_path):
+            return MyStore("test", path=...)
+
+The contracts need pytest; importing :mod:`zenml.testing` itself does not
+import it (the classes load on first access).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zenml.testing.artifact_store_contract import ArtifactStoreContract
+    from zenml.testing.metadata_store_contract import MetadataStoreContract
+
+__all__ = ["ArtifactStoreContract", "MetadataStoreContract"]
+
+_LAZY = {
+    "ArtifactStoreContract": "zenml.testing.artifact_store_contract",
+    "MetadataStoreContract": "zenml.testing.metadata_store_contract",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'zenml.testing' has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(module), name)
