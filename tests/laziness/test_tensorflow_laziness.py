@@ -117,6 +117,8 @@ def test_pipeline_returning_a_keras_model_uses_the_keras_materializer(
 ) -> None:
     modules = fresh(
         """
+        import os
+
         import keras
         import numpy as np
 
@@ -143,12 +145,13 @@ def test_pipeline_returning_a_keras_model_uses_the_keras_materializer(
         run = tiny()
         assert materializer_registry.find(keras.Sequential) is KerasMaterializer
         assert run.steps["predict"].outputs["output"].load() == 2.0
-        model = run.steps["build"].outputs["output"].load()
-        assert isinstance(model, keras.Model), type(model)
+        artifact = run.steps["build"].outputs["output"]
+        assert artifact.materializer == KerasMaterializer.reference(), artifact.materializer
+        assert os.path.isfile(os.path.join(artifact.full_uri, "model.keras")), artifact.full_uri
+        assert isinstance(artifact.load(), keras.Model)
         """,
         env=config_env,
         cwd=tmp_path,
     )
 
     assert f"{TF_MATERIALIZERS}.keras_materializer" in modules
-    assert list(tmp_path.glob("config/**/model.keras")) or list(tmp_path.glob("**/model.keras"))

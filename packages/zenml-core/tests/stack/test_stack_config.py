@@ -28,12 +28,12 @@ def test_default_stack_exists_without_writing_anything(zen_home: Path) -> None:
 def test_user_config_dir_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("ZENML_CONFIG_DIR", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    assert user_config_dir() == tmp_path / "xdg" / "zenml"
+    assert user_config_dir() == str(tmp_path / "xdg" / "zenml")
     monkeypatch.delenv("XDG_CONFIG_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert user_config_dir() == tmp_path / "home" / ".config" / "zenml"
+    assert user_config_dir() == str(tmp_path / "home" / ".config" / "zenml")
     monkeypatch.setenv("ZENML_CONFIG_DIR", str(tmp_path / "explicit"))
-    assert user_config_dir() == tmp_path / "explicit"
+    assert user_config_dir() == str(tmp_path / "explicit")
 
 
 def test_repository_dir_wins_from_a_subdirectory(zen_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -42,7 +42,7 @@ def test_repository_dir_wins_from_a_subdirectory(zen_home: Path, monkeypatch: py
     sub = repo / "a" / "b"
     sub.mkdir(parents=True)
     monkeypatch.chdir(sub)
-    assert config_dir() == (repo / ".zen").resolve()
+    assert config_dir() == str((repo / ".zen").resolve())
     config = StackConfig.load()
     assert config.component(ARTIFACT_STORE, "default")["path"] == str(
         (repo / ".zen" / "local_stores" / "artifacts").resolve()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
+    from typing import Any
 
     from zenml.integrations.catalog import CatalogEntry
     from zenml.integrations.integration import Integration
@@ -288,28 +289,31 @@ class IntegrationRegistry:
             return self._report
 
     def _activate_all(self) -> ActivationReport:
+        from zenml.integrations import activation_cache
+
+        key = activation_cache.environment_key()
+        plan = activation_cache.load(key)
+        if plan is None:
+            plan = self._plan()
+            activation_cache.save(key, plan)
         classes: dict[str, type[Integration]] = {}
-        skipped: dict[str, str] = {}
-        for name, installed in self.installed().items():
+        skipped: dict[str, str] = dict(plan.get("skipped", {}))
+        for name, reference in plan.get("activate", []):
             try:
-                classes[name] = self._load(installed)
+                classes[name] = self._load_reference(name, reference)
             except BrokenIntegrationError as error:
                 skipped[name] = str(error)
-        for name, dists in self._duplicates.items():
-            skipped.setdefault(f"{name} (duplicate)", f"declared by {', '.join(dists)}; the first one is used")
+        # Classes defined outside any installed distribution (user code) are checked each time.
         for name, cls in self.registered().items():
-            if name not in skipped:
-                classes.setdefault(name, cls)
+            if name in classes or name in skipped:
+                continue
+            problem = _problem_of(cls)
+            if problem:
+                skipped[name] = problem
+            else:
+                classes[name] = cls
         activated = []
         for name, cls in sorted(classes.items()):
-            try:
-                problems = cls.problems()
-            except Exception as error:
-                skipped[name] = f"checking its requirements raised {type(error).__name__}: {error}"
-                continue
-            if problems:
-                skipped[name] = "; ".join(problems)
-                continue
             try:
                 cls.activate()
             except Exception as error:
@@ -323,10 +327,53 @@ class IntegrationRegistry:
                 warnings.warn(f"integration {name!r} was not activated: {reason}", IntegrationWarning, stacklevel=4)
         return ActivationReport(activated, skipped)
 
+    def _plan(self) -> dict[str, Any]:
+        """Decide from metadata which installed integrations are usable (the slow, cached part)."""
+        activate: list[list[str]] = []
+        skipped: dict[str, str] = {}
+        for name, installed in self.installed().items():
+            try:
+                cls = self._load(installed)
+            except BrokenIntegrationError as error:
+                skipped[name] = str(error)
+                continue
+            problem = _problem_of(cls)
+            if problem:
+                skipped[name] = problem
+            else:
+                activate.append([name, installed.entry_point])
+        for name, dists in self._duplicates.items():
+            skipped.setdefault(f"{name} (duplicate)", f"declared by {', '.join(dists)}; the first one is used")
+        return {"activate": activate, "skipped": skipped}
+
+    def _load_reference(self, name: str, reference: str) -> type[Integration]:
+        """Import a cached ``module:Class`` entry point without reading metadata."""
+        from zenml.integrations.integration import Integration
+        from zenml.utils.imports import import_reference
+
+        try:
+            value = import_reference(reference)
+        except Exception as error:
+            raise BrokenIntegrationError(
+                f"entry point '{name} = {reference}': importing it raised {type(error).__name__}: {error}"
+            ) from error
+        if not (isinstance(value, type) and issubclass(value, Integration)) or name != value.NAME:
+            raise BrokenIntegrationError(f"entry point '{name} = {reference}' is not the Integration {name!r}")
+        return value
+
     def reset_activation(self) -> None:
         """Forget that activation happened, so that the next call activates again (tests)."""
         with self._lock:
             self._report = None
+
+
+def _problem_of(cls: type[Integration]) -> str:
+    """Why an integration class is not usable, in one line; empty when it is."""
+    try:
+        problems = cls.problems()
+    except Exception as error:
+        return f"checking its requirements raised {type(error).__name__}: {error}"
+    return "; ".join(problems)
 
 
 integration_registry = IntegrationRegistry()

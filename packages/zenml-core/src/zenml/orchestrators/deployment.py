@@ -121,10 +121,10 @@ class Deployment:
 
 def new_run_identity(pipeline_name: str, run_name: str | None = None) -> tuple[str, str]:
     """A fresh run id (uuid4 hex) and a readable, unique run name."""
+    import os
     import time
-    from uuid import uuid4
 
-    run_id = uuid4().hex
+    run_id = os.urandom(16).hex()
     if run_name:
         return run_id, run_name
     now = time.time()

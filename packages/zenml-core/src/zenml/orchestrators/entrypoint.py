@@ -10,8 +10,8 @@ store and their records to the metadata store.
 from __future__ import annotations
 
 import time
+from os import urandom
 from typing import TYPE_CHECKING, Any
-from uuid import uuid4
 
 from zenml.metadata_stores.models import CACHED, COMPLETED, FAILED, ArtifactRecord, StepRecord
 from zenml.steps.errors import StepFailedError
@@ -41,6 +41,11 @@ def remember_type(data_type: type[Any]) -> str:
     reference = f"{data_type.__module__}:{data_type.__qualname__}"
     _REFERENCES.setdefault(reference, data_type)
     return reference
+
+
+def _new_id() -> str:
+    """A random 128-bit id in hex, like ``uuid4().hex`` without importing :mod:`uuid`."""
+    return urandom(16).hex()
 
 
 class RunState:
@@ -103,7 +108,7 @@ def _reuse_cached(
 
     now = time.time()
     copies = [
-        replace(artifact, id=uuid4().hex, run_id=deployment.run_id, step_name=plan.id, created_at=now)
+        replace(artifact, id=_new_id(), run_id=deployment.run_id, step_name=plan.id, created_at=now)
         for artifact in artifacts
     ]
     return cached, copies
@@ -128,7 +133,7 @@ def _save_outputs(
         info = save_artifact(value, store=store, uri=uri, materializer_cls=materializer)
         records.append(
             ArtifactRecord(
-                id=uuid4().hex,
+                id=_new_id(),
                 run_id=deployment.run_id,
                 step_name=plan.id,
                 output_name=name,
@@ -161,10 +166,12 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
         step = plan.resolve_step()
         inputs = _input_records(deployment, plan, stack, state)
         input_ids = {name: record.id for name, record in inputs.items()}
-        from zenml.orchestrators.cache import cache_key
+        reused = None
+        if plan.enable_cache:  # with caching off no key is computed (nor recorded)
+            from zenml.orchestrators.cache import cache_key
 
-        key = cache_key(step, plan, {name: record.content_hash for name, record in inputs.items()})
-        reused = _reuse_cached(deployment, plan, stack, key) if plan.enable_cache else None
+            key = cache_key(step, plan, {name: record.content_hash for name, record in inputs.items()})
+            reused = _reuse_cached(deployment, plan, stack, key)
         if reused is not None:
             status, records = CACHED, reused[1]
         else:

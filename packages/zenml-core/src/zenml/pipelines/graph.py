@@ -152,12 +152,12 @@ class GraphBuilder:
         """Record one call of ``step``; return its output handle(s) (``None`` when it has no outputs)."""
         step_id = self._new_id(step, invocation_id)
         try:
-            bound = step.signature.bind_partial(*args, **kwargs)
+            bound = step.signature.bind(args, kwargs)
         except TypeError as exc:
             raise StepInvocationError(f"step {step_id!r} in pipeline {self.pipeline_name!r}: {exc}") from None
         inputs: dict[str, OutputHandle] = {}
         parameters: dict[str, Any] = {}
-        for name, value in bound.arguments.items():
+        for name, value in bound.items():
             annotation = step.inputs[name]
             if isinstance(value, OutputHandle):
                 if value.builder is not self:
@@ -174,14 +174,14 @@ class GraphBuilder:
                 inputs[name] = value
             else:
                 parameters[name] = self._check_parameter(step_id, name, annotation, value)
-        missing = [name for name in step.inputs if name not in bound.arguments and name not in step.defaults]
+        missing = [name for name in step.inputs if name not in bound and name not in step.defaults]
         if missing:
             raise PipelineGraphError(
                 f"step {step_id!r} in pipeline {self.pipeline_name!r} is missing input(s) {', '.join(missing)}: "
                 "pass the output of another step or a literal value for each"
             )
         for name, default in step.defaults.items():
-            if name not in bound.arguments:
+            if name not in bound:
                 parameters[name] = self._check_parameter(step_id, name, step.inputs[name], default)
         self.invocations[step_id] = StepInvocation(step_id, step, inputs, parameters, self._after_ids(step_id, after))
         handles = [OutputHandle(self, step_id, name, annotation) for name, annotation in step.outputs.items()]

@@ -26,7 +26,6 @@ each other's changes.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from zenml.stack.flavors import ARTIFACT_STORE, METADATA_STORE, ORCHESTRATOR
@@ -42,48 +41,53 @@ class StackConfigError(ValueError):
     """The stack config is unreadable or inconsistent, or a change to it is not allowed."""
 
 
-def find_repo_dir(start: Path | None = None) -> Path | None:
+def find_repo_dir(start: str | None = None) -> str | None:
     """The nearest ``.zen`` directory in ``start`` (default: the cwd) or a parent."""
-    here = (start or Path.cwd()).resolve()
-    for candidate in (here, *here.parents):
-        repo = candidate / REPO_DIR
-        if repo.is_dir():
+    here = os.path.realpath(start or os.getcwd())
+    while True:
+        repo = os.path.join(here, REPO_DIR)
+        if os.path.isdir(repo):
             return repo
-    return None
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
 
 
-def user_config_dir() -> Path:
+def user_config_dir() -> str:
     """``$ZENML_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/zenml``, else ``~/.config/zenml``."""
     explicit = os.environ.get("ZENML_CONFIG_DIR")
     if explicit:
-        return Path(explicit).expanduser()
+        return os.path.abspath(os.path.expanduser(explicit))
     xdg = os.environ.get("XDG_CONFIG_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".config"
-    return base / "zenml"
+    base = os.path.expanduser(xdg) if xdg else os.path.join(os.path.expanduser("~"), ".config")
+    return os.path.join(os.path.abspath(base), "zenml")
 
 
-def config_dir() -> Path:
+def config_dir() -> str:
     """The directory whose ``config.toml`` holds the stacks in effect here."""
     return find_repo_dir() or user_config_dir()
 
 
-def _default_components(directory: Path) -> dict[str, dict[str, dict[str, Any]]]:
-    stores = directory / "local_stores"
+def _default_components(directory: str) -> dict[str, dict[str, dict[str, Any]]]:
+    stores = os.path.join(directory, "local_stores")
     return {
-        ARTIFACT_STORE: {DEFAULT: {"flavor": "local", "path": str(stores / "artifacts")}},
-        METADATA_STORE: {DEFAULT: {"flavor": "sqlite", "path": str(stores / "metadata.db")}},
+        ARTIFACT_STORE: {DEFAULT: {"flavor": "local", "path": os.path.join(stores, "artifacts")}},
+        METADATA_STORE: {DEFAULT: {"flavor": "sqlite", "path": os.path.join(stores, "metadata.db")}},
         ORCHESTRATOR: {DEFAULT: {"flavor": "local"}},
     }
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
+def _load_toml(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except FileNotFoundError:
+        return {}
     from zenml.stack.toml_io import TOMLDecodeError, loads
 
     try:
-        with path.open("rb") as handle:
-            return loads(handle.read().decode("utf-8"))
-    except FileNotFoundError:
-        return {}
+        return loads(raw.decode("utf-8"))
     except TOMLDecodeError as exc:
         raise StackConfigError(
             f"cannot parse stack config {path}: {exc}. Fix that line, or move the file away to start afresh."
@@ -95,16 +99,16 @@ def _load_toml(path: Path) -> dict[str, Any]:
 class StackConfig:
     """The contents of one stack config file plus the built-in defaults."""
 
-    def __init__(self, path: Path, data: dict[str, Any] | None = None) -> None:
+    def __init__(self, path: str, data: dict[str, Any] | None = None) -> None:
         self.path = path
         self.data: dict[str, Any] = data if data is not None else {}
-        self.defaults = _default_components(path.parent)
+        self.defaults = _default_components(os.path.dirname(path))
         self._check_shape()
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> StackConfig:
+    def load(cls, directory: str | None = None) -> StackConfig:
         """Read the config in effect (missing file: only the defaults). Nothing is written."""
-        path = (directory or config_dir()) / CONFIG_FILE
+        path = os.path.join(directory or config_dir(), CONFIG_FILE)
         return cls(path, _load_toml(path))
 
     def _check_shape(self) -> None:
@@ -215,9 +219,10 @@ class StackConfig:
 
         import tomli_w
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        directory = os.path.dirname(self.path)
+        os.makedirs(directory, exist_ok=True)
         text = tomli_w.dumps(self.data)
-        fd, tmp = tempfile.mkstemp(prefix=".config.", suffix=".tmp", dir=self.path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=".config.", suffix=".tmp", dir=directory)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
@@ -225,7 +230,8 @@ class StackConfig:
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            if os.path.exists(tmp):
+                os.unlink(tmp)
             raise
 
 
@@ -237,7 +243,7 @@ def _check_name(name: str) -> None:
 class _FileLock:
     """An exclusive lock on ``<config>.lock`` (fcntl where available, else an O_EXCL lock file)."""
 
-    def __init__(self, path: Path, timeout: float = 30.0) -> None:
+    def __init__(self, path: str, timeout: float = 30.0) -> None:
         self.path = path
         self.timeout = timeout
         self._fd: int | None = None
@@ -245,7 +251,7 @@ class _FileLock:
     def __enter__(self) -> None:
         import time
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
         deadline = time.monotonic() + self.timeout
         try:
             import fcntl
@@ -270,7 +276,7 @@ class _FileLock:
             import fcntl
         except ImportError:  # pragma: no cover - Windows
             os.close(self._fd)
-            self.path.unlink(missing_ok=True)
+            os.unlink(self.path)
         else:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
@@ -280,9 +286,9 @@ class _FileLock:
 class edit_config:
     """Read the config under an exclusive lock, let the caller change it, and save it atomically."""
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, directory: str | None = None) -> None:
         self.directory = directory or config_dir()
-        self._lock = _FileLock(self.directory / (CONFIG_FILE + ".lock"))
+        self._lock = _FileLock(os.path.join(self.directory, CONFIG_FILE + ".lock"))
 
     def __enter__(self) -> StackConfig:
         self._lock.__enter__()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import typing
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -14,7 +13,6 @@ if TYPE_CHECKING:
     from zenml.materializers.base import BaseMaterializer
 
 DEFAULT_OUTPUT = "output"
-MISSING: Any = inspect.Parameter.empty
 
 
 def _output_name(annotation: Any) -> str | None:
@@ -74,23 +72,21 @@ class Step:
         self.__qualname__ = func.__qualname__
         self.__name__ = func.__name__
         self.__wrapped__ = func
-        self.signature = inspect.signature(func)
+        from zenml.steps.parameters import Parameters
+
+        self.signature = Parameters(self.name, func)
         try:
             hints = typing.get_type_hints(func, localns=dict(localns or {}), include_extras=True)
         except Exception as exc:
             raise StepDefinitionError(f"step {self.name!r}: cannot resolve its annotations: {exc}") from exc
         self.inputs: dict[str, Any] = {}
-        self.defaults: dict[str, Any] = {}
-        for param in self.signature.parameters.values():
-            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-                raise StepDefinitionError(f"step {self.name!r}: *args and **kwargs are not supported in steps")
-            if param.name not in hints:
+        for param in self.signature.names:
+            if param not in hints:
                 raise StepDefinitionError(
-                    f"step {self.name!r}: input {param.name!r} has no type annotation; annotate it (e.g. `x: int`)"
+                    f"step {self.name!r}: input {param!r} has no type annotation; annotate it (e.g. `{param}: int`)"
                 )
-            self.inputs[param.name] = hints[param.name]
-            if param.default is not MISSING:
-                self.defaults[param.name] = param.default
+            self.inputs[param] = hints[param]
+        self.defaults: dict[str, Any] = dict(self.signature.defaults)
         self.outputs: dict[str, Any] = parse_outputs(self.name, hints, "return" in hints)
         self._materializers = self._check_materializers(output_materializers)
         self._source_hash: str | None = None
@@ -134,6 +130,8 @@ class Step:
         """A hash of the step's source code (or, without source, its code object): part of the cache key."""
         if self._source_hash is None:
             from hashlib import sha256
+
+            import inspect
 
             try:
                 source = inspect.getsource(self.func).encode()

@@ -145,6 +145,7 @@ class GCPArtifactStore(ArtifactStore):
         return any(True for _ in self._list(prefix, max_results=1))
 
     def listdir(self, name: str = "") -> list[str]:
+        """Sorted entries directly under directory ``name`` (one listing request); ``[]`` if there are none."""
         prefix = self._dir_prefix(name)
         with translate_errors("list", self.bucket_name, prefix):
             iterator = self._gcs.client.list_blobs(
@@ -154,10 +155,6 @@ class GCPArtifactStore(ArtifactStore):
             entries |= {sub[len(prefix) :].rstrip("/") for sub in iterator.prefixes}
         entries.discard(DIR_MARKER)
         entries.discard("")
-        if not entries and validate_name(name) and not self.isdir(name):
-            if self._get_blob(self._key(name)) is not None:
-                raise NotADirectoryError(f"{self.uri(name)} is a file, not a directory")
-            raise ArtifactNotFoundError(f"no directory {self.uri(name)}")
         return sorted(entries)
 
     def makedirs(self, name: str) -> None:
@@ -259,6 +256,8 @@ class GCPArtifactStore(ArtifactStore):
             self._download_file(name, local)
             return
         files = list(self.walk_files(name))
+        if not files and not self.isdir(name):
+            raise ArtifactNotFoundError(f"cannot download {self.uri(name)}: no such object or directory")
         os.makedirs(local, exist_ok=True)
         base = f"{name}/" if name else ""
         for file_name in files:

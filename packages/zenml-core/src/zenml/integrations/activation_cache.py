@@ -1,0 +1,91 @@
+"""Remember which installed integrations are usable, so activation skips metadata parsing.
+
+Deciding which integrations to activate means reading entry points
+(:mod:`importlib.metadata`) and checking requirements (:mod:`packaging`),
+which together cost several times the interpreter's start-up. The result
+only changes when something is installed or removed, so it is cached in a
+small JSON file keyed by the interpreter and the modification times of the
+directories on :data:`sys.path` (installing or removing a distribution adds
+or removes a ``*.dist-info`` directory, which changes its parent's mtime).
+
+``ZENML_INTEGRATION_CACHE=0`` turns the cache off. A missing, stale,
+unreadable or unwritable cache only means the slow path runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+_FORMAT = 1
+
+
+def enabled() -> bool:
+    """Whether the activation cache is in use."""
+    return os.environ.get("ZENML_INTEGRATION_CACHE", "1").lower() not in ("0", "false", "no", "off")
+
+
+def cache_file() -> str:
+    """``$ZENML_CACHE_DIR``, else ``$XDG_CACHE_HOME/zenml``, else ``~/.cache/zenml``; then ``integrations.json``."""
+    directory = os.environ.get("ZENML_CACHE_DIR")
+    if not directory:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        directory = os.path.join(base, "zenml")
+    return os.path.join(directory, "integrations.json")
+
+
+def environment_key() -> str:
+    """A string that changes whenever a distribution may have been installed, upgraded or removed."""
+    parts = [f"{_FORMAT}", sys.executable, sys.version]
+    for index, entry in enumerate(sys.path):
+        if index == 0 and not getattr(sys.flags, "safe_path", False):
+            parts.append(entry)  # the script's directory or cwd: its mtime changes for unrelated reasons
+            continue
+        try:
+            parts.append(f"{entry}={os.stat(entry or os.curdir).st_mtime_ns}")
+        except OSError:
+            parts.append(f"{entry}=-")
+    return "\n".join(parts)
+
+
+def load(key: str) -> dict[str, Any] | None:
+    """The cached plan for ``key``: ``{"activate": [[name, "module:Class"], ...], "skipped": {name: reason}}``."""
+    if not enabled():
+        return None
+    try:
+        with open(cache_file(), encoding="utf-8") as handle:
+            import json
+
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    plan = data.get("plan")
+    return plan if isinstance(plan, dict) else None
+
+
+def save(key: str, plan: dict[str, Any]) -> None:
+    """Store ``plan`` for ``key`` atomically; failures are ignored (the cache is an optimisation)."""
+    if not enabled():
+        return
+    import json
+    import tempfile
+
+    path = cache_file()
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".integrations-", suffix=".json", dir=os.path.dirname(path))
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({"key": key, "plan": plan}, handle)
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError:
+        pass

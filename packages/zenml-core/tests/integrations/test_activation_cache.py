@@ -1,0 +1,69 @@
+"""The activation cache: a warm activation reads no metadata, and installing anything invalidates it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROBE = """
+import json, sys, warnings
+warnings.simplefilter("ignore")
+from zenml.integrations.registry import activate_integrations
+report = activate_integrations()
+print(json.dumps({
+    "activated": report.activated,
+    "skipped": sorted(report.skipped),
+    "metadata_read": "importlib.metadata" in sys.modules or "packaging" in sys.modules,
+}))
+"""
+
+
+def _activate(tmp_path: Path, extra_path: Path | None = None, **env: str) -> dict[str, object]:
+    full_env = {**os.environ, "ZENML_CACHE_DIR": str(tmp_path / "cache"), **env}
+    if extra_path is not None:
+        full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra_path), full_env.get("PYTHONPATH", "")]))
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, env=full_env, cwd=tmp_path, check=True
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_warm_activation_reads_no_metadata(tmp_path: Path) -> None:
+    cold = _activate(tmp_path)
+    warm = _activate(tmp_path)
+    assert cold["metadata_read"] is True
+    assert warm["metadata_read"] is False
+    assert warm["activated"] == cold["activated"]
+    assert (tmp_path / "cache" / "integrations.json").is_file()
+
+
+def test_installing_a_distribution_invalidates_the_cache(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    before = _activate(tmp_path, site)
+    assert "broken" not in before["skipped"]
+    dist_info = site / "zenml_broken-1.0.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: zenml-broken\nVersion: 1.0\n")
+    (dist_info / "entry_points.txt").write_text("[zenml.integrations]\nbroken = zenml_missing_module:Nothing\n")
+    after = _activate(tmp_path, site)
+    assert "broken" in after["skipped"]
+    assert after["activated"] == before["activated"]
+
+
+def test_cache_can_be_turned_off(tmp_path: Path) -> None:
+    _activate(tmp_path, ZENML_INTEGRATION_CACHE="0")
+    assert not (tmp_path / "cache" / "integrations.json").exists()
+    assert _activate(tmp_path, ZENML_INTEGRATION_CACHE="0")["metadata_read"] is True
+
+
+def test_corrupt_cache_is_recomputed(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "integrations.json").write_text("{not json")
+    first = _activate(tmp_path)
+    assert json.loads((cache / "integrations.json").read_text())["plan"]["activate"]
+    assert _activate(tmp_path)["activated"] == first["activated"]

@@ -1,0 +1,198 @@
+"""SQLiteMetadataStore: the generic contract, schema migrations, and several processes at once."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+
+from zenml.metadata_stores.models import COMPLETED
+from zenml.metadata_stores.sqlite import SQLiteMetadataStore
+from zenml.metadata_stores.sqlite_schema import SCHEMA_VERSION, SchemaTooNewError
+from zenml.stack.flavors import METADATA_STORE, flavor_registry
+from zenml.testing import MetadataStoreContract
+from zenml.testing.metadata_store_contract import make_artifact, make_run, make_step
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+
+class TestSQLiteMetadataStoreContract(MetadataStoreContract):
+    @pytest.fixture
+    def store(self, tmp_path: Path) -> Iterator[SQLiteMetadataStore]:
+        store = SQLiteMetadataStore("test", path=str(tmp_path / "meta" / "zen.db"))
+        yield store
+        store.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteMetadataStore]:
+    store = SQLiteMetadataStore("test", path=str(tmp_path / "zen.db"))
+    yield store
+    store.close()
+
+
+def test_flavor_is_registered_by_reference() -> None:
+    assert flavor_registry.load(METADATA_STORE, "sqlite") is SQLiteMetadataStore
+
+
+def test_construction_touches_nothing(tmp_path: Path) -> None:
+    SQLiteMetadataStore("x", path=str(tmp_path / "later" / "zen.db"))
+    assert not (tmp_path / "later").exists()
+
+
+def test_wal_mode_and_schema_version(store: SQLiteMetadataStore) -> None:
+    assert store.list_runs() == []
+    with sqlite3.connect(store.file) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_reopening_keeps_the_data(tmp_path: Path) -> None:
+    path = str(tmp_path / "zen.db")
+    first = SQLiteMetadataStore("a", path=path)
+    first.create_run(make_run("r1"))
+    first.close()
+    second = SQLiteMetadataStore("b", path=path)
+    assert second.get_run("r1").pipeline_name == "training"
+    second.close()
+
+
+def test_newer_schema_is_refused_with_advice(tmp_path: Path) -> None:
+    path = tmp_path / "zen.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    store = SQLiteMetadataStore("x", path=str(path))
+    with pytest.raises(SchemaTooNewError, match="upgrade zenml-core"):
+        store.list_runs()
+
+
+def test_migrations_apply_in_order_in_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zenml.metadata_stores import sqlite_schema
+
+    path = str(tmp_path / "zen.db")
+    store = SQLiteMetadataStore("x", path=path)
+    store.create_run(make_run("r1"))
+    store.close()
+    original = sqlite_schema.MIGRATIONS
+    # a hypothetical second migration whose last statement fails: nothing of it may stay
+    broken = (*original, ("ALTER TABLE runs ADD COLUMN note TEXT", "CREATE TABLE runs (x)"))
+    monkeypatch.setattr(sqlite_schema, "MIGRATIONS", broken)
+    monkeypatch.setattr(sqlite_schema, "SCHEMA_VERSION", len(broken))
+    with pytest.raises(sqlite3.OperationalError, match="already exists"):
+        SQLiteMetadataStore("x", path=path).list_runs()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(runs)")]
+        assert "note" not in columns
+    # a working second migration is applied on next open, and the data survives
+    fixed = (*original, ("ALTER TABLE runs ADD COLUMN note TEXT",))
+    monkeypatch.setattr(sqlite_schema, "MIGRATIONS", fixed)
+    upgraded = SQLiteMetadataStore("x", path=path)
+    assert upgraded.get_run("r1").id == "r1"
+    assert upgraded.schema_version() == 2
+    upgraded.close()
+
+
+def test_duplicate_run_id_is_a_clear_error(store: SQLiteMetadataStore) -> None:
+    store.create_run(make_run("r1"))
+    with pytest.raises(ValueError, match="already recorded"):
+        store.create_run(make_run("r1"))
+
+
+def test_step_of_unknown_run_is_refused(store: SQLiteMetadataStore) -> None:
+    from zenml.metadata_stores.base import RunNotFoundError
+
+    with pytest.raises(RunNotFoundError, match="ghost"):
+        store.record_step(make_step("ghost", "s"))
+
+
+def test_step_and_artifacts_are_atomic(store: SQLiteMetadataStore) -> None:
+    store.create_run(make_run("r1"))
+    good = make_artifact("r1", "s", "a")
+    clash = make_artifact("r1", "s", "b", id="x")
+    store.record_step(make_step("r1", "other"), [make_artifact("r1", "other", id="x")])
+    # artifact id "x" replaces the other step's artifact only if the whole write succeeds;
+    # a foreign run id makes the write fail before anything is stored
+    with pytest.raises(ValueError, match="belongs to step"):
+        store.record_step(make_step("r1", "s"), [good, make_artifact("r2", "s", "c")])
+    assert [s.name for s in store.list_steps("r1")] == ["other"]
+    store.record_step(make_step("r1", "s"), [good, clash])
+    assert {a.output_name for a in store.list_artifacts(run_id="r1", step_name="s")} == {"a", "b"}
+
+
+def test_parameters_must_be_json(store: SQLiteMetadataStore) -> None:
+    store.create_run(make_run("r1"))
+    with pytest.raises(TypeError, match="JSON"):
+        store.record_step(make_step("r1", "s", parameters={"f": object()}))
+
+
+def test_cache_needs_every_recorded_artifact(store: SQLiteMetadataStore) -> None:
+    store.create_run(make_run("r1"))
+    store.record_step(
+        make_step("r1", "s", cache_key="K"), [make_artifact("r1", "s", "a"), make_artifact("r1", "s", "b")]
+    )
+    assert store.find_cached_step("training", "s", "K") is not None
+    with sqlite3.connect(store.file) as conn:
+        conn.execute("DELETE FROM artifacts WHERE output_name = 'b'")
+    assert store.find_cached_step("training", "s", "K") is None
+
+
+def test_id_prefix_wildcards_are_literal(store: SQLiteMetadataStore) -> None:
+    from zenml.metadata_stores.base import RunNotFoundError
+
+    store.create_run(make_run("abc"))
+    with pytest.raises(RunNotFoundError):
+        store.get_run("%")
+    with pytest.raises(RunNotFoundError):
+        store.get_run("_bc")
+
+
+def test_store_survives_fork_like_reuse_in_threads(store: SQLiteMetadataStore) -> None:
+    import threading
+
+    store.create_run(make_run("r1"))
+    results: list[str] = []
+    thread = threading.Thread(target=lambda: results.append(store.get_run("r1").id))
+    thread.start()
+    thread.join()
+    assert results == ["r1"]
+
+
+def _write_runs(path: str, worker: int, runs: int) -> list[str]:
+    """Child process: record ``runs`` small runs with two steps and artifacts each."""
+    store = SQLiteMetadataStore("worker", path=path)
+    errors = []
+    for index in range(runs):
+        run_id = f"p{worker}-{index}"
+        try:
+            store.create_run(make_run(run_id, pipeline=f"pipe{worker % 3}"))
+            for step in ("load", "train"):
+                store.record_step(make_step(run_id, step, cache_key=f"{worker}-{step}"), [make_artifact(run_id, step)])
+            store.finish_run(run_id, COMPLETED, time.time())
+        except Exception as error:
+            errors.append(f"{type(error).__name__}: {error}")
+    store.close()
+    return errors
+
+
+@pytest.mark.slow
+def test_eight_processes_write_into_one_file(tmp_path: Path) -> None:
+    path = str(tmp_path / "shared.db")
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(8) as pool:
+        results = pool.starmap(_write_runs, [(path, worker, 10) for worker in range(8)])
+    errors = [error for result in results for error in result]
+    assert errors == [], errors[:5]
+    store = SQLiteMetadataStore("check", path=path)
+    runs = store.list_runs()
+    assert len(runs) == 80
+    assert {run.status for run in runs} == {COMPLETED}
+    assert len(store.list_artifacts()) == 160
+    assert store.list_pipelines() == ["pipe0", "pipe1", "pipe2"]
+    store.close()

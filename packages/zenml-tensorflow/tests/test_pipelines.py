@@ -1,0 +1,68 @@
+"""TensorFlow types through real pipeline runs on a fresh default stack (in this process)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import numpy as np
+import pytest
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from types import ModuleType
+
+
+@pytest.fixture
+def zen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """``zenml`` with a private config directory (so a fresh default stack under ``tmp_path``)."""
+    monkeypatch.setenv("ZENML_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)
+    import zenml
+
+    return zenml
+
+
+def test_tensors_and_variables_flow_between_steps_and_into_the_run_history(zen, tf) -> None:
+    @zen.step
+    def make() -> tuple[Annotated[tf.Tensor, "words"], Annotated[tf.Variable, "counts"]]:
+        return tf.constant([b"zen", b"ml"]), tf.Variable([3, 4], dtype=tf.int64, name="counts", trainable=False)
+
+    @zen.step
+    def total(words: tf.Tensor, counts: tf.Variable) -> int:
+        assert words.dtype == tf.string
+        return int(tf.reduce_sum(counts)) + int(tf.size(words))
+
+    @zen.pipeline
+    def tensors() -> None:
+        words, counts = make()
+        total(words, counts)
+
+    run = tensors()
+
+    assert run.steps["total"].outputs["output"].load() == 9
+    counts = zen.Client().get_run(run.name).steps["make"].outputs["counts"].load()
+    assert isinstance(counts, tf.Variable)
+    assert (counts.name, counts.trainable, counts.dtype) == ("counts:0", False, tf.int64)
+    np.testing.assert_array_equal(counts.numpy(), [3, 4])
+
+
+def test_unserialisable_keras_model_fails_the_step_with_a_message_that_says_what_to_do(zen, keras) -> None:
+    class Doubler(keras.layers.Layer):
+        def call(self, inputs: Any) -> Any:
+            return inputs * 2
+
+    @zen.step
+    def trainer() -> Annotated[keras.Model, "model"]:
+        return keras.Sequential([keras.Input((2,)), Doubler()])
+
+    @zen.pipeline
+    def unserialisable() -> None:
+        trainer()
+
+    with pytest.raises(Exception, match=r"step 'trainer'") as caught:
+        unserialisable()
+
+    message = str(caught.value)
+    assert "Doubler is not registered for Keras serialization" in message
+    assert "@keras.saving.register_keras_serializable()" in message
+    assert "get_config()" in message
