@@ -64,7 +64,7 @@ def ensure_dev_venv() -> Path:
 
 
 def pyenv_versions() -> str | None:
-    """``PYENV_VERSION`` naming the current pyenv version(s) then the newest 3.10-3.13 of each minor."""
+    """``PYENV_VERSION`` for nox: the current pyenv version(s), then the newest installed 3.10-3.13 of each minor."""
     pyenv = shutil.which("pyenv")
     if pyenv is None:
         return None
@@ -73,17 +73,20 @@ def pyenv_versions() -> str | None:
         current = subprocess.run([pyenv, "version-name"], capture_output=True, text=True, check=False).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    newest: dict[str, tuple[int, ...]] = {}
-    names: dict[str, str] = {}
-    for name in listed.split():
+    return choose_versions(listed.split(), current.strip())
+
+
+def choose_versions(installed: list[str], current: str) -> str | None:
+    """``current`` (colon-separated) first, then the newest of ``installed`` for each supported minor."""
+    newest: dict[str, tuple[int, str]] = {}
+    for name in installed:
         match = re.fullmatch(r"(3\.\d+)\.(\d+)", name)
         if match and match.group(1) in SUPPORTED:
-            key = (int(match.group(2)),)
-            if key > newest.get(match.group(1), (-1,)):
-                newest[match.group(1)] = key
-                names[match.group(1)] = name
-    chosen = [name for name in current.strip().split(":") if name]
-    chosen += [names[minor] for minor in SUPPORTED if minor in names and names[minor] not in chosen]
+            patch = int(match.group(2))
+            if patch > newest.get(match.group(1), (-1, ""))[0]:
+                newest[match.group(1)] = (patch, name)
+    chosen = [name for name in current.split(":") if name]
+    chosen += [newest[minor][1] for minor in SUPPORTED if minor in newest and newest[minor][1] not in chosen]
     return ":".join(chosen) if chosen else None
 
 

@@ -35,7 +35,7 @@ TENSORFLOW = "packages/zenml-tensorflow"
 PACKAGES = {"zenml-core": CORE, "zenml-gcp": GCP, "zenml-tensorflow": TENSORFLOW}
 SOURCES = [f"{path}/src" for path in PACKAGES.values()]
 TOOLING = ["noxfile.py", "dev.py", "benchmarks/run.py", "benchmarks/bench_commands.py", "tests/packaging",
-           "tests/install_combos"]  # fmt: skip
+           "tests/install_combos", "tests/tooling"]  # fmt: skip
 
 # Linters are pinned to a minor series (the one in uv.lock): a new release may add rules or change types.
 RUFF = "ruff>=0.17,<0.18"
@@ -134,8 +134,7 @@ def install_combos(session: nox.Session) -> None:
         str(ROOT / "tests" / "install_combos" / "run_combos.py"),
         "--dist",
         str(DIST),
-        *session.posargs,
-    )
+    )  # for a subset: python tests/install_combos/run_combos.py --dist dist --only core,gcp
 
 
 @nox.session(name="tests-cross", python=MAIN_PYTHON, tags=["ci", "tests"])

@@ -11,7 +11,10 @@
 Whole-process repetitions are interleaved with the baseline and compared by their minima. Prints
 one JSON line per figure: ``{"benchmark", "value", "unit", "limit", "detail"}``.
 
-    python benchmarks/bench_pipeline.py [--quick]
+    python benchmarks/bench_pipeline.py [--quick] [--tmpdir DIR]
+
+Directory operations are part of every step (one directory per artifact), so the figures depend on
+the file system of ``--tmpdir``.
 """
 
 from __future__ import annotations
@@ -142,12 +145,13 @@ def ratio_of_minima(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and a smaller concurrency test")
+    parser.add_argument("--tmpdir", default=None, help="where the stores go (default: the system's temp dir)")
     args = parser.parse_args(argv)
     repeat = 5 if args.quick else 15
     python = sys.executable
     drop = {"PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "ZENML_CONFIG_DIR"}  # byte-code caches on, as for users
     base_env = {key: value for key, value in os.environ.items() if key not in drop}
-    with tempfile.TemporaryDirectory(prefix="zenml-bench-pipeline-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="zenml-bench-pipeline-", dir=args.tmpdir) as tmp:
         env = {**base_env, "ZENML_CONFIG_DIR": f"{tmp}/zen", "HOME": tmp, "XDG_CONFIG_HOME": f"{tmp}/.config"}
         samples = ratio_of_minima(
             {

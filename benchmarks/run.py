@@ -18,6 +18,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -75,21 +76,23 @@ def run_script(path: Path, quick: bool, timeout: float) -> tuple[list[Result], s
     started = time.monotonic()
     results: list[Result] = []
     with subprocess.Popen(command, cwd=HERE.parent, stdout=subprocess.PIPE, text=True) as process:
-        assert process.stdout is not None
+        watchdog = threading.Timer(timeout, process.kill)
+        watchdog.start()
         try:
+            assert process.stdout is not None
             for line in process.stdout:
                 result = parse_line(path.stem, line)
                 if result is None:
                     print(f"  {line.rstrip()}", flush=True)
-                else:
-                    results.append(result)
-                    print(f"  {result.benchmark}: {format_value(result.value)} {result.unit} "
-                          f"(limit {format_value(result.limit)}) {result.status}", flush=True)  # fmt: skip
-                if time.monotonic() - started > timeout:
-                    process.kill()
-                    return results, f"timed out after {timeout:.0f}s"
+                    continue
+                results.append(result)
+                print(f"  {result.benchmark}: {format_value(result.value)} {result.unit} "
+                      f"(limit {format_value(result.limit)}) {result.status}", flush=True)  # fmt: skip
         finally:
             code = process.wait()
+            watchdog.cancel()
+    if time.monotonic() - started >= timeout:
+        return results, f"timed out after {timeout:.0f}s"
     if code != 0:
         return results, f"exit code {code}"
     if not results:
@@ -132,13 +135,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the Markdown table")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per script")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a value is over its limit")
+    parser.add_argument("--scripts-dir", type=Path, default=HERE, help="where the bench_*.py scripts are")
     args = parser.parse_args(argv)
-    scripts = sorted(HERE.glob("bench_*.py"))
+    scripts = sorted(args.scripts_dir.glob("bench_*.py"))
     wanted = {name.strip().removeprefix("bench_") for name in args.only.split(",") if name.strip()}
     if wanted:
         unknown = wanted - {path.stem.removeprefix("bench_") for path in scripts}
         if unknown:
-            print(f"error: no benchmark script for {sorted(unknown)} in {HERE}", file=sys.stderr)
+            print(f"error: no benchmark script for {sorted(unknown)} in {args.scripts_dir}", file=sys.stderr)
             return 2
         scripts = [path for path in scripts if path.stem.removeprefix("bench_") in wanted]
     results: list[Result] = []

@@ -60,3 +60,25 @@ def test_step_and_pipeline_import_is_standard_library_only(fresh: Callable[..., 
     # the decorators parse signatures only when applied
     assert "inspect" not in new
     assert "typing" not in new
+
+
+def test_registering_and_showing_a_gcp_stack_imports_no_google_cloud(
+    fresh: Callable[..., set[str]], heavy: Callable[..., list[str]], tmp_path: Path
+) -> None:
+    code = """
+from zenml.cli.main import cli
+for args in (
+    ["artifact-store", "register", "bucket", "--flavor", "gcp", "--path", "gs://bucket/zen"],
+    ["stack", "register", "cloud", "-a", "bucket", "-m", "default", "--set"],
+    ["stack", "show", "--json"],
+):
+    try:
+        cli(args, standalone_mode=False)
+    except SystemExit as exit:
+        assert exit.code in (0, None), exit.code
+from zenml.stack.stack import get_active_stack
+assert get_active_stack().artifact_store.FLAVOR == "gcp"
+"""
+    modules = fresh(code, cwd=tmp_path, env={"ZENML_CONFIG_DIR": str(tmp_path / "zen")})
+    assert "zenml.stack.stack" in modules
+    assert heavy(modules) == []

@@ -56,6 +56,18 @@ def test_transient_faults_on_every_kind_of_request_are_retried(
     assert _outcomes(fault_proxy, kind) == 7
 
 
+def test_local_path_download_is_retried(fault_proxy: FaultProxy, gcs_bucket: str) -> None:
+    store = _store(gcs_bucket)
+    data = os.urandom(CHUNK * 2)
+    with store.open("lp.bin", "wb") as handle:
+        handle.write(data)
+    fault_proxy.add("503", method="GET", path="alt=media")
+    fault_proxy.add("drop", method="GET", path="alt=media")
+    with store.local_path("lp.bin") as path, open(path, "rb") as local:
+        assert local.read() == data
+    assert (_outcomes(fault_proxy, "503"), _outcomes(fault_proxy, "drop")) == (1, 1)
+
+
 def test_slow_responses_are_waited_for(fault_proxy: FaultProxy, gcs_bucket: str) -> None:
     store = _store(gcs_bucket)
     fault_proxy.add("slow", method="PUT", times=None, delay=0.3)

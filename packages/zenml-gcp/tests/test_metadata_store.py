@@ -65,6 +65,24 @@ def test_run_lifecycle_is_the_fold_of_its_events(store: GCPMetadataStore) -> Non
     assert fresh.find_cached_step("training", "load", "k2") is None
 
 
+def test_artifacts_accumulate_and_incomplete_steps_are_no_cache_hits(store: GCPMetadataStore) -> None:
+    store.create_run(_run("r1"))
+    two = [_artifact("r1", "s", "a"), _artifact("r1", "s", "b")]
+    store.record_step(StepRecord(run_id="r1", name="s", status="running", started_at=1.0, cache_key="K"), two)
+    done = StepRecord(run_id="r1", name="s", status="completed", started_at=1.0, ended_at=2.0, cache_key="K")
+    store.record_step(done)  # a status update without artifacts keeps the ones recorded before
+    assert [artifact.output_name for artifact in store.list_artifacts(run_id="r1")] == ["a", "b"]
+    assert store.find_cached_step("training", "s", "K") == done
+    for blob in store._gcs.client.list_blobs(store._gcs.bucket_name):
+        if b'"output_name": "b"' in blob.download_as_bytes():
+            blob.delete()  # the event holding the artifacts disappears behind the store's back
+    assert store.list_artifacts(run_id="r1") == []
+    with pytest.raises(ValueError, match="belongs to step"):
+        store.record_step(done, [_artifact("r1", "other")])
+    with pytest.raises(TypeError, match="JSON"):
+        store.record_step(replace(done, parameters={"x": object()}))
+
+
 def test_nothing_is_overwritten_every_write_is_a_new_object(store: GCPMetadataStore) -> None:
     store.create_run(_run("r1"))
     store.record_step(StepRecord(run_id="r1", name="s", status="running", started_at=1.0))

@@ -71,3 +71,15 @@ def test_run_bad_input(zen_home: Path) -> None:
     assert "zenml run list" in missing.output
     assert zenml("run", "list", "--status", "weird").exit_code == 2
     assert zenml("run", "list", "--limit", "0").exit_code == 2
+
+
+def test_run_list_with_an_unknown_flavor_in_the_config(zen_home: Path) -> None:
+    zen_home.mkdir()
+    (zen_home / "config.toml").write_text(
+        'active_stack = "s"\n[metadata_stores.m]\nflavor = "mongo"\n[stacks.s]\nmetadata_store = "m"\n'
+    )
+    result = zenml("run", "list")
+    assert result.exit_code == 1
+    assert "metadata store 'm': unknown metadata store flavor 'mongo'" in result.output
+    assert str(zen_home / "config.toml") in result.output
+    assert "Traceback" not in result.output

@@ -154,7 +154,9 @@ def test_failing_step_keeps_earlier_artifacts_and_next_run_resumes() -> None:
         fragile()
     assert isinstance(err.value.__cause__, ZeroDivisionError)
     assert err.value.step_name == "flaky"
-    failed = Client().list_runs(pipeline_name="fragile")[0]
+    failed = Client().get_run(err.value.run_id)
+    assert failed.name == err.value.run_name
+    assert [run.id for run in Client().list_runs(pipeline_name="fragile")] == [failed.id]
     assert failed.status == "failed"
     assert "flaky broke" in (failed.error or "")
     assert statuses(failed) == {"load": "completed", "total": "completed", "flaky": "failed"}
@@ -177,6 +179,38 @@ def test_deleted_cached_artifacts_are_recomputed(zen_home: Path) -> None:
     assert CALLS == ["total"]
     assert statuses(second) == {"load": "cached", "total": "completed", "describe": "cached"}
     assert second.steps["total"].output.load() == 3
+
+
+def test_truncated_cached_artifact_is_recomputed() -> None:
+    first = numbers_pipeline()
+    directory = Path(first.steps["load"].output.full_uri)
+    data_file = next(p for p in directory.rglob("*") if p.is_file())
+    data_file.write_bytes(data_file.read_bytes()[:-2])
+    CALLS.clear()
+    second = numbers_pipeline()
+    assert CALLS == ["load"]
+    assert statuses(second) == {"load": "completed", "total": "cached", "describe": "cached"}
+
+
+def test_corrupted_input_fails_the_step_naming_the_artifact() -> None:
+    from zenml.artifacts import ArtifactCorruptedError
+
+    @step(enable_cache=False)
+    def consume(numbers: list[int]) -> int:
+        return len(numbers)
+
+    @pipeline
+    def consuming() -> None:
+        consume(load())
+
+    first = consuming()
+    directory = Path(first.steps["load"].output.full_uri)
+    data_file = next(p for p in directory.rglob("*") if p.is_file())
+    data_file.write_bytes(data_file.read_bytes().replace(b"1", b"7"))  # same size: only the hash can tell
+    with pytest.raises(StepFailedError, match=r"step 'consume' of pipeline 'consuming' failed") as caught:
+        consuming()
+    assert isinstance(caught.value.__cause__, ArtifactCorruptedError)
+    assert f"runs/{first.id}/load/output" in str(caught.value)
 
 
 def test_corrupted_artifact_is_detected_on_load() -> None:

@@ -183,3 +183,23 @@ def test_concurrent_writers_lose_nothing(zen_home: Path) -> None:
         assert process.returncode == 0, err
     names = set(StackConfig.load().components(ARTIFACT_STORE))
     assert names == {"default"} | {f"w{w}_{i}" for w in range(4) for i in range(10)}
+
+
+def test_active_stack_is_built_once_and_follows_the_config(zen_home: Path, tmp_path: Path) -> None:
+    from zenml.stack.stack import Stack, get_active_stack
+
+    first = get_active_stack()
+    assert first is get_active_stack()
+    assert first.artifact_store.FLAVOR == "local"
+    assert first.metadata_store.FLAVOR == "sqlite"
+    assert first.orchestrator.FLAVOR == "local"
+    assert not zen_home.exists()  # building components writes nothing
+    with edit_config() as config:
+        config.add_component(ARTIFACT_STORE, "data", {"flavor": "local", "path": str(tmp_path / "data")})
+        config.add_stack("prod", {ARTIFACT_STORE: "data", METADATA_STORE: "default", ORCHESTRATOR: "default"})
+        config.set_active_stack("prod")
+    second = get_active_stack()
+    assert second.name == "prod"
+    assert second.artifact_store.path == str(tmp_path / "data")
+    again = Stack.from_dict(second.to_dict())
+    assert again.to_dict() == second.to_dict()

@@ -322,6 +322,14 @@ class LocalArtifactStore(ArtifactStore):
         except FileNotFoundError:
             raise self._missing(name) from None
 
+    def version_tag(self, name: str) -> str | None:
+        """``dev:inode:size:mtime_ns:ctime_ns`` (the kernel sets ctime on every change), or ``None`` if missing."""
+        try:
+            st = os.stat(self._path(name))
+        except FileNotFoundError:
+            return None
+        return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
     def local_path(self, name: str, mode: str = "r") -> AbstractContextManager[str]:
         """``"r"``: the real path itself. ``"w"``: a temporary sibling path, renamed into place at the end."""
         path = self._path(name)

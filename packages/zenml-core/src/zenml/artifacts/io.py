@@ -6,6 +6,13 @@ name, size and CRC-32. CRC-32 (zlib) runs at several GB/s and is computed
 while the materializer streams the data, so for most materializers the
 check costs no extra read; it detects deleted, truncated and altered files,
 which is its purpose (it is not a defence against deliberate tampering).
+
+A file this process has already hashed (written, or verified on an earlier
+load) is not read again while the store reports the same
+:meth:`~zenml.artifact_stores.base.ArtifactStore.version_tag` for it (for
+local files: same inode, size, mtime and ctime, which the kernel updates on
+every change); so the output of one step is hashed once, while it is
+written, and verified for free when the next step loads it.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from zenml.artifacts.errors import (
     ArtifactMissingError,
     MaterializerVersionError,
 )
-from zenml.artifacts.tracking import HASH_ALGORITHM, FileDigest, TrackingStore, digest_file
+from zenml.artifacts.tracking import HASH_ALGORITHM, FileDigest, TrackingStore, digest_file, recall, remember
 
 if TYPE_CHECKING:
     from zenml.artifact_stores.base import ArtifactStore
@@ -48,7 +55,21 @@ def _manifest_hash(uri: str, digests: dict[str, FileDigest]) -> str:
 
 
 def _digests(store: TrackingStore, uri: str) -> dict[str, FileDigest]:
-    return {name: store.digest(name) for name in store.walk_files(uri)}
+    digests = {name: store.digest(name) for name in store.walk_files(uri)}
+    for name, digest in digests.items():
+        remember(store.inner, name, digest)
+    return digests
+
+
+def _recalled_hash(store: ArtifactStore, uri: str) -> str | None:
+    """The content hash from digests this process noted, if every file is still at the noted version."""
+    digests = {}
+    for name in store.walk_files(uri):
+        digest = recall(store, name)
+        if digest is None:
+            return None
+        digests[name] = digest
+    return _manifest_hash(uri, digests) if digests else None
 
 
 def compute_content_hash(store: ArtifactStore, uri: str) -> str:
@@ -108,6 +129,9 @@ def load_artifact(
             f"content hash {content_hash!r} of artifact {uri!r} uses an unknown algorithm; "
             f"expected '{HASH_ALGORITHM}:<hex>'"
         )
+    if content_hash is not None:
+        if _recalled_hash(store, uri) == content_hash:  # hashed by this process, unchanged since: no second read
+            content_hash = None
     if content_hash is None:
         try:
             return materializer_cls(uri, store).load(data_type)

@@ -60,6 +60,31 @@ def digest_file(store: ArtifactStore, name: str, chunk: int = 1 << 22) -> FileDi
     return digest
 
 
+# (store root, file name) -> (version tag, digest) of files this process hashed: a file whose
+# version tag is unchanged since (same inode, size, mtime and ctime) need not be read again.
+_MEMO: dict[tuple[str, str], tuple[str, FileDigest]] = {}
+MEMO_SIZE = 4096
+
+
+def remember(store: ArtifactStore, name: str, digest: FileDigest) -> None:
+    """Note the digest of ``name`` at its current version (if the store can tag versions)."""
+    tag = store.version_tag(name)
+    if tag is None:
+        return
+    if len(_MEMO) >= MEMO_SIZE:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[(store.uri(), validate_name(name))] = (tag, digest)
+
+
+def recall(store: ArtifactStore, name: str) -> FileDigest | None:
+    """The digest noted for ``name`` if the file is still at the same version, else ``None``."""
+    entry = _MEMO.get((store.uri(), validate_name(name)))
+    if entry is None:
+        return None
+    tag = store.version_tag(name)
+    return entry[1] if tag is not None and tag == entry[0] else None
+
+
 class _Stream:
     """Common part of the hashing wrappers: delegation and invalidation."""
 
@@ -276,6 +301,9 @@ class TrackingStore(ArtifactStore):
 
     def checksum(self, name: str) -> str:
         return self.inner.checksum(name)
+
+    def version_tag(self, name: str) -> str | None:
+        return self.inner.version_tag(name)
 
     def __getattr__(self, attribute: str) -> Any:
         return getattr(self.inner, attribute)

@@ -86,7 +86,18 @@ def load_record(record: ArtifactRecord, store: ArtifactStore) -> Any:
         materializer_cls=resolve_reference(record.materializer),
         data_type=resolve_reference(record.data_type),
         content_hash=record.content_hash,
+        materializer_version=record.materializer_version,
     )
+
+
+def _intact(store: ArtifactStore, artifact: ArtifactRecord) -> bool:
+    """A cheap check (listing and sizes, no reading) that an artifact's files are all still there."""
+    if not store.exists(artifact.uri):
+        return False
+    try:
+        return sum(store.size(name) for name in store.walk_files(artifact.uri)) == artifact.size
+    except FileNotFoundError:
+        return False
 
 
 def _reuse_cached(
@@ -102,8 +113,8 @@ def _reuse_cached(
     if set(by_name) != set(plan.outputs):
         return None
     for artifact in artifacts:
-        if artifact.artifact_store_path != store.path or not store.exists(artifact.uri):
-            return None  # deleted or in another store: run the step again
+        if artifact.artifact_store_path != store.path or not _intact(store, artifact):
+            return None  # deleted, truncated or in another store: run the step again
     from dataclasses import replace
 
     now = time.time()
@@ -198,7 +209,10 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
         if not isinstance(exc, Exception):
             raise
         raise StepFailedError(
-            plan.id, f"step {plan.id!r} of pipeline {deployment.pipeline_name!r} failed: {type(exc).__name__}: {exc}"
+            plan.id,
+            f"step {plan.id!r} of pipeline {deployment.pipeline_name!r} failed: {type(exc).__name__}: {exc}",
+            run_id=deployment.run_id,
+            run_name=deployment.run_name,
         ) from exc
     metadata.record_step(
         StepRecord(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from zenml.pipelines.errors import PipelineGraphError
@@ -16,12 +17,14 @@ if TYPE_CHECKING:
     from zenml.steps.base import Step
 
 _ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-_ACTIVE: list[GraphBuilder] = []
+# the graphs being built, innermost last; per thread (and asyncio task), so concurrent builds do not mix
+_ACTIVE: ContextVar[tuple[GraphBuilder, ...]] = ContextVar("zenml_active_graph_builders", default=())
 
 
 def active_builder() -> GraphBuilder | None:
     """The graph being built by the innermost running ``@pipeline`` function, if any."""
-    return _ACTIVE[-1] if _ACTIVE else None
+    builders = _ACTIVE.get()
+    return builders[-1] if builders else None
 
 
 class OutputHandle:
@@ -101,11 +104,11 @@ class GraphBuilder:
         self.invocations: dict[str, StepInvocation] = {}
 
     def __enter__(self) -> GraphBuilder:
-        _ACTIVE.append(self)
+        self._token = _ACTIVE.set((*_ACTIVE.get(), self))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        _ACTIVE.remove(self)
+        _ACTIVE.reset(self._token)
 
     def _new_id(self, step: Step, requested: object) -> str:
         if requested is not None:

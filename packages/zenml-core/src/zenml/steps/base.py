@@ -129,9 +129,8 @@ class Step:
     def source_hash(self) -> str:
         """A hash of the step's source code (or, without source, its code object): part of the cache key."""
         if self._source_hash is None:
-            from hashlib import sha256
-
             import inspect
+            from hashlib import sha256
 
             try:
                 source = inspect.getsource(self.func).encode()

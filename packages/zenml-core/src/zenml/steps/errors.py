@@ -18,6 +18,8 @@ class StepOutputError(TypeError):
 class StepFailedError(RuntimeError):
     """A step raised while running; the original exception is chained as ``__cause__``."""
 
-    def __init__(self, step_name: str, message: str) -> None:
+    def __init__(self, step_name: str, message: str, *, run_id: str = "", run_name: str = "") -> None:
         super().__init__(message)
         self.step_name = step_name
+        self.run_id = run_id  # look the failed run up with ``Client().get_run(error.run_id)``
+        self.run_name = run_name

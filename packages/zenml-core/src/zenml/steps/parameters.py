@@ -33,9 +33,7 @@ class Parameters:
     def bind(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         """Map call arguments to parameter names (missing ones are left out); ``TypeError`` as Python would."""
         if len(args) > len(self.positional):
-            raise TypeError(
-                f"takes {len(self.positional)} positional argument(s) but {len(args)} were given"
-            )
+            raise TypeError(f"takes {len(self.positional)} positional argument(s) but {len(args)} were given")
         bound = dict(zip(self.positional, args, strict=False))
         for name, value in kwargs.items():
             if name not in self.names:

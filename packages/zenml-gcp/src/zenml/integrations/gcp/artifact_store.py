@@ -17,10 +17,12 @@ from typing import IO, TYPE_CHECKING, ClassVar, cast
 from zenml.artifact_stores.base import ArtifactNotFoundError, ArtifactStore, validate_name
 from zenml.integrations.gcp.connection import GCSConnection
 from zenml.integrations.gcp.errors import translate_errors
+from zenml.integrations.gcp.progress import TransferProgress
 from zenml.integrations.gcp.streams import CHUNK_MULTIPLE, GCSReader, GCSWriter
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from typing import BinaryIO
 
     from google.cloud.storage import Blob
 
@@ -266,8 +268,14 @@ class GCPArtifactStore(ArtifactStore):
             self._download_file(file_name, target)
 
     def _download_file(self, name: str, local: str) -> None:
-        with self.open(name, "rb") as source, open(local, "wb") as target:
-            shutil.copyfileobj(source, target, self.chunk_size)
+        """One streaming GET (checksum-verified, resumed by the client's retries) into a local file."""
+        blob = self._require_file(name, "download")
+        with (
+            TransferProgress(f"download {self._gcs.uri(blob.name)}", blob.size, enabled=self.progress) as progress,
+            open(local, "wb") as target,
+            translate_errors("download", self.bucket_name, blob.name),
+        ):
+            blob.download_to_file(_CountingWriter(target, progress), retry=self._gcs.retry)
 
     def _upload(self, local: str, name: str) -> None:
         if os.path.isfile(local):
@@ -295,3 +303,19 @@ class GCPArtifactStore(ArtifactStore):
             if blob.name.rsplit("/", 1)[-1] != DIR_MARKER
         )
         yield from names
+
+
+class _CountingWriter:
+    """A write-only file wrapper that reports progress (the client resumes a download with seek/truncate)."""
+
+    def __init__(self, target: BinaryIO, progress: TransferProgress) -> None:
+        self._target = target
+        self._progress = progress
+
+    def write(self, data: bytes) -> int:
+        count = self._target.write(data)
+        self._progress.advance(len(data))
+        return count
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._target, name)

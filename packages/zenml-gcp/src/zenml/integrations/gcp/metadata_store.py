@@ -55,13 +55,26 @@ def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
 
 
 class _History:
-    """The fold of a set of events."""
+    """The fold of a set of events, with the same semantics as the SQLite store.
+
+    A step record replaces the earlier one of ``(run_id, name)`` but keeps its
+    position; artifacts are added (replaced by id); ``order`` numbers things by
+    first appearance, the tie-breaker after the timestamps.
+    """
 
     def __init__(self) -> None:
         self.runs: dict[str, RunRecord] = {}
         self.steps: dict[tuple[str, str], StepRecord] = {}
-        self.artifacts: dict[tuple[str, str], list[ArtifactRecord]] = {}
+        self.artifacts: dict[tuple[str, str], dict[str, ArtifactRecord]] = {}
+        self.output_counts: dict[tuple[str, str], int] = {}
+        self.order: dict[object, int] = {}
+        self._next = 0
         self._finished: dict[str, dict[str, Any]] = {}
+
+    def _number(self, key: object, *, renumber: bool = False) -> None:
+        if renumber or key not in self.order:
+            self.order[key] = self._next
+            self._next += 1
 
     def apply(self, event: dict[str, Any]) -> None:
         kind = event.get("kind")
@@ -69,6 +82,7 @@ class _History:
             run = RunRecord(**_known(RunRecord, event["run"]))
             pending = self._finished.pop(run.id, None)
             self.runs[run.id] = replace(run, **pending) if pending else run
+            self._number(("run", run.id))
         elif kind == RUN_FINISHED:
             change = {"status": event["status"], "ended_at": event["ended_at"], "error": event.get("error")}
             run_id = event["run_id"]
@@ -78,15 +92,25 @@ class _History:
                 self._finished[run_id] = change
         elif kind == STEP_RECORDED:
             step = StepRecord(**_known(StepRecord, event["step"]))
-            self.steps[(step.run_id, step.name)] = step
-            self.artifacts[(step.run_id, step.name)] = [
-                ArtifactRecord(**_known(ArtifactRecord, item)) for item in event.get("artifacts", [])
-            ]
+            key = (step.run_id, step.name)
+            artifacts = [ArtifactRecord(**_known(ArtifactRecord, item)) for item in event.get("artifacts", [])]
+            self.steps[key] = step
+            self._number(("step", key))
+            self.output_counts[key] = max(self.output_counts.get(key, 0), len(artifacts))
+            recorded = self.artifacts.setdefault(key, {})
+            for artifact in artifacts:
+                recorded.pop(artifact.id, None)
+                recorded[artifact.id] = artifact
+                self._number(("artifact", artifact.id), renumber=True)
         else:
             logger.warning("ignoring a metadata event of unknown kind %r", kind)
 
     def all_artifacts(self) -> list[ArtifactRecord]:
-        return [artifact for items in self.artifacts.values() for artifact in items]
+        return [artifact for items in self.artifacts.values() for artifact in items.values()]
+
+    def complete(self, key: tuple[str, str]) -> bool:
+        """Whether every output the step recorded is present (the SQLite store's ``output_count`` rule)."""
+        return len(self.artifacts.get(key, {})) == self.output_counts.get(key, 0)
 
 
 class GCPMetadataStore(MetadataStore):
@@ -187,6 +211,17 @@ class GCPMetadataStore(MetadataStore):
         )
 
     def record_step(self, step: StepRecord, artifacts: Sequence[ArtifactRecord] = ()) -> None:
+        """One event holds the step and its artifacts, so they become visible together."""
+        for artifact in artifacts:
+            if (artifact.run_id, artifact.step_name) != (step.run_id, step.name):
+                raise ValueError(
+                    f"artifact {artifact.output_name!r} belongs to step {artifact.step_name!r} of run "
+                    f"{artifact.run_id!r}, not to step {step.name!r} of run {step.run_id!r}"
+                )
+        try:
+            json.dumps([step.inputs, step.parameters])
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"step {step.name!r}: inputs and parameters must be JSON-serialisable ({error})") from None
         self._write(
             step.run_id,
             {
@@ -201,10 +236,11 @@ class GCPMetadataStore(MetadataStore):
             exact = self._load(self._runs_prefix(name_or_id)).runs.get(name_or_id)
             if exact is not None:
                 return exact
-        runs = self._load(self._runs_prefix()).runs
+        history = self._load(self._runs_prefix())
+        runs = history.runs
         by_name = [run for run in runs.values() if run.name == name_or_id]
         if by_name:
-            return max(by_name, key=lambda run: run.created_at)
+            return max(by_name, key=lambda run: (run.created_at, history.order[("run", run.id)]))
         by_prefix = [run for run_id, run in runs.items() if name_or_id and run_id.startswith(name_or_id)]
         if len(by_prefix) == 1:
             return by_prefix[0]
@@ -215,19 +251,20 @@ class GCPMetadataStore(MetadataStore):
     def list_runs(
         self, *, pipeline_name: str | None = None, status: str | None = None, limit: int | None = None
     ) -> list[RunRecord]:
+        history = self._load(self._runs_prefix())
         runs = [
             run
-            for run in self._load(self._runs_prefix()).runs.values()
+            for run in history.runs.values()
             if (pipeline_name is None or run.pipeline_name == pipeline_name)
             and (status is None or run.status == status)
         ]
-        runs.sort(key=lambda run: (run.created_at, run.id), reverse=True)
+        runs.sort(key=lambda run: (run.created_at, history.order[("run", run.id)]), reverse=True)
         return runs[:limit] if limit is not None else runs
 
     def list_steps(self, run_id: str) -> list[StepRecord]:
         history = self._load(self._runs_prefix(run_id))
         steps = [step for (owner, _), step in history.steps.items() if owner == run_id]
-        return sorted(steps, key=lambda step: step.started_at)
+        return sorted(steps, key=lambda step: (step.started_at, history.order[("step", (step.run_id, step.name))]))
 
     def list_artifacts(self, *, run_id: str | None = None, step_name: str | None = None) -> list[ArtifactRecord]:
         history = self._load(self._runs_prefix(run_id) if run_id is not None else self._runs_prefix())
@@ -236,7 +273,7 @@ class GCPMetadataStore(MetadataStore):
             for artifact in history.all_artifacts()
             if (run_id is None or artifact.run_id == run_id) and (step_name is None or artifact.step_name == step_name)
         ]
-        return sorted(artifacts, key=lambda artifact: (artifact.created_at, artifact.id))
+        return sorted(artifacts, key=lambda artifact: (artifact.created_at, history.order[("artifact", artifact.id)]))
 
     def get_artifact(self, artifact_id: str) -> ArtifactRecord:
         for artifact in self._load(self._runs_prefix()).all_artifacts():
@@ -252,12 +289,16 @@ class GCPMetadataStore(MetadataStore):
             if name == step_name
             and step.cache_key == cache_key
             and step.status in (COMPLETED, CACHED)
+            and history.complete((run_id, name))
             and run_id in history.runs
             and history.runs[run_id].pipeline_name == pipeline_name
         ]
         if not candidates:
             return None
-        return max(candidates, key=lambda step: (step.ended_at or step.started_at, step.started_at))
+        return max(
+            candidates,
+            key=lambda step: (step.ended_at or step.started_at, history.order[("step", (step.run_id, step.name))]),
+        )
 
     def run_ids(self) -> list[str]:
         """Every run id with at least one event (one listing with a delimiter)."""

@@ -1,0 +1,46 @@
+"""dev.py: the two-command entry point (its pure parts, and its command line in a real interpreter)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_dev() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("zenml_dev_script", ROOT / "dev.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_pyenv_versions_keep_the_current_one_first_then_the_newest_of_each_minor() -> None:
+    dev = load_dev()
+    installed = ["2.7.18", "3.9.18", "3.10.2", "3.10.13", "3.11.7", "3.12.1", "3.13.0", "3.12.1/envs/x", "pypy3.10"]
+    assert dev.choose_versions(installed, "3.11.7") == "3.11.7:3.10.13:3.12.1:3.13.0"
+    assert dev.choose_versions(installed, "system") == "system:3.10.13:3.11.7:3.12.1:3.13.0"
+    assert dev.choose_versions(["3.8.1"], "") is None
+
+
+def test_unknown_command_exits_2_with_the_choices() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "dev.py"), "tset"], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert result.returncode == 2
+    assert "unknown command 'tset'" in result.stderr
+    assert "demo, test" in result.stderr
+
+
+def test_help_names_both_quickstart_commands() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "dev.py"), "--help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert "python3 dev.py demo" in result.stdout
+    assert "python3 dev.py test" in result.stdout
