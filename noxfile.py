@@ -70,7 +70,11 @@ def lint(session: nox.Session) -> None:
     session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
 
 
-@nox.session(python=MAIN_PYTHON, tags=["ci", "static"])
+# The dev .venv's Python (uv sync): the same numpy (and so the same stubs) as there; numpy 2.5 needs 3.12.
+TYPECHECK_PYTHON = "3.11"
+
+
+@nox.session(python=TYPECHECK_PYTHON, tags=["ci", "static"])
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the sources of every package (they are one ``zenml`` namespace) and the tooling."""
     session.install(MYPY, NUMPY, "nox>=2024.10.9", "pytest>=8", "packaging>=23.2", *_editable(CORE, GCP, TENSORFLOW))

@@ -22,7 +22,11 @@ environment would, rather than a filtered ``sys.path`` that hides only part
 of an installation. Each venv keeps its own zenml config and cache
 directories across its runs, as a user's environment does; the first round
 (which writes bytecode, the integration activation cache and the SQLite
-schema) is not measured, and the runs are interleaved.
+schema) is not measured, and the runs are interleaved in a shuffled order
+(a fixed order showed a few percent of bias for whichever venv ran last).
+The value is the ratio of median wall-clock times; ``cpu_ratio`` (median
+user + system CPU) is reported too, as it is less disturbed by other load
+and by fsync latency on a shared machine.
 
 Prints one JSON object per line: {"benchmark", "value", "unit", "limit", "detail"}.
 ``--quick`` runs fewer repetitions (for CI).
@@ -33,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -260,8 +265,12 @@ def bench_installed(repeats: int) -> None:
         script.write_text(_NUMPY_PIPELINE)
         wall: dict[str, list[float]] = {name: [] for name in pythons}
         cpu: dict[str, list[float]] = {name: [] for name in pythons}
+        shuffler = random.Random(20261126)
         for index in range(repeats + 1):
-            for name, python in pythons.items():  # interleaved, so load on the machine hits every venv alike
+            # Interleaved, in a new random order each round: load on the shared machine and whatever
+            # the previous process left warm or cold hit every venv alike.
+            for name in shuffler.sample(list(pythons), len(pythons)):
+                python = pythons[name]
                 slot = list(pythons).index(name)
                 # Each environment keeps its own zenml config and cache directories, as a user's would.
                 env = child_env(
@@ -288,20 +297,26 @@ def bench_installed(repeats: int) -> None:
         "integrations_installed": installed,
         "how": "three uv venvs built from the workspace; each has its own zenml config and cache dirs",
     }
-    with_all, tf_only, bare = VENVS
+    bare, tf_only, with_all = VENVS
     emit(
         "numpy_pipeline_zenml_tensorflow_installed",
         wall_ms[with_all] / wall_ms[tf_only],
         "x same venv without zenml-tensorflow",
         1.05,
-        {**detail, "cpu_ratio": round(cpu_ms[with_all] / cpu_ms[tf_only], 4)},
+        {
+            **detail,
+            "cpu_ratio": round(cpu_ms[with_all] / cpu_ms[tf_only], 4),
+        },
     )
     emit(
         "numpy_pipeline_tensorflow_stack_installed",
         wall_ms[with_all] / wall_ms[bare],
         "x venv without tensorflow and zenml-tensorflow",
         1.05,
-        {**detail, "cpu_ratio": round(cpu_ms[with_all] / cpu_ms[bare], 4)},
+        {
+            **detail,
+            "cpu_ratio": round(cpu_ms[with_all] / cpu_ms[bare], 4),
+        },
     )
 
 
@@ -312,7 +327,7 @@ def main() -> None:
     args = parser.parse_args()
     runs: dict[str, Callable[[], None]] = {
         "activation": lambda: bench_activation(10 if args.quick else 40),
-        "installed": lambda: bench_installed(5 if args.quick else 15),
+        "installed": lambda: bench_installed(8 if args.quick else 25),
         "roundtrip": lambda: bench_roundtrip(5 if args.quick else 15),
     }
     for name, run in runs.items():

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -21,7 +22,6 @@ from zenml.integrations.gcp.testing import FaultProxy, GCSEmulator
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
 pytestmark = pytest.mark.gcs
 
@@ -106,7 +106,7 @@ def gcs_stack(emulator: GCSEmulator, tmp_path: Path) -> dict[str, str]:
         ["stack", "register", "gcs", "-a", "remote", "-m", "shared", "--set"],
     ):  # fmt: skip
         _zenml(command, env, tmp_path)
-    (tmp_path / "numbers.py").write_text(PIPELINE)
+    (tmp_path / "gcs_numbers.py").write_text(PIPELINE)
     (tmp_path / "reader.py").write_text(READER)
     return {**env, "BUCKET": bucket}
 
@@ -133,11 +133,11 @@ def _python(script: Path, env: dict[str, str], *, expect: int = 0) -> dict[str, 
 
 
 def test_pipeline_on_a_gcs_stack_is_shared_across_processes(gcs_stack: dict[str, str], tmp_path: Path) -> None:
-    first = _python(tmp_path / "numbers.py", gcs_stack)
+    first = _python(tmp_path / "gcs_numbers.py", gcs_stack)
     assert first["status"] == "completed"
     assert first["steps"] == {"make_numbers": "completed", "total": "completed", "payload": "completed"}
 
-    second = _python(tmp_path / "numbers.py", gcs_stack)  # a new process: the cache lives in the bucket
+    second = _python(tmp_path / "gcs_numbers.py", gcs_stack)  # a new process: the cache lives in the bucket
     assert second["steps"] == {"make_numbers": "cached", "total": "cached", "payload": "cached"}
 
     seen = _python(tmp_path / "reader.py", gcs_stack)  # a third process reads the first one's runs and artifacts
@@ -158,7 +158,7 @@ def test_a_persistent_fault_fails_the_step_names_the_object_and_leaves_nothing_h
     with FaultProxy(emulator.endpoint) as proxy:
         proxy.add("503", method="PUT", path="upload_id=", times=None)  # every chunk of every resumable upload
         env = {**gcs_stack, "STORAGE_EMULATOR_HOST": proxy.endpoint}
-        outcome = _python(tmp_path / "numbers.py", env, expect=3)
+        outcome = _python(tmp_path / "gcs_numbers.py", env, expect=3)
     bucket = gcs_stack["BUCKET"]
     assert f"gs://{bucket}/zen/" in str(outcome["raised"]), outcome
     assert "upload_id" not in str(outcome["raised"])
@@ -178,3 +178,41 @@ def test_a_persistent_fault_fails_the_step_names_the_object_and_leaves_nothing_h
     names = _python(tmp_path / "check.py", gcs_stack)["names"]
     assert isinstance(names, list)
     assert not [name for name in names if "payload" in name and not name.endswith(".zenml-dir")], names
+
+
+QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart.py"
+
+MODEL_READER = textwrap.dedent(
+    """
+    import json
+    from zenml import Client
+
+    run = Client().list_runs(pipeline_name="quickstart")[0]
+    model = run.steps["train"].outputs["model"].load()
+    accuracy = run.steps["evaluate"].outputs["accuracy"].load()
+    summary = {"run": run.name, "model": type(model).__name__, "layers": len(model.layers), "accuracy": accuracy}
+    print(json.dumps(summary))
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.tensorflow
+def test_the_quickstart_runs_unchanged_on_a_gcs_stack(gcs_stack: dict[str, str], tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(QUICKSTART)],
+        env=gcs_stack,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+    assert f"gs://{gcs_stack['BUCKET']}/zen/runs/" in result.stdout  # the artifacts went to the bucket
+    (tmp_path / "model_reader.py").write_text(MODEL_READER)
+    seen = _python(tmp_path / "model_reader.py", gcs_stack)  # another process loads the Keras model from GCS
+    assert seen["model"] == "Sequential"
+    assert seen["layers"] == 3
+    assert isinstance(seen["accuracy"], float)
+    assert seen["accuracy"] >= 0.9

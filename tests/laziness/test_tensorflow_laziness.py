@@ -71,6 +71,30 @@ def test_activation_registers_the_materializers_lazily_without_importing_tensorf
     assert TF_MATERIALIZERS not in modules
 
 
+def test_materializers_package_defers_each_library_until_it_is_loaded(fresh: FreshRun) -> None:
+    modules = fresh(
+        """
+        import sys
+
+        from zenml.integrations.tensorflow.materializers import __name__ as package
+        from zenml.materializers.registry import materializer_registry
+
+        assert "keras" not in sys.modules and "tensorflow" not in sys.modules
+        pending = materializer_registry.lazy_registrations()
+        assert pending["keras"] == [package + ".keras_materializer"], pending
+        assert package + ".tensor_materializer" in pending["tensorflow"], pending
+
+        import keras  # the user's code imports Keras; the registry then finds the materializer by itself
+
+        from zenml.integrations.tensorflow.materializers import KerasMaterializer
+        assert materializer_registry.find(keras.Sequential) is KerasMaterializer
+        """
+    )
+
+    assert f"{TF_MATERIALIZERS}.keras_materializer" in modules
+    assert "keras" in modules  # sanity: the probe really loaded Keras at the end
+
+
 NUMPY_PIPELINE = """
     from typing import Annotated
 

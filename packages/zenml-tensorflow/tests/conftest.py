@@ -38,3 +38,13 @@ def store(tmp_path: Path) -> ArtifactStore:
     from zenml.artifact_stores.local import LocalArtifactStore
 
     return LocalArtifactStore(name="test", path=str(tmp_path / "store"))
+
+
+@pytest.fixture
+def zen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """``zenml``, with a private config directory: a fresh default stack under ``tmp_path``."""
+    monkeypatch.setenv("ZENML_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)
+    import zenml
+
+    return zenml

@@ -2,48 +2,39 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import numpy as np
 import pytest
 
-if TYPE_CHECKING:
-    from pathlib import Path
-    from types import ModuleType
 
-
-@pytest.fixture
-def zen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """``zenml`` with a private config directory (so a fresh default stack under ``tmp_path``)."""
-    monkeypatch.setenv("ZENML_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.chdir(tmp_path)
-    import zenml
-
-    return zenml
-
-
-def test_tensors_and_variables_flow_between_steps_and_into_the_run_history(zen, tf) -> None:
+def test_tensors_variables_and_datasets_flow_between_steps_and_into_the_run_history(zen, tf) -> None:
     @zen.step
-    def make() -> tuple[Annotated[tf.Tensor, "words"], Annotated[tf.Variable, "counts"]]:
-        return tf.constant([b"zen", b"ml"]), tf.Variable([3, 4], dtype=tf.int64, name="counts", trainable=False)
+    def make() -> tuple[
+        Annotated[tf.Tensor, "words"], Annotated[tf.Variable, "counts"], Annotated[tf.data.Dataset, "numbers"]
+    ]:
+        counts = tf.Variable([3, 4], dtype=tf.int64, name="counts", trainable=False)
+        return tf.constant([b"zen", b"ml"]), counts, tf.data.Dataset.range(5).batch(2)
 
     @zen.step
-    def total(words: tf.Tensor, counts: tf.Variable) -> int:
+    def total(words: tf.Tensor, counts: tf.Variable, numbers: tf.data.Dataset) -> int:
         assert words.dtype == tf.string
-        return int(tf.reduce_sum(counts)) + int(tf.size(words))
+        return int(tf.reduce_sum(counts)) + int(tf.size(words)) + sum(int(tf.reduce_sum(b)) for b in numbers)
 
     @zen.pipeline
     def tensors() -> None:
-        words, counts = make()
-        total(words, counts)
+        words, counts, numbers = make()
+        total(words, counts, numbers)
 
     run = tensors()
 
-    assert run.steps["total"].outputs["output"].load() == 9
-    counts = zen.Client().get_run(run.name).steps["make"].outputs["counts"].load()
+    assert run.steps["total"].outputs["output"].load() == 3 + 4 + 2 + 10
+    outputs = zen.Client().get_run(run.name).steps["make"].outputs
+    counts = outputs["counts"].load()
     assert isinstance(counts, tf.Variable)
     assert (counts.name, counts.trainable, counts.dtype) == ("counts:0", False, tf.int64)
     np.testing.assert_array_equal(counts.numpy(), [3, 4])
+    assert [batch.numpy().tolist() for batch in outputs["numbers"].load()] == [[0, 1], [2, 3], [4]]
 
 
 def test_unserialisable_keras_model_fails_the_step_with_a_message_that_says_what_to_do(zen, keras) -> None:

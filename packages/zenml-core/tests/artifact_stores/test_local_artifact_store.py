@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from zenml.artifact_stores.base import InvalidArtifactNameError
-from zenml.artifact_stores.local import TEMP_SUFFIX, AtomicFileWriter, LocalArtifactStore
+from zenml.artifact_stores.local import TEMP_PREFIX, AtomicFileWriter, LocalArtifactStore
 from zenml.stack.flavors import ARTIFACT_STORE, flavor_registry
 from zenml.testing import ArtifactStoreContract
 
@@ -32,7 +32,7 @@ def store(tmp_path: Path) -> LocalArtifactStore:
 
 
 def temp_files(root: Path) -> list[str]:
-    return [str(p) for p in root.rglob(f"*{TEMP_SUFFIX}")]
+    return [str(p) for p in root.rglob(f"{TEMP_PREFIX}*")]
 
 
 def test_flavor_is_registered_by_reference() -> None:
@@ -148,6 +148,14 @@ def test_local_path_for_reading_is_the_real_file(store: LocalArtifactStore) -> N
         handle.write(b"x")
     with store.local_path("a/b") as path:
         assert path == os.path.join(store.root, "a", "b")
+
+
+def test_local_path_for_writing_keeps_the_extension(store: LocalArtifactStore) -> None:
+    with store.local_path("m/model.keras", "w") as path:
+        assert path.endswith(".keras")
+        assert os.path.dirname(path) == os.path.join(store.root, "m")
+        Path(path).write_bytes(b"k")
+    assert store.listdir("m") == ["model.keras"]
 
 
 def test_local_path_write_with_nothing_written_is_an_error(store: LocalArtifactStore) -> None:

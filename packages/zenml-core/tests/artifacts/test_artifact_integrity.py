@@ -157,3 +157,55 @@ def test_failing_materializer_leaves_no_partial_file(store: LocalArtifactStore) 
     with pytest.raises(RuntimeError, match="disk on fire"):
         save_artifact(1, store=store, uri="f", materializer_cls=Failing)
     assert list(store.walk_files("f")) == []
+
+
+class CountingStore(LocalArtifactStore):
+    """Counts the files opened for reading, to see which loads re-read data for the hash."""
+
+    reads = 0
+
+    def open(self, name: str, mode: str = "rb") -> Any:
+        if mode == "rb":
+            CountingStore.reads += 1
+        return super().open(name, mode)
+
+
+def test_files_hashed_by_this_process_are_not_read_twice(tmp_path: Path) -> None:
+    store = CountingStore("count", path=str(tmp_path))
+    info = save_artifact("body", store=store, uri="a", materializer_cls=TwoFileMaterializer)
+    CountingStore.reads = 0
+    assert load(store, "a", info.content_hash, TwoFileMaterializer, str) == "body"
+    assert CountingStore.reads == 1  # the materializer's own read of the header, no extra hashing read
+    # another process (no memo) hashes the body it did not stream
+    from zenml.artifacts import tracking
+
+    tracking._MEMO.clear()
+    CountingStore.reads = 0
+    assert load(store, "a", info.content_hash, TwoFileMaterializer, str) == "body"
+    assert CountingStore.reads == 3  # header (seeked: re-hashed) + body, plus the materializer's header read
+
+
+def test_changed_file_is_rehashed_even_after_a_memo(store: LocalArtifactStore) -> None:
+    info = save_artifact({"a": 1}, store=store, uri="m", materializer_cls=BuiltinMaterializer)
+    assert load(store, "m", info.content_hash) == {"a": 1}
+    path = Path(store.root) / "m" / "data.json"
+    path.write_bytes(path.read_bytes().replace(b"1", b"2"))
+    with pytest.raises(ArtifactCorruptedError):
+        load(store, "m", info.content_hash)
+
+
+def test_stores_without_version_tags_always_verify(tmp_path: Path) -> None:
+    class Untagged(LocalArtifactStore):
+        def version_tag(self, name: str) -> str | None:
+            return None
+
+    store = Untagged("u", path=str(tmp_path))
+    info = save_artifact({"a": 1}, store=store, uri="m", materializer_cls=BuiltinMaterializer)
+    path = Path(store.root) / "m" / "data.json"
+    stat = path.stat()
+    path.write_bytes(path.read_bytes().replace(b"1", b"2"))
+    import os
+
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    with pytest.raises(ArtifactCorruptedError):
+        load(store, "m", info.content_hash)

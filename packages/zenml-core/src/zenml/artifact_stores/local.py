@@ -1,7 +1,8 @@
 """The default artifact store: a directory on the local filesystem.
 
 Every write is atomic: data goes to a hidden temporary file in the target's
-directory (``.<name>.<token>.zenml-tmp``), which is flushed, fsynced and
+directory (``.zenml-tmp-<token>-<name>``, keeping the name's extension for
+libraries that check it), which is flushed, fsynced and
 ``os.replace()``-d into place when it is closed without error, and deleted
 otherwise. Readers therefore see either the old file or the complete new one.
 
@@ -14,7 +15,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from typing import TYPE_CHECKING, ClassVar
+import sys
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from zenml.artifact_stores.base import (
     ArtifactNotFoundError,
@@ -29,16 +31,40 @@ if TYPE_CHECKING:
     from types import TracebackType
     from typing import IO
 
-TEMP_SUFFIX = ".zenml-tmp"
+TEMP_PREFIX = ".zenml-tmp-"
 
 
 def _is_temp(entry: str) -> bool:
-    return entry.startswith(".") and entry.endswith(TEMP_SUFFIX)
+    return entry.startswith(TEMP_PREFIX)
 
 
 def _temp_sibling(final_path: str) -> str:
+    """A unique hidden name beside ``final_path`` that ends like it (``model.keras`` stays ``*.keras``)."""
     directory, base = os.path.split(final_path)
-    return os.path.join(directory, f".{base}.{os.getpid()}-{os.urandom(6).hex()}{TEMP_SUFFIX}")
+    base = base[-200:]  # stay within NAME_MAX with the prefix; the end (extension) is what matters
+    return os.path.join(directory, f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(6).hex()}-{base}")
+
+
+_fallocate: Any = None
+RESERVE_MIN = 1 << 23  # writes from 8 MiB up reserve their disk space first, as numpy's tofile() does
+
+
+def _reserve(fd: int, offset: int, length: int) -> None:
+    """Best effort ``fallocate(fd, FALLOC_FL_KEEP_SIZE, offset, length)`` (Linux): large writes go faster."""
+    global _fallocate
+    if _fallocate is None:
+        _fallocate = False
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                function = ctypes.CDLL(None, use_errno=True).fallocate
+                function.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
+                _fallocate = function
+            except (OSError, AttributeError):  # pragma: no cover - no libc fallocate
+                pass
+    if _fallocate:
+        _fallocate(fd, 1, offset, length)  # 1 = FALLOC_FL_KEEP_SIZE; failures are harmless
 
 
 def _fsync_dir(directory: str) -> None:
@@ -68,11 +94,26 @@ class AtomicFileWriter(io.BufferedWriter):
         self.temp_path = temp_path
         self.final_path = final_path
         self._fsync = fsync
+        self._reserved = 0
         self._done = False
 
     @property
     def name(self) -> str:
         return self.final_path
+
+    def reserve(self, nbytes: int) -> None:
+        """Hint that ``nbytes`` more bytes follow: preallocate them on disk (best effort)."""
+        start = self.tell()
+        if start + nbytes > self._reserved:
+            _reserve(self.fileno(), start, nbytes)
+            self._reserved = start + nbytes
+
+    def write(self, data: Any) -> int:
+        """Write ``data``; a large write reserves its disk space first."""
+        nbytes = memoryview(data).nbytes
+        if nbytes >= RESERVE_MIN:
+            self.reserve(nbytes)
+        return super().write(data)
 
     def close(self) -> None:
         """Flush, fsync and rename into place (no-op if already closed)."""

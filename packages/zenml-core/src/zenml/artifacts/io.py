@@ -129,9 +129,8 @@ def load_artifact(
             f"content hash {content_hash!r} of artifact {uri!r} uses an unknown algorithm; "
             f"expected '{HASH_ALGORITHM}:<hex>'"
         )
-    if content_hash is not None:
-        if _recalled_hash(store, uri) == content_hash:  # hashed by this process, unchanged since: no second read
-            content_hash = None
+    if content_hash is not None and _recalled_hash(store, uri) == content_hash:
+        content_hash = None  # this process hashed these very file versions: no second read
     if content_hash is None:
         try:
             return materializer_cls(uri, store).load(data_type)

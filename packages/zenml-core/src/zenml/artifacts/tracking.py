@@ -147,6 +147,9 @@ class HashingWriter(_Stream):
         # hash slice k on the helper thread while slice k is written; the caller's buffer is
         # released only when both are done
         view = view.cast("B")
+        reserve = getattr(self._inner, "reserve", None)  # a size hint for stores that preallocate
+        if reserve is not None:
+            reserve(view.nbytes)
         pool = _executor()
         written = 0
         for start in range(0, view.nbytes, SLICE):
