@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import nox
@@ -27,7 +28,24 @@ nox.options.sessions = ["lint", "typecheck", "tests-core", "tests-gcp", "tests-t
 ROOT = Path(__file__).resolve().parent
 DIST = ROOT / "dist"
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
-MAIN_PYTHON = "3.12"  # one-Python sessions; every TensorFlow venv uses it so wheels are shared in the uv cache
+
+
+def _usable_python(preferred: str) -> str:
+    """``preferred``, or on a developer's machine without it the first supported Python that runs.
+
+    In CI (``CI`` set) the preferred version is required, so a missing one fails the session.
+    """
+    if os.environ.get("CI"):
+        return preferred
+    for version in [preferred, *PYTHONS]:
+        executable = shutil.which(f"python{version}")
+        if executable and subprocess.run([executable, "-c", "pass"], capture_output=True, check=False).returncode == 0:
+            return version
+    return preferred
+
+
+# One-Python sessions; every TensorFlow venv uses it, so their wheels are shared in the uv cache.
+MAIN_PYTHON = _usable_python("3.12")
 
 CORE = "packages/zenml-core"
 GCP = "packages/zenml-gcp"
@@ -71,7 +89,7 @@ def lint(session: nox.Session) -> None:
 
 
 # The dev .venv's Python (uv sync): the same numpy (and so the same stubs) as there; numpy 2.5 needs 3.12.
-TYPECHECK_PYTHON = "3.11"
+TYPECHECK_PYTHON = _usable_python("3.11")
 
 
 @nox.session(python=TYPECHECK_PYTHON, tags=["ci", "static"])

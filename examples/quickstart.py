@@ -1,11 +1,12 @@
 """zenml quickstart: train and evaluate a small Keras classifier as a three-step pipeline.
 
-    pip install "zenml-core[tensorflow]"   # or: pip install zenml-core zenml-tensorflow[cpu]
+    pip install "zenml-core[tensorflow-cpu]"   # or "zenml-core[tensorflow]" for the GPU-capable build
     python examples/quickstart.py          # run it twice: the second run reuses every step from the cache
 
 No setup and no download: the data (two interleaving half-moons) is generated
 here with a fixed seed, and the default local stack keeps artifacts and run
-history under zenml's config directory ($ZENML_CONFIG_DIR, else ~/.config/zenml).
+history under zenml's config directory (the project's .zen/ if `zenml init` made
+one, else $ZENML_CONFIG_DIR, else ~/.config/zenml).
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def test_activation_registers_the_materializers_lazily_without_importing_tensorf
         report = activate_integrations()
         assert "tensorflow" in report.activated, report
         pending = materializer_registry.lazy_registrations()
-        for package in ("tensorflow", "keras", "tf_keras"):
+        for package in ("tensorflow", "keras"):
             assert pending[package] == [{TF_MATERIALIZERS!r}], pending
         """
     )

@@ -54,6 +54,7 @@ def test_unserialisable_keras_model_fails_the_step_with_a_message_that_says_what
         unserialisable()
 
     message = str(caught.value)
+    assert "output 'model'" in message
     assert "Doubler is not registered for Keras serialization" in message
     assert "@keras.saving.register_keras_serializable()" in message
     assert "get_config()" in message

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 
@@ -62,7 +62,6 @@ def test_model_from_an_earlier_run_loads_in_a_new_process_with_the_same_predicti
     (tmp_path / "history_models.py").write_text(MODELS)
     monkeypatch.syspath_prepend(str(tmp_path))
     models = import_module("history_models")
-    from typing import Annotated
 
     @zen.step
     def data() -> np.ndarray:

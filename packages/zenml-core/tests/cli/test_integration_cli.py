@@ -75,7 +75,7 @@ def test_show_reports_requirements_and_components() -> None:
     assert {f["flavor"] for f in record["flavors"]} == {"gcp"}
     text = run("show", "tensorflow").output
     assert "tensorflow>=2.16: ok" in text
-    assert "tensorflow, keras, tf_keras -> zenml.integrations.tensorflow.materializers" in text
+    assert "tensorflow, keras -> zenml.integrations.tensorflow.materializers" in text
 
 
 def test_requirements_lines_for_pip() -> None:

@@ -108,6 +108,16 @@ def test_containers_round_trip_exactly(store: LocalArtifactStore, value: Any) ->
     assert same(round_trip(store, value), value)
 
 
+def test_lone_surrogates_and_huge_ints(store: LocalArtifactStore) -> None:
+    assert round_trip(store, ["\ud800 lone", "ok ☃"]) == ["\ud800 lone", "ok ☃"]
+    import sys
+
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+    if limit:
+        with pytest.raises(MaterializerError, match="cannot write the value as JSON"):
+            save_artifact(10 ** (limit + 10), store=store, uri="huge", materializer_cls=BuiltinMaterializer)
+
+
 def test_set_output_is_stable(store: LocalArtifactStore) -> None:
     first = save_artifact({"b", "a", "c"}, store=store, uri="s1", materializer_cls=BuiltinMaterializer)
     second = save_artifact({"c", "a", "b"}, store=store, uri="s2", materializer_cls=BuiltinMaterializer)

@@ -94,6 +94,20 @@ def test_object_arrays_are_refused_not_pickled(store: LocalArtifactStore) -> Non
         save_artifact(np.array([{"a": 1}], dtype=object), store=store, uri="o", materializer_cls=NumpyMaterializer)
 
 
+def test_masked_arrays_are_refused_rather_than_losing_the_mask(store: LocalArtifactStore) -> None:
+    masked = np.ma.masked_array([1, 2, 3], mask=[False, True, False])
+    with pytest.raises(MaterializerError, match=r"numpy\.ma\.core\.MaskedArray would lose"):
+        save_artifact(masked, store=store, uri="ma", materializer_cls=NumpyMaterializer)
+
+
+def test_memmaps_are_saved_as_plain_arrays(store: LocalArtifactStore, tmp_path: Path) -> None:
+    mapped = np.memmap(tmp_path / "m.bin", dtype=np.float32, mode="w+", shape=(4, 5))
+    mapped[:] = 7.0
+    loaded = round_trip(store, mapped)
+    assert type(loaded) is np.ndarray
+    np.testing.assert_array_equal(loaded, np.full((4, 5), 7.0, dtype=np.float32))
+
+
 def test_pickled_npy_is_refused_on_load(store: LocalArtifactStore) -> None:
     (Path(store.root) / "p").mkdir()
     np.save(Path(store.root) / "p" / "data.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
@@ -110,9 +124,26 @@ def test_truncated_file_without_hash_is_reported(store: LocalArtifactStore) -> N
 
 
 def test_large_array_crosses_the_parallel_hash_path(store: LocalArtifactStore) -> None:
+    from zenml.artifacts import ArtifactCorruptedError, compute_content_hash
+    from zenml.artifacts.tracking import PARALLEL_MIN, forget_noted_hashes
+
     array = np.random.default_rng(2).integers(0, 255, size=(5, 1 << 22), dtype=np.uint8)  # 20 MiB
-    loaded = round_trip(store, array)
-    np.testing.assert_array_equal(loaded, array)
+    assert array.nbytes > 2 * PARALLEL_MIN
+    info = save_artifact(array, store=store, uri="big", materializer_cls=NumpyMaterializer)
+    assert info.content_hash == compute_content_hash(store, "big")  # hashed in slices while writing
+    forget_noted_hashes()  # load as another process would: verify while reading, in slices
+    kwargs: dict[str, Any] = {"store": store, "uri": "big", "materializer_cls": NumpyMaterializer,
+                              "data_type": np.ndarray, "content_hash": info.content_hash}  # fmt: skip
+    np.testing.assert_array_equal(load_artifact(**kwargs), array)
+    path = Path(store.root) / "big" / "data.npy"
+    with open(path, "r+b") as handle:  # flip one byte in the middle of the second slice
+        handle.seek(PARALLEL_MIN + 12345)
+        byte = handle.read(1)
+        handle.seek(-1, 1)
+        handle.write(bytes([byte[0] ^ 1]))
+    forget_noted_hashes()
+    with pytest.raises(ArtifactCorruptedError, match="'big'"):
+        load_artifact(**kwargs)
 
 
 def test_registered_for_ndarray_and_subclasses() -> None:

@@ -2,9 +2,10 @@
 
 Every write is atomic: data goes to a hidden temporary file in the target's
 directory (``.zenml-tmp-<token>-<name>``, keeping the name's extension for
-libraries that check it), which is flushed, fsynced and
-``os.replace()``-d into place when it is closed without error, and deleted
-otherwise. Readers therefore see either the old file or the complete new one.
+libraries that check it), which is flushed (and fsynced, with ``fsync=True``)
+and ``os.replace()``-d into place when it is closed without error, and
+deleted otherwise. Readers therefore see either the old file or the complete
+new one, and a crashed writer leaves no partial file under the final name.
 
 Every name is validated with :func:`~zenml.artifact_stores.base.validate_name`
 and its real path (symlinks resolved) must stay below the store's root.
@@ -116,7 +117,7 @@ class AtomicFileWriter(io.BufferedWriter):
         return super().write(data)
 
     def close(self) -> None:
-        """Flush, fsync and rename into place (no-op if already closed)."""
+        """Flush (and fsync if configured), then rename into place; a no-op if already closed."""
         if self._done:
             return
         self._done = True

@@ -76,6 +76,11 @@ def remember(store: ArtifactStore, name: str, digest: FileDigest) -> None:
     _MEMO[(store.uri(), validate_name(name))] = (tag, digest)
 
 
+def forget_noted_hashes() -> None:
+    """Forget every noted digest, so that the next loads verify by reading (as another process would)."""
+    _MEMO.clear()
+
+
 def recall(store: ArtifactStore, name: str) -> FileDigest | None:
     """The digest noted for ``name`` if the file is still at the same version, else ``None``."""
     entry = _MEMO.get((store.uri(), validate_name(name)))

@@ -61,8 +61,8 @@ CATALOG: dict[str, CatalogEntry] = {
         CatalogEntry(
             "tensorflow",
             "zenml-tensorflow",
-            "Materializers for Keras models, tf.Tensor and tf.Variable.",
-            type_packages=("tensorflow", "keras", "tf_keras"),
+            "Materializers for Keras models, tf.Tensor, tf.Variable and tf.data.Dataset.",
+            type_packages=("tensorflow", "keras"),
             default_extra="tensorflow",
         ),
     )

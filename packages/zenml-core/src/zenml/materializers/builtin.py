@@ -30,11 +30,18 @@ def write_json(materializer: BaseMaterializer, value: Any, filename: str = JSON_
     from zenml.materializers.json_codec import EncodeError, encode
 
     try:
-        payload = json.dumps(encode(value), separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+        encoded = encode(value)
+        text = json.dumps(encoded, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+        try:
+            payload = text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: let JSON escape them
+            payload = json.dumps(encoded, separators=(",", ":"), allow_nan=False).encode("ascii")
     except EncodeError as error:
         raise MaterializerError(f"{type(materializer).__name__}: {error}") from error
+    except ValueError as error:  # e.g. an int beyond sys.get_int_max_str_digits()
+        raise MaterializerError(f"{type(materializer).__name__}: cannot write the value as JSON: {error}") from error
     with materializer.artifact_store.open(materializer.path(filename), "wb") as handle:
-        handle.write(payload.encode("utf-8"))
+        handle.write(payload)
 
 
 def read_json(materializer: BaseMaterializer, filename: str = JSON_FILE) -> Any:

@@ -66,7 +66,14 @@ class NumpyMaterializer(BaseMaterializer):
     def save(self, data: Any) -> None:
         if not isinstance(data, np.ndarray):
             raise MaterializerError(f"NumpyMaterializer saves numpy.ndarray, not {type(data).__name__}")
-        array = np.asarray(data)  # a memmap or subclass is saved as a plain array
+        if type(data) is not np.ndarray and not isinstance(data, np.memmap):
+            kind = type(data)
+            raise MaterializerError(
+                f"NumpyMaterializer saves plain numpy arrays; {kind.__module__}.{kind.__qualname__} would lose what "
+                "its subclass adds (a mask, matrix semantics): save np.asarray(value) and the extra parts separately, "
+                "or write a materializer for it"
+            )
+        array = np.asarray(data)  # a memmap is saved as a plain array
         if array.dtype.hasobject:
             raise MaterializerError(
                 f"cannot save a numpy array of dtype {array.dtype} without pickle; "

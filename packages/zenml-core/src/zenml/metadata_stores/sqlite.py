@@ -54,6 +54,7 @@ class SQLiteMetadataStore(MetadataStore):
     def __init__(self, name: str = "default", *, path: str, timeout: float = 30.0, **config: object) -> None:
         super().__init__(name, path=path, **config)
         self.path = path
+        self.file = os.path.abspath(os.path.expanduser(path))  # resolved now: later chdir() changes nothing
         self.timeout = float(timeout)
         if timeout != 30.0:
             self.config["timeout"] = timeout
@@ -63,11 +64,6 @@ class SQLiteMetadataStore(MetadataStore):
         self._lock = threading.Lock()
 
     # -- connections -------------------------------------------------------------
-
-    @property
-    def file(self) -> str:
-        """The database file's absolute path."""
-        return os.path.abspath(os.path.expanduser(self.path))
 
     def _conn(self) -> sqlite3.Connection:
         if self._pid != os.getpid():  # forked: the parent's connections must not be used (nor closed) here

@@ -129,6 +129,7 @@ def _save_outputs(
     deployment: Deployment, plan: StepPlan, store: ArtifactStore, outputs: dict[str, Any]
 ) -> list[ArtifactRecord]:
     from zenml.artifacts import save_artifact
+    from zenml.materializers.base import MaterializerError
     from zenml.materializers.registry import NoMaterializerError, materializer_registry
 
     step = plan.resolve_step()
@@ -141,7 +142,10 @@ def _save_outputs(
             except NoMaterializerError as exc:
                 raise NoMaterializerError(f"step {plan.id!r} output {name!r}: {exc}") from None
         uri = f"runs/{deployment.run_id}/{plan.id}/{name}"
-        info = save_artifact(value, store=store, uri=uri, materializer_cls=materializer)
+        try:
+            info = save_artifact(value, store=store, uri=uri, materializer_cls=materializer)
+        except MaterializerError as exc:
+            raise type(exc)(f"step {plan.id!r} output {name!r}: {exc}") from exc
         records.append(
             ArtifactRecord(
                 id=_new_id(),

@@ -20,7 +20,7 @@ class TensorflowIntegration(Integration):
     # Met by any distribution of the `tensorflow` import package (tensorflow-cpu, ...).
     REQUIREMENTS = ["tensorflow>=2.16"]
     MATERIALIZERS = {
-        "zenml.integrations.tensorflow.materializers": ("tensorflow", "keras", "tf_keras"),
+        "zenml.integrations.tensorflow.materializers": ("tensorflow", "keras"),
     }
 
 
