@@ -96,7 +96,7 @@ def test_object_arrays_are_refused_not_pickled(store: LocalArtifactStore) -> Non
 
 def test_masked_arrays_are_refused_rather_than_losing_the_mask(store: LocalArtifactStore) -> None:
     masked = np.ma.masked_array([1, 2, 3], mask=[False, True, False])
-    with pytest.raises(MaterializerError, match=r"numpy\.ma\.core\.MaskedArray would lose"):
+    with pytest.raises(MaterializerError, match="MaskedArray would lose"):
         save_artifact(masked, store=store, uri="ma", materializer_cls=NumpyMaterializer)
 
 

@@ -2,14 +2,19 @@
 
 ``zenml --help`` lists the commands from the table below without importing
 any of them; a subcommand's module is imported only when it is invoked or
-its own ``--help`` is asked for.
+its own ``--help`` is asked for. ``zenml --help`` and ``zenml --version``
+are answered here without importing click (which alone costs about three
+times the interpreter's start-up), in exactly the text click would print
+(a test compares them); anything else goes to the click group in
+:mod:`zenml.cli.group`, also reachable as ``zenml.cli.main.cli``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import os
+import sys
 
-import click
+HELP = "zenml: ML pipelines whose integrations load only when they are used."
 
 # command name -> ("module:attribute", one-line help shown by `zenml --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -23,62 +28,74 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class LazyGroup(click.Group):
-    """A click group that imports a subcommand only when it is used."""
-
-    def __init__(self, *args: Any, lazy_commands: dict[str, tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.lazy_commands = lazy_commands
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self.lazy_commands})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in self.commands:
-            return self.commands[cmd_name]
-        if cmd_name not in self.lazy_commands:
-            return None
-        from zenml.utils.imports import import_reference
-
-        command = import_reference(self.lazy_commands[cmd_name][0])
-        if not isinstance(command, click.Command):
-            raise TypeError(f"{self.lazy_commands[cmd_name][0]} is not a click command")
-        self.add_command(command, cmd_name)
-        return command
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, self.lazy_commands[name][1]) for name in sorted(self.lazy_commands)]
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
-
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        name = click.utils.make_str(args[0]) if args else ""
-        if name and not name.startswith("-") and name not in self.lazy_commands and name not in self.commands:
-            from zenml.cli.errors import unknown_choice
-
-            raise click.UsageError(unknown_choice("command", name, self.list_commands(ctx)), ctx)
-        return super().resolve_command(ctx, args)
+_OPTIONS = (("-V, --version", "Show the version and exit."), ("-h, --help", "Show this message and exit."))
 
 
-def _version() -> str:
-    from zenml.__about__ import __version__
+def __getattr__(name: str) -> object:
+    if name in {"cli", "LazyGroup"}:
+        from zenml.cli import group
 
-    return __version__
+        return getattr(group, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@click.group(
-    cls=LazyGroup,
-    lazy_commands=COMMANDS,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-@click.version_option(_version(), "--version", "-V", prog_name="zenml", message="%(prog)s %(version)s")
-def cli() -> None:
-    """zenml: ML pipelines whose integrations load only when they are used."""
+def _help_width() -> int:
+    """The width click's help formatter uses: the terminal's (as ``shutil.get_terminal_size``), at most 80, less 2."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 0
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    if columns <= 0:
+        columns = 80
+    return max(min(columns, 80) - 2, 50)
+
+
+def _rows(rows: list[tuple[str, str]], width: int) -> list[str] | None:
+    """Click's two-column definition list, or None when a row would need wrapping."""
+    first = max(len(name) for name, _ in rows)
+    if first > 30 or any(len(text) > max(width - first - 4, 10) for _, text in rows):
+        return None
+    return [f"  {name:<{first}}  {text}" for name, text in rows]
+
+
+def render_help() -> str | None:
+    """The text of ``zenml --help`` as click prints it, or None when the terminal is too narrow to skip click."""
+    width = _help_width()
+    options = _rows(list(_OPTIONS), width)
+    commands = _rows([(name, COMMANDS[name][1]) for name in sorted(COMMANDS)], width)
+    if options is None or commands is None or len(HELP) + 2 > width:
+        return None
+    lines = ["Usage: zenml [OPTIONS] COMMAND [ARGS]...", "", f"  {HELP}", "", "Options:", *options, "", "Commands:"]
+    return "\n".join([*lines, *commands]) + "\n"
+
+
+def _answer_without_click(args: list[str]) -> bool:
+    """Print the answer to ``zenml --help`` or ``zenml --version`` and return True; False for anything else."""
+    if len(args) != 1:
+        return False
+    if args[0] in {"--version", "-V"}:
+        from zenml.__about__ import __version__
+
+        sys.stdout.write(f"zenml {__version__}\n")
+        return True
+    if args[0] in {"--help", "-h"}:
+        text = render_help()
+        if text is not None:
+            sys.stdout.write(text)
+            return True
+    return False
 
 
 def main() -> None:
     """Run the CLI (the ``zenml`` console script)."""
+    if _answer_without_click(sys.argv[1:]):
+        sys.stdout.flush()
+        return
+    from zenml.cli.group import cli
+
     cli(prog_name="zenml")

@@ -1,0 +1,70 @@
+"""The ``zenml`` click group: subcommands are imported only when they are used.
+
+Kept apart from :mod:`zenml.cli.main` so that ``zenml --help`` and
+``zenml --version`` can answer without importing click at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from zenml.cli.main import COMMANDS, HELP
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand only when it is used."""
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = lazy_commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name not in self.lazy_commands:
+            return None
+        from zenml.utils.imports import import_reference
+
+        command = import_reference(self.lazy_commands[cmd_name][0])
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{self.lazy_commands[cmd_name][0]} is not a click command")
+        self.add_command(command, cmd_name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, self.lazy_commands[name][1]) for name in sorted(self.lazy_commands)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = click.utils.make_str(args[0]) if args else ""
+        if name and not name.startswith("-") and name not in self.lazy_commands and name not in self.commands:
+            from zenml.cli.errors import unknown_choice
+
+            raise click.UsageError(unknown_choice("command", name, self.list_commands(ctx)), ctx)
+        return super().resolve_command(ctx, args)
+
+
+def _version() -> str:
+    from zenml.__about__ import __version__
+
+    return __version__
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    help=HELP,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(_version(), "--version", "-V", prog_name="zenml", message="%(prog)s %(version)s")
+def cli() -> None:
+    """The ``zenml`` command (its help text is ``HELP``, shared with the click-free fast path)."""
