@@ -76,14 +76,20 @@ def _input_records(
     return records
 
 
-def load_record(record: ArtifactRecord, store: ArtifactStore) -> Any:
-    """Load one recorded artifact from ``store``, checking its content hash."""
+def load_record(
+    record: ArtifactRecord, store: ArtifactStore, *, materializer: type[BaseMaterializer] | None = None
+) -> Any:
+    """Load one recorded artifact from ``store``, checking its content hash.
+
+    ``materializer`` overrides the recorded one; it must read the same format
+    (the recorded version is checked against it).
+    """
     from zenml.artifacts import load_artifact
 
     return load_artifact(
         store=store,
         uri=record.uri,
-        materializer_cls=resolve_reference(record.materializer),
+        materializer_cls=materializer or resolve_reference(record.materializer),
         data_type=resolve_reference(record.data_type),
         content_hash=record.content_hash,
         materializer_version=record.materializer_version,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zenml.artifact_stores.base import ArtifactStore
+    from zenml.materializers.base import BaseMaterializer
     from zenml.metadata_stores.models import ArtifactRecord, RunRecord, StepRecord
     from zenml.stack.stack import Stack
 
@@ -32,11 +33,16 @@ class ArtifactView:
         """The artifact's location including the store's root (``/path/...`` or ``gs://...``)."""
         return f"{self.record.artifact_store_path.rstrip('/')}/{self.record.uri}"
 
-    def load(self) -> Any:
-        """The artifact's value, loaded with the materializer that saved it."""
+    def load(self, materializer: type[BaseMaterializer] | None = None) -> Any:
+        """The artifact's value, loaded with the materializer that saved it.
+
+        Pass a compatible ``materializer`` to load differently, e.g.
+        ``MemmapNumpyMaterializer`` to memory-map a large array.
+        """
         from zenml.orchestrators.entrypoint import load_record
 
-        return load_record(self.record, _store_for(self.record.artifact_store_path, self._stack))
+        store = _store_for(self.record.artifact_store_path, self._stack)
+        return load_record(self.record, store, materializer=materializer)
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.record.to_dict(), "full_uri": self.full_uri}
