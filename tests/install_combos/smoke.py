@@ -96,6 +96,22 @@ def check_cli(expected: list[str], env: dict[str, str]) -> None:
     check(installed == sorted(expected), f"integration list shows installed {installed}")
     result = run_cli("integration", "show", "no-such-integration", env=env)
     check(result.returncode == 2, "an unknown integration name exits 2")
+    probe = subprocess.run([sys.executable, "-c", LIST_PROBE], capture_output=True, text=True, env=env, check=False)
+    heavy = probe.stdout.strip().splitlines()[-1] if probe.stdout.strip() else f"no output: {probe.stderr[-300:]}"
+    check(heavy == "heavy: []", f"zenml integration list imports no heavy library ({heavy})")
+
+
+LIST_PROBE = """
+import sys
+try:
+    from zenml.cli.main import main
+    sys.argv = ["zenml", "integration", "list", "--json"]
+    main()
+except SystemExit:
+    pass
+heavy = ("tensorflow", "keras", "numpy")
+print("heavy:", sorted(m for m in sys.modules if m.split(".")[0] in heavy or m.startswith("google.cloud")))
+"""
 
 
 def installed_integrations(payload: object) -> set[str]:

@@ -49,6 +49,7 @@ def site_packages() -> list[str]:
     return sorted(p.name for p in Path(sysconfig.get_paths()["purelib"]).iterdir())
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 def test_list_shows_every_integration_and_its_status() -> None:
     result = run("list")
     assert result.exit_code == 0, result.output
@@ -58,6 +59,7 @@ def test_list_shows_every_integration_and_its_status() -> None:
     assert lines[2].split() == ["tensorflow", "zenml-tensorflow", "0.1.0", "usable"]
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 def test_list_json() -> None:
     result = run("list", "--json")
     assert result.exit_code == 0, result.output
@@ -67,6 +69,7 @@ def test_list_json() -> None:
     assert records["gcp"]["entry_point"] == "zenml.integrations.gcp:GcpIntegration"
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 def test_show_reports_requirements_and_components() -> None:
     result = run("show", "gcp", "--json")
     assert result.exit_code == 0, result.output
@@ -78,6 +81,7 @@ def test_show_reports_requirements_and_components() -> None:
     assert "tensorflow, keras -> zenml.integrations.tensorflow.materializers" in text
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 def test_requirements_lines_for_pip() -> None:
     result = run("requirements", "gcp", "tensorflow")
     assert result.exit_code == 0
@@ -93,12 +97,14 @@ def test_unknown_name_exits_2_with_the_closest_match(command: str) -> None:
     )
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 def test_install_of_a_usable_integration_does_nothing() -> None:
     result = run("install", "gcp", "--dry-run")
     assert result.exit_code == 0
     assert "gcp: zenml-gcp 0.1.0 is installed and usable; nothing to do." in result.output
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 def test_uninstall_asks_and_aborts_without_changes() -> None:
     before = site_packages()
     result = run("uninstall", "gcp", input="n\n")
@@ -135,6 +141,7 @@ def test_unparsable_requirement_is_reported(tmp_path: Path) -> None:
     assert "foo bar: requirement 'foo bar' does not parse" in shown.stdout
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 def test_conflicting_requirement_and_install_without_network(tmp_path: Path) -> None:
     from importlib.metadata import version
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PROBE = """
 import json, sys, warnings
 warnings.simplefilter("ignore")
@@ -60,6 +62,7 @@ def test_cache_can_be_turned_off(tmp_path: Path) -> None:
     assert _activate(tmp_path, ZENML_INTEGRATION_CACHE="0")["metadata_read"] is True
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 def test_corrupt_cache_is_recomputed(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()

@@ -18,6 +18,7 @@ def _installed_official() -> list[str]:
     return names
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 @pytest.mark.parametrize("name", sorted(CATALOG))
 def test_requirements_agree_with_requires_dist(name: str) -> None:
     if name not in _installed_official():
@@ -27,6 +28,7 @@ def test_requirements_agree_with_requires_dist(name: str) -> None:
     assert {Requirement(line) for line in cls.REQUIREMENTS} == {Requirement(line) for line in declared}
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 @pytest.mark.parametrize("name", sorted(CATALOG))
 def test_class_entry_point_and_catalog_agree(name: str) -> None:
     entry = CATALOG[name]

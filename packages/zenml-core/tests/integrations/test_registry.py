@@ -150,6 +150,7 @@ def test_catalog_integration_not_installed(group: str) -> None:
     assert registry.known()["gcp"][1] is None
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 def test_metadata_problems_of_an_installed_integration(make_distribution: MakeDistribution, group: str) -> None:
     make_distribution(
         "zt-meta",

@@ -19,6 +19,7 @@ from zenml.integrations.requirements import (
 MakeDistribution = Callable[..., Path]
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 def test_tensorflow_is_provided_by_tensorflow_cpu() -> None:
     with pytest.raises(PackageNotFoundError):
         version("tensorflow")  # the point of the test: only tensorflow-cpu is installed
@@ -29,6 +30,7 @@ def test_tensorflow_is_provided_by_tensorflow_cpu() -> None:
     assert check_requirements(["tensorflow>=2.16"]) == []
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 def test_version_conflict_names_the_providing_distribution() -> None:
     installed = version("tensorflow-cpu")
     assert check_requirements(["tensorflow>=99"]) == [
@@ -74,6 +76,7 @@ def test_import_package_found_beyond_the_alias_table(make_distribution: MakeDist
     assert check_requirements(["zt-acme>=2"]) == ["zt-acme>=2 wanted, 1.5 installed (from zt-acme-fast)"]
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 def test_requirements_of_requested_extras_are_checked(make_distribution: MakeDistribution) -> None:
     make_distribution(
         "zt-extras",

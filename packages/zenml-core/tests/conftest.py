@@ -1,3 +1,5 @@
+"""Fixtures shared by every zenml-core test."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
