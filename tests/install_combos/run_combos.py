@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 SMOKE = Path(__file__).with_name("smoke.py")
 DISTRIBUTIONS = ("zenml-core", "zenml-gcp", "zenml-tensorflow")
+# uv caches a find-links wheel by name and version: without a refresh it may install a stale build of ours.
+REFRESH = [argument for name in DISTRIBUTIONS for argument in ("--refresh-package", name)]
 IGNORED_ENV = {"PYTHONPATH", "VIRTUAL_ENV", "UV_PYTHON", "UV_PROJECT_ENVIRONMENT"}  # nox sets the last three
 
 
@@ -62,10 +65,26 @@ class Context:
     def install(self, python: Path, *requirements: str) -> None:
         self.run(
             self.uv, "pip", "install", "--quiet", "--python", str(python), "--find-links", str(self.dist),
-            "--constraint", str(self.constraints), *requirements,
+            "--constraint", str(self.constraints), *REFRESH, *requirements,
         )  # fmt: skip
 
+    def verify_installed_from_dist(self, python: Path) -> None:
+        """Every file of each of our wheels that is installed is byte-for-byte the one in ``dist`` (no stale cache)."""
+        (site,) = python.parent.parent.glob("lib/python*/site-packages")
+        checked = 0
+        for wheel in sorted(self.dist.glob("*.whl")):
+            with zipfile.ZipFile(wheel) as archive:
+                files = [name for name in archive.namelist() if name.endswith(".py")]
+                if not (site / files[0]).exists():
+                    continue  # this distribution is not part of the combination
+                for name in files:
+                    if (site / name).read_bytes() != archive.read(name):
+                        raise ComboError(f"{site / name} differs from {wheel.name}: a stale build was installed")
+                checked += 1
+        print(f"ok: installed files match the {checked} wheel(s) in {self.dist}")
+
     def smoke(self, python: Path, expect: str, absent: str = "") -> None:
+        self.verify_installed_from_dist(python)
         script = self.workdir / "smoke.py"
         shutil.copyfile(SMOKE, script)
         self.run(str(python), "-I", str(script), f"--expect={expect}", f"--absent={absent}")
@@ -107,7 +126,7 @@ def core_tensorflow(ctx: Context) -> None:
     # A user who already has tensorflow-cpu adds zenml-tensorflow without a second TensorFlow.
     dry = ctx.run(
         ctx.uv, "pip", "install", "--dry-run", "--reinstall-package", "zenml-tensorflow", "--python", str(python),
-        "--find-links", str(ctx.dist), "--constraint", str(ctx.constraints), "zenml-tensorflow", capture=True,
+        "--find-links", str(ctx.dist), "--constraint", str(ctx.constraints), *REFRESH, "zenml-tensorflow", capture=True,
     )  # fmt: skip
     if " + tensorflow==" in dry.stderr + dry.stdout:
         raise ComboError(f"installing zenml-tensorflow next to tensorflow-cpu would pull tensorflow:\n{dry.stderr}")
@@ -126,7 +145,7 @@ def resolve_gpu_flavour(ctx: Context) -> None:
     python = ctx.venv("resolve")
     result = ctx.run(
         ctx.uv, "pip", "install", "--dry-run", "--python", str(python), "--find-links", str(ctx.dist),
-        "--constraint", str(ctx.constraints), "zenml-core[gcp,tensorflow]", capture=True,
+        "--constraint", str(ctx.constraints), *REFRESH, "zenml-core[gcp,tensorflow]", capture=True,
     )  # fmt: skip
     plan = result.stdout + result.stderr
     wanted = (" + tensorflow==", " + zenml-gcp==", " + zenml-tensorflow==", " + google-cloud-storage==")

@@ -100,13 +100,13 @@ def test_bad_input(zen_home: Path, args: tuple[str, ...], code: int, message: st
     assert "Traceback" not in result.output
 
 
+@pytest.mark.needs_integrations  # needs zenml-gcp installed: runs in nox -s tests-cross
 def test_integration_flavor_is_accepted(zen_home: Path) -> None:
     from zenml.integrations.registry import activate_integrations
     from zenml.stack.flavors import ARTIFACT_STORE, flavor_registry
 
     activate_integrations()
-    if "gcp" not in flavor_registry.flavors(ARTIFACT_STORE):
-        pytest.skip("zenml-gcp is not installed")
+    assert "gcp" in flavor_registry.flavors(ARTIFACT_STORE), "zenml-gcp must be installed for this test"
     result = zenml("artifact-store", "register", "bucket", "--flavor", "gcp", "--path", "gs://bucket/zen")
     assert result.exit_code == 0, result.output
     listed = json.loads(zenml("artifact-store", "list", "--json").stdout)

@@ -118,6 +118,8 @@ class _Handler(BaseHTTPRequestHandler):
             upstream.request(self.command, self.path, body=body, headers=headers)
             response = upstream.getresponse()
             payload = response.read()
+            with state.lock:  # before answering: a client that reads the log next must see this request
+                state.log.append((self.command, self.path, outcome))
             self.send_response(response.status, response.reason)
             for key, value in response.getheaders():
                 if key.lower() not in _HOP_BY_HOP and key.lower() != "content-length":
@@ -127,8 +129,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
         finally:
             upstream.close()
-        with state.lock:
-            state.log.append((self.command, self.path, outcome))
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 
