@@ -48,9 +48,11 @@ class Context:
     constraints: Path
     uv: str
 
-    def run(self, *args: str, capture: bool = False) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, capture: bool = False, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         print("$", " ".join(args), flush=True)
-        env = {key: value for key, value in os.environ.items() if key not in IGNORED_ENV}
+        env = {**{key: value for key, value in os.environ.items() if key not in IGNORED_ENV}, **(env or {})}
         result = subprocess.run(args, cwd=self.workdir, env=env, text=True, capture_output=capture, check=False)
         if result.returncode != 0:
             detail = f"\n{result.stdout}\n{result.stderr}" if capture else ""
@@ -141,6 +143,24 @@ def everything(ctx: Context) -> None:
     ctx.smoke(python, expect="tensorflow", absent="gcp")
 
 
+def cli_install(ctx: Context) -> None:
+    """`zenml integration install gcp` into a core installed from wheels, then `uninstall`."""
+    python = ctx.venv("cli-install")
+    ctx.install(python, "zenml-core")
+    zenml = str(python.parent / "zenml")
+    # The wheels stand in for the package index; uv is the installer the CLI finds on PATH.
+    env = {
+        "ZENML_INSTALLER": "uv",
+        "UV_FIND_LINKS": str(ctx.dist),
+        "UV_CONSTRAINT": str(ctx.constraints),
+        "UV_NO_CACHE": "1",
+    }
+    ctx.run(zenml, "integration", "install", "gcp", "--yes", env=env)
+    ctx.smoke(python, expect="gcp")
+    ctx.run(zenml, "integration", "uninstall", "gcp", "--yes", env=env)
+    ctx.smoke(python, expect="", absent="gcp")
+
+
 def resolve_gpu_flavour(ctx: Context) -> None:
     python = ctx.venv("resolve")
     result = ctx.run(
@@ -162,6 +182,7 @@ COMBOS: dict[str, Callable[[Context], None]] = {
     "gcp": core_gcp,
     "tensorflow": core_tensorflow,
     "all": everything,
+    "cli-install": cli_install,
     "resolve": resolve_gpu_flavour,
 }
 
