@@ -129,14 +129,14 @@ def tests_core(session: nox.Session) -> None:
     _pytest(session, f"{CORE}/tests", "-m", "not needs_integrations")
 
 
-@nox.session(name="tests-gcp", python=MAIN_PYTHON, tags=["ci", "tests"])
+@nox.session(name="tests-gcp", python=PYTHONS, tags=["ci", "tests"])
 def tests_gcp(session: nox.Session) -> None:
     """zenml-gcp's tests against a GCS emulator on 127.0.0.1."""
     session.install(*TEST_DEPS, NUMPY, EMULATOR, *_editable(CORE, GCP))
     _pytest(session, f"{GCP}/tests")
 
 
-@nox.session(name="tests-tensorflow", python=MAIN_PYTHON, tags=["ci", "tests"])
+@nox.session(name="tests-tensorflow", python=PYTHONS, tags=["ci", "tests"])
 def tests_tensorflow(session: nox.Session) -> None:
     """zenml-tensorflow's tests on tensorflow-cpu."""
     session.install(*TEST_DEPS, NUMPY, *_editable(CORE, f"{TENSORFLOW}[cpu]"))
