@@ -211,6 +211,18 @@ def test_corrupted_input_fails_the_step_naming_the_artifact() -> None:
         consuming()
     assert isinstance(caught.value.__cause__, ArtifactCorruptedError)
     assert f"runs/{first.id}/load/output" in str(caught.value)
+    assert "the next run recomputes the step that produced it" in str(caught.value)
+
+    # The corrupted files were kept aside, and the next run heals itself: `load` runs again.
+    kept = [
+        p for p in Path(first.steps["load"].output.full_uri.split("/runs/")[0], "corrupted").rglob("*") if p.is_file()
+    ]
+    assert kept
+    assert b"7" in kept[0].read_bytes()
+    CALLS.clear()
+    third = consuming()
+    assert CALLS == ["load"]
+    assert statuses(third) == {"load": "completed", "consume": "completed"}
 
 
 def test_corrupted_artifact_is_detected_on_load() -> None:

@@ -171,6 +171,31 @@ def _save_outputs(
     return records
 
 
+def _load_inputs(inputs: dict[str, ArtifactRecord], store: ArtifactStore) -> dict[str, Any]:
+    """Load a step's input artifacts; a corrupted one is moved aside so that the next run recomputes it."""
+    from zenml.artifacts import ArtifactCorruptedError
+
+    try:
+        return {name: load_record(record, store) for name, record in inputs.items()}
+    except ArtifactCorruptedError as exc:
+        where = _quarantine(store, exc.uri)
+        if where:
+            exc.args = (f"{exc} Its files were moved to {store.uri(where)!r} for inspection, so the next run "
+                        "recomputes the step that produced it.",)  # fmt: skip
+        raise
+
+
+def _quarantine(store: ArtifactStore, uri: str) -> str | None:
+    """Move an artifact's files under ``corrupted/<uri>/``; return that name, or None if moving failed."""
+    target = f"corrupted/{uri}/{int(time.time() * 1000)}"
+    try:
+        for name in list(store.walk_files(uri)):
+            store.rename(name, f"{target}/{name[len(uri) + 1 :]}")
+    except OSError:
+        return None
+    return target
+
+
 def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunState | None = None) -> dict[str, Any]:
     """Run one step of ``deployment`` on ``stack`` and record it; return ``{"step", "status", "artifacts"}``.
 
@@ -198,7 +223,7 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
         else:
             from zenml.steps.outputs import split_outputs
 
-            arguments = {name: load_record(record, store) for name, record in inputs.items()}
+            arguments = _load_inputs(inputs, store)
             arguments.update(plan.parameters)
             outputs = split_outputs(step, plan.id, step.func(**arguments))
             status, records = COMPLETED, _save_outputs(deployment, plan, store, outputs)
