@@ -68,5 +68,27 @@ def test_corrupt_cache_is_recomputed(tmp_path: Path) -> None:
     cache.mkdir()
     (cache / "integrations.json").write_text("{not json")
     first = _activate(tmp_path)
-    assert json.loads((cache / "integrations.json").read_text())["plan"]["activate"]
+    (plan,) = json.loads((cache / "integrations.json").read_text())["plans"].values()
+    assert plan["activate"]
     assert _activate(tmp_path)["activated"] == first["activated"]
+
+
+def test_scripts_in_different_directories_keep_their_own_plans(tmp_path: Path) -> None:
+    """The script's directory is part of the key; switching projects must not thrash one cached plan."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    for project in (one, two):
+        project.mkdir()
+        (project / "probe.py").write_text(PROBE)
+    env = {**os.environ, "ZENML_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run(project: Path) -> dict[str, object]:
+        result = subprocess.run(
+            [sys.executable, str(project / "probe.py")], capture_output=True, text=True, env=env, check=True
+        )
+        return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+    run(one)
+    run(two)
+    assert run(one)["metadata_read"] is False
+    assert run(two)["metadata_read"] is False
+    assert len(json.loads((tmp_path / "cache" / "integrations.json").read_text())["plans"]) == 2

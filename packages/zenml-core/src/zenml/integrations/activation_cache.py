@@ -21,7 +21,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-_FORMAT = 1
+_FORMAT = 2
+_MAX_PLANS = 16
 
 
 def enabled() -> bool:
@@ -52,20 +53,24 @@ def environment_key() -> str:
     return "\n".join(parts)
 
 
-def load(key: str) -> dict[str, Any] | None:
-    """The cached plan for ``key``: ``{"activate": [[name, "module:Class"], ...], "skipped": {name: reason}}``."""
-    if not enabled():
-        return None
+def _read() -> dict[str, Any]:
+    """The cache file's plans by key; empty when missing or unreadable."""
     try:
         with open(cache_file(), encoding="utf-8") as handle:
             import json
 
             data = json.load(handle)
     except (OSError, ValueError):
+        return {}
+    plans = data.get("plans") if isinstance(data, dict) and data.get("format") == _FORMAT else None
+    return plans if isinstance(plans, dict) else {}
+
+
+def load(key: str) -> dict[str, Any] | None:
+    """The cached plan for ``key``: ``{"activate": [[name, "module:Class"], ...], "skipped": {name: reason}}``."""
+    if not enabled():
         return None
-    if not isinstance(data, dict) or data.get("key") != key:
-        return None
-    plan = data.get("plan")
+    plan = _read().get(key)
     return plan if isinstance(plan, dict) else None
 
 
@@ -81,8 +86,12 @@ def save(key: str, plan: dict[str, Any]) -> None:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=".integrations-", suffix=".json", dir=os.path.dirname(path))
         try:
+            # One plan per environment key (script directories differ between projects), newest last.
+            plans = {k: v for k, v in _read().items() if k != key}
+            plans = dict(list(plans.items())[-(_MAX_PLANS - 1) :])
+            plans[key] = plan
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"key": key, "plan": plan}, handle)
+                json.dump({"format": _FORMAT, "plans": plans}, handle)
             os.replace(temp, path)
         except BaseException:
             os.unlink(temp)
