@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+import pytest
 
 
 def _third_party(modules: set[str], baseline: set[str]) -> list[str]:
@@ -31,14 +34,29 @@ def test_integration_list_imports_no_heavy_library_and_no_integration(fresh, hea
     assert heavy(modules, ("zenml.integrations.gcp", "zenml.integrations.tensorflow", "rich")) == []
 
 
-def test_activate_integrations_imports_no_heavy_library(fresh, heavy) -> None:
-    modules = fresh(
-        """
-        from zenml.integrations.registry import activate_integrations
-        report = activate_integrations()
-        assert report.activated == ["gcp", "tensorflow"], report
-        assert report.skipped == {}, report
-        """
-    )
+_ACTIVATE = """
+    from zenml.integrations.registry import activate_integrations
+    report = activate_integrations()
+    assert report.activated == ["gcp", "tensorflow"], report
+    assert report.skipped == {}, report
+    """
+
+
+@pytest.mark.parametrize("cache", ["off", "warm"])
+def test_activate_integrations_imports_no_heavy_library(fresh, heavy, tmp_path: Path, cache: str) -> None:
+    # A private cache directory: the session-wide ZENML_CACHE_DIR may already hold a plan for this environment.
+    env = {"ZENML_CACHE_DIR": str(tmp_path), "ZENML_INTEGRATION_CACHE": "0" if cache == "off" else "1"}
+    cache_file = tmp_path / "integrations.json"
+    if cache == "warm":
+        fresh(_ACTIVATE, env=env)  # the slow path, which writes the plan
+        assert cache_file.is_file()
+    modules = fresh(_ACTIVATE, env=env)
     assert "zenml.integrations.tensorflow" in modules
     assert heavy(modules) == []
+    if cache == "off":
+        # the slow path ran: requirements were checked from metadata, and nothing was cached
+        assert {"packaging", "importlib.metadata"} <= modules
+        assert not cache_file.exists()
+    else:
+        # the cached plan was used: no metadata read, no requirement parsed
+        assert heavy(modules, ("packaging", "importlib.metadata")) == []

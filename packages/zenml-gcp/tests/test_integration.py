@@ -21,12 +21,3 @@ def test_flavors_resolve_to_gcp_components() -> None:
         assert isinstance(cls, type)
         assert issubclass(cls, bases[kind])
         assert (kind, flavor) == (cls.TYPE, cls.FLAVOR)
-
-
-def test_requirement_matches_the_distribution() -> None:
-    from importlib.metadata import requires
-
-    from packaging.requirements import Requirement
-
-    declared = {Requirement(req) for req in requires("zenml-gcp") or [] if not req.startswith("zenml-core")}
-    assert declared == {Requirement(req) for req in GcpIntegration.REQUIREMENTS}

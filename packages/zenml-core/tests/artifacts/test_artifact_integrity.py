@@ -159,6 +159,38 @@ def test_failing_materializer_leaves_no_partial_file(store: LocalArtifactStore) 
     assert list(store.walk_files("f")) == []
 
 
+class CommitsOneFileThenFails(BaseMaterializer):
+    """Commits a whole file, then a nested one, then raises before finishing."""
+
+    def save(self, data: Any) -> None:
+        with self.artifact_store.open(self.path("header"), "wb") as handle:
+            handle.write(b"HDR")
+        with self.artifact_store.open(self.path("sub/part-0"), "wb") as handle:
+            handle.write(b"part")
+        raise RuntimeError("out of quota after the first part")
+
+
+def test_files_committed_before_a_failure_are_removed(store: LocalArtifactStore) -> None:
+    with pytest.raises(RuntimeError, match="out of quota"):
+        save_artifact("x", store=store, uri="runs/r1/out", materializer_cls=CommitsOneFileThenFails)
+    assert list(store.walk_files("runs/r1/out")) == []
+    assert not store.exists("runs/r1/out")
+    assert store.isdir("runs/r1")  # only what the save created is removed
+    # the same uri can be saved to afterwards
+    info = save_artifact({"a": 1}, store=store, uri="runs/r1/out", materializer_cls=BuiltinMaterializer)
+    assert load(store, "runs/r1/out", info.content_hash) == {"a": 1}
+
+
+def test_an_empty_directory_made_beforehand_is_kept_but_emptied(store: LocalArtifactStore) -> None:
+    store.makedirs("made/out")
+    store.makedirs("made/sibling")
+    with pytest.raises(RuntimeError, match="out of quota"):
+        save_artifact("x", store=store, uri="made/out", materializer_cls=CommitsOneFileThenFails)
+    assert store.isdir("made/out")
+    assert store.listdir("made/out") == []
+    assert store.isdir("made/sibling")
+
+
 class CountingStore(LocalArtifactStore):
     """Counts the files opened for reading, to see which loads re-read data for the hash."""
 

@@ -241,3 +241,46 @@ def test_duplicate_names_keep_the_first_and_are_reported(make_distribution: Make
     registry = IntegrationRegistry(group=group)
     assert list(registry.installed()) == ["dup"]
     assert sorted(registry.duplicates()["dup"]) == ["zt-dup-a", "zt-dup-b"]
+
+
+AGREEING = """
+from zenml.integrations.integration import Integration
+
+class Agreeing(Integration):
+    NAME = "{name}"
+    DISTRIBUTION = "{distribution}"
+    REQUIREMENTS = {requirements!r}
+"""
+
+
+@pytest.mark.parametrize(
+    ("requirements", "core"),
+    [
+        (["packaging>=20"], "zenml-core>=0.1"),  # usable
+        (["packaging>=20", "zt-never-installed>=1"], "zenml-core>=99"),  # a missing dependency, core out of range
+    ],
+)
+def test_class_and_metadata_agree_on_usability(
+    make_distribution: MakeDistribution, group: str, requirements: list[str], core: str
+) -> None:
+    name = f"agree{len(requirements)}"
+    distribution = f"zt-{name}"
+    make_distribution(
+        distribution,
+        group=group,
+        entry_points={name: f"zt_{name}:Agreeing"},
+        requires=[core, *requirements, "zt-optional-only; extra == 'docs'"],
+        modules={f"zt_{name}": AGREEING.format(name=name, distribution=distribution, requirements=requirements)},
+    )
+    registry = IntegrationRegistry(group=group)
+    from_metadata = registry.installed()[name].problems()
+    cls = registry.get(name)
+    assert cls.core_requirements() == [core]
+    assert sorted(cls.problems()) == sorted(from_metadata)
+    if len(requirements) > 1:
+        assert sorted(from_metadata) == [
+            f"{core} wanted, 0.1.0 installed",
+            "zt-never-installed>=1 wanted, zt-never-installed is not installed",
+        ]
+    else:
+        assert from_metadata == []

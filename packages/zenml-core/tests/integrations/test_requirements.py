@@ -11,6 +11,7 @@ import pytest
 from zenml.integrations.requirements import (
     canonical_name,
     check_requirements,
+    core_requirements_of,
     find_provider,
     requirement_problem,
     requirements_of_distribution,
@@ -89,6 +90,20 @@ def test_requirements_of_requested_extras_are_checked(make_distribution: MakeDis
     assert requirement_problem("zenml-tensorflow[cpu]") is None  # tensorflow-cpu>=2.16 is installed
 
 
+def test_extras_that_require_each_other_are_checked_once(make_distribution: MakeDistribution) -> None:
+    make_distribution(
+        "zt-cycle",
+        requires=[
+            "zt-cycle[y]; extra == 'x'",
+            "zt-cycle[x]; extra == 'y'",
+            "zt-cycle-missing>=2; extra == 'y'",
+        ],
+    )
+    # Before the fix this raised RecursionError (a[x] needs a[y] needs a[x] ...).
+    assert check_requirements(["zt-cycle[x]"]) == ["zt-cycle-missing>=2 wanted, zt-cycle-missing is not installed"]
+    assert requirement_problem("zt-cycle[x,y]") == "zt-cycle-missing>=2 wanted, zt-cycle-missing is not installed"
+
+
 def test_requirements_of_distribution_collapses_alternative_extras(make_distribution: MakeDistribution) -> None:
     make_distribution(
         "zt-tf-like",
@@ -114,3 +129,14 @@ def test_requirements_of_a_missing_distribution_raise() -> None:
 
 def test_canonical_name() -> None:
     assert canonical_name("Tensorflow_CPU") == "tensorflow-cpu"
+
+
+def test_core_requirements_of_keeps_the_zenml_core_lines_not_behind_an_extra() -> None:
+    lines = [
+        "google-cloud-storage>=2.10",
+        "zenml-core<0.2,>=0.1",
+        "zenml_core>=0.1; python_version >= '3.10'",
+        "zenml-core[gcp]; extra == 'all'",
+        "not a requirement [",
+    ]
+    assert core_requirements_of(lines) == ["zenml-core<0.2,>=0.1", 'zenml_core>=0.1; python_version >= "3.10"']

@@ -84,21 +84,41 @@ def save_artifact(
 
     ``uri`` must be new (or empty): :class:`ArtifactExistsError` otherwise, so
     that two artifacts are never mixed. Returns the size and content hash to
-    record with the artifact.
+    record with the artifact. When the materializer raises, whatever it wrote
+    below ``uri`` is removed (best effort) and the error propagates.
     """
     if store.exists(uri) and store.listdir(uri):
         raise ArtifactExistsError(
             f"artifact directory {uri!r} already holds files ({', '.join(store.listdir(uri)[:3])}); "
             "every artifact needs a new directory"
         )
+    existed = store.exists(uri)
     tracking = TrackingStore(store)
-    materializer_cls(uri, tracking).save(data)
+    try:
+        materializer_cls(uri, tracking).save(data)
+    except Exception:
+        _discard_partial(store, uri, keep_directory=existed)
+        raise
     digests = _digests(tracking, uri)
     return ArtifactInfo(
         size=sum(digest.size for digest in digests.values()),
         content_hash=_manifest_hash(uri, digests),
         files=tuple(_relative(uri, name) for name in sorted(digests)),
     )
+
+
+def _discard_partial(store: ArtifactStore, uri: str, *, keep_directory: bool) -> None:
+    """Remove what a failed save wrote below ``uri`` (which held nothing before); never raises."""
+    try:
+        if not keep_directory:
+            if store.exists(uri):
+                store.remove(uri, recursive=True)
+            return
+        for child in store.listdir(uri):
+            name = f"{uri}/{child}" if uri else child
+            store.remove(name, recursive=store.isdir(name))
+    except Exception:  # the save's own error matters more than a failed clean-up
+        pass
 
 
 def load_artifact(

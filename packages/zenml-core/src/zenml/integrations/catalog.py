@@ -69,11 +69,6 @@ CATALOG: dict[str, CatalogEntry] = {
 }
 
 
-def get_entry(name: str) -> CatalogEntry | None:
-    """The catalog entry of an official integration, or ``None``."""
-    return CATALOG.get(name)
-
-
 def integration_for_flavor(component_type: str, flavor: str) -> CatalogEntry | None:
     """The official integration that provides a flavor, if any."""
     for entry in CATALOG.values():

@@ -61,21 +61,12 @@ class Integration(metaclass=IntegrationMeta):
             return []
         from importlib.metadata import PackageNotFoundError, requires
 
-        from zenml.integrations.requirements import canonical_name, parse_requirement
+        from zenml.integrations.requirements import core_requirements_of
 
         try:
-            declared = requires(cls.DISTRIBUTION) or []
+            return core_requirements_of(requires(cls.DISTRIBUTION) or [])
         except PackageNotFoundError:
             return []
-        result = []
-        for line in declared:
-            try:
-                requirement = parse_requirement(line)
-            except ValueError:
-                continue
-            if canonical_name(requirement.name) == "zenml-core" and requirement.marker is None:
-                result.append(str(requirement))
-        return result
 
     @classmethod
     def requirement_status(cls) -> list[tuple[str, str | None]]:

@@ -131,8 +131,10 @@ def requirement_problem(text: str, *, _seen: set[str] | None = None) -> str | No
     """What is wrong with one requirement in this environment, in words; ``None`` when it is met.
 
     A requirement whose environment marker does not apply here (``; sys_platform == 'win32'`` on
-    Linux) is met. The requirements of requested extras (``name[extra]``) are checked too.
+    Linux) is met. The requirements of requested extras (``name[extra]``) are checked too, each
+    extra once (extras that require each other do not recurse forever).
     """
+    seen: set[str] = set() if _seen is None else _seen
     try:
         requirement = parse_requirement(text)
     except ValueError as error:
@@ -147,8 +149,8 @@ def requirement_problem(text: str, *, _seen: set[str] | None = None) -> str | No
         return f"{requirement} wanted, {provider.version} installed{origin}"
     problems = [
         problem
-        for extra_requirement in _extra_requirements(provider.name, requirement.extras, _seen)
-        if (problem := requirement_problem(extra_requirement, _seen=_seen)) is not None
+        for extra_requirement in _extra_requirements(provider.name, requirement.extras, seen)
+        if (problem := requirement_problem(extra_requirement, _seen=seen)) is not None
     ]
     return "; ".join(problems) or None
 
@@ -163,15 +165,16 @@ def _version_matches(requirement: Requirement, version: str) -> bool:
     return requirement.specifier.contains(parsed, prereleases=True)
 
 
-def _extra_requirements(distribution: str, extras: Iterable[str], seen: set[str] | None) -> list[str]:
-    """The requirements that ``distribution[extras]`` adds, for the extras not checked yet."""
+def _extra_requirements(distribution: str, extras: Iterable[str], seen: set[str]) -> list[str]:
+    """The requirements that ``distribution[extras]`` adds, for the extras not in ``seen`` (which it extends)."""
     extras = sorted(extras)
     if not extras:
         return []
     from importlib.metadata import PackageNotFoundError, requires
 
-    seen = set() if seen is None else seen
     wanted = [extra for extra in extras if f"{distribution}[{extra}]" not in seen]
+    if not wanted:
+        return []
     seen.update(f"{distribution}[{extra}]" for extra in wanted)
     try:
         declared = requires(distribution) or []
@@ -237,4 +240,21 @@ def declared_requirements(requires_dist: Iterable[str], *, exclude: Iterable[str
         requirement.marker = None
         alternatives.setdefault(package, str(requirement))
     result.extend(alternatives.values())
+    return result
+
+
+def core_requirements_of(requires_dist: Iterable[str]) -> list[str]:
+    """The ``zenml-core`` requirements among ``Requires-Dist`` lines: those not behind an extra.
+
+    Lines that do not parse are skipped here (:func:`declared_requirements` reports them).
+    """
+    result = []
+    for line in requires_dist:
+        try:
+            requirement = parse_requirement(line)
+        except ValueError:
+            continue
+        marker = requirement.marker
+        if canonical_name(requirement.name) == "zenml-core" and (marker is None or "extra" not in str(marker)):
+            result.append(str(requirement))
     return result

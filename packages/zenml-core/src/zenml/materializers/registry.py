@@ -8,6 +8,7 @@ has already imported, so the registry itself never imports a heavy library.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -18,6 +19,19 @@ if TYPE_CHECKING:
 
 class NoMaterializerError(TypeError):
     """No registered materializer handles a type."""
+
+
+class MaterializerImportError(NoMaterializerError):
+    """The module an integration registered for a type's package (lazily) failed to import."""
+
+    def __init__(self, module: str, package: str, error: BaseException) -> None:
+        self.module = module
+        self.package = package
+        self.cause = f"{type(error).__name__}: {error}"
+        super().__init__(
+            f"the materializers for types from package {package!r} are in module {module!r}, "
+            f"and importing it raised {self.cause}. Fix or reinstall the integration that provides {module!r}."
+        )
 
 
 def type_reference(data_type: type[Any]) -> str:
@@ -34,7 +48,12 @@ class MaterializerRegistry:
         self._lazy: dict[str, list[str]] = {}
         # (predicate, materializer) for families of types without a common base (dataclasses)
         self._fallbacks: list[tuple[Callable[[type[Any]], bool], type[BaseMaterializer]]] = []
+        # module -> the error its import raised (lazy triggers that failed), reported on each lookup
+        self._failed: dict[str, Exception] = {}
         self._builtins_loaded = False
+        # Held while lazy triggers fire, so that each fires once even when steps run in threads.
+        # register() and register_lazy() take no lock: they run while a triggered module is imported.
+        self._lock = threading.RLock()
 
     def register(self, materializer: type[BaseMaterializer], *types: type[Any]) -> None:
         """Register ``materializer`` for ``types`` (default: its ``ASSOCIATED_TYPES``)."""
@@ -64,33 +83,52 @@ class MaterializerRegistry:
             builtin.register_builtin_materializers(self)
 
     def _fire_triggers(self, data_type: type[Any]) -> bool:
-        """Import the modules registered for any package in ``data_type``'s MRO."""
+        """Import the modules registered for any package in ``data_type``'s MRO; whether any was imported.
+
+        A module is forgotten only once imported; one that fails to import raises
+        :class:`MaterializerImportError` now and on every later lookup of its package.
+        """
         fired = False
         for klass in getattr(data_type, "__mro__", (data_type,)):
             package = (getattr(klass, "__module__", "") or "").partition(".")[0]
-            modules = self._lazy.pop(package, None)
+            modules = self._lazy.get(package)
             if not modules:
                 continue
             from importlib import import_module
 
-            for module in modules:
-                import_module(module)
-            fired = True
+            for module in list(modules):
+                error = self._failed.get(module)
+                if error is None:
+                    try:
+                        import_module(module)
+                    except Exception as raised:
+                        self._failed[module] = error = raised
+                if error is not None:
+                    raise MaterializerImportError(module, package, error) from error
+                modules.remove(module)
+                fired = True
+            if not modules:
+                self._lazy.pop(package, None)
         return fired
 
     def find(self, data_type: type[Any]) -> type[BaseMaterializer] | None:
-        """The materializer for ``data_type`` or its nearest base, or ``None``."""
-        self._load_builtins()
-        for _ in range(2):
-            for klass in getattr(data_type, "__mro__", (data_type,)):
-                if klass in self._by_type:
-                    return self._by_type[klass]
-            if not self._fire_triggers(data_type):
-                break
-        for predicate, materializer in self._fallbacks:
-            if predicate(data_type):
-                return materializer
-        return None
+        """The materializer for ``data_type`` or its nearest base, or ``None``.
+
+        Raises :class:`MaterializerImportError` when the module an integration
+        registered for the type's package fails to import.
+        """
+        with self._lock:
+            self._load_builtins()
+            for _ in range(2):
+                for klass in getattr(data_type, "__mro__", (data_type,)):
+                    if klass in self._by_type:
+                        return self._by_type[klass]
+                if not self._fire_triggers(data_type):
+                    break
+            for predicate, materializer in self._fallbacks:
+                if predicate(data_type):
+                    return materializer
+            return None
 
     def get(self, data_type: type[Any]) -> type[BaseMaterializer]:
         """Like :meth:`find`, but raise :class:`NoMaterializerError` naming the fix."""
