@@ -46,7 +46,11 @@ def test_run_list_and_show_json(zen_home: Path) -> None:
     steps = {item["name"]: item for item in shown["steps"]}
     assert list(steps) == ["make", "count"]
     assert steps["count"]["status"] == "completed"
-    assert steps["count"]["duration"] >= 0
+    recorded = second.steps["count"].record
+    assert recorded.ended_at is not None
+    assert steps["count"]["duration"] == recorded.ended_at - recorded.started_at
+    assert shown["duration"] == second.refresh().duration
+    assert shown["duration"] >= steps["count"]["duration"]
     output = steps["count"]["outputs"]["output"]
     assert output["data_type"] == "builtins:int"
     assert output["size"] > 0

@@ -62,14 +62,19 @@ def test_register_components_and_stack_then_show_set_delete(zen_home: Path, tmp_
     assert [s["name"] for s in json.loads(zenml("stack", "list", "--json").stdout)] == ["default"]
 
 
-def test_options_are_typed(zen_home: Path) -> None:
+def test_options_are_typed(zen_home: Path, tmp_path: Path) -> None:
     result = zenml(
-        "orchestrator", "register", "local2", "--flavor", "local",
-        "--option", "retries=3", "--option", "verbose=true", "--option", "label=nightly run",
+        "metadata-store", "register", "m2", "--flavor", "sqlite", "--option", f"path={tmp_path}/m.db",
+        "--option", "timeout=2.5",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    listed = json.loads(zenml("orchestrator", "list", "--json").stdout)
-    assert {"name": "local2", "flavor": "local", "retries": 3, "verbose": True, "label": "nightly run"} in listed
+    store = str(tmp_path / "a")
+    result = zenml("artifact-store", "register", "a2", "-f", "local", "-p", store, "--option", "fsync=true")
+    assert result.exit_code == 0, result.output
+    metas = json.loads(zenml("metadata-store", "list", "--json").stdout)
+    assert {"name": "m2", "flavor": "sqlite", "path": f"{tmp_path}/m.db", "timeout": 2.5} in metas
+    stores = json.loads(zenml("artifact-store", "list", "--json").stdout)
+    assert {"name": "a2", "flavor": "local", "path": str(tmp_path / "a"), "fsync": True} in stores
     bad = zenml("artifact-store", "register", "y", "--flavor", "local", "--path", "/tmp/y", "--option", "novalue")
     assert bad.exit_code == 2
     assert "key=value" in bad.output
@@ -131,3 +136,37 @@ def test_init_makes_a_repository_config(zen_home: Path) -> None:
     assert (repo / "config.toml").is_file()
     assert not (zen_home / "config.toml").exists()
     assert "already" in zenml("init").output
+
+
+@pytest.mark.parametrize(
+    ("kind", "flavor", "option", "hint"),
+    [
+        ("artifact-store", "local", "fsnyc=true", "did you mean 'fsync'?"),
+        ("metadata-store", "sqlite", "timout=3", "did you mean 'timeout'?"),
+        ("orchestrator", "local", "retries=3", "valid options: none"),
+    ],
+)
+def test_misspelled_option_is_a_usage_error_and_nothing_is_written(
+    zen_home: Path, tmp_path: Path, kind: str, flavor: str, option: str, hint: str
+) -> None:
+    path = ["--path", str(tmp_path / "store")] if kind != "orchestrator" else []
+    result = zenml(kind, "register", "x", "--flavor", flavor, *path, "--option", option)
+    assert result.exit_code == 2, result.output
+    assert f"unknown option {option.split('=', maxsplit=1)[0]!r}" in result.output
+    assert hint in result.output
+    assert "Traceback" not in result.output
+    assert not (zen_home / "config.toml").exists()
+
+
+def test_relative_and_home_paths_are_stored_absolute(
+    zen_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert zenml("artifact-store", "register", "rel", "-f", "local", "-p", "./data").exit_code == 0
+    assert zenml("metadata-store", "register", "relm", "-f", "sqlite", "-p", "meta/m.db").exit_code == 0
+    assert zenml("artifact-store", "register", "home", "-f", "local", "-p", "~/zen").exit_code == 0
+    stores = {item["name"]: item["path"] for item in json.loads(zenml("artifact-store", "list", "--json").stdout)}
+    assert stores["rel"] == str(Path.cwd() / "data")
+    assert stores["home"] == str(tmp_path / "home" / "zen")
+    metas = {item["name"]: item["path"] for item in json.loads(zenml("metadata-store", "list", "--json").stdout)}
+    assert metas["relm"] == str(Path.cwd() / "meta" / "m.db")

@@ -1,27 +1,7 @@
-"""Error messages shared by CLI commands."""
+"""Error messages shared by CLI commands (re-exported from :mod:`zenml.utils.suggestions`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from zenml.utils.suggestions import closest, unknown_choice
 
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-
-def closest(name: str, choices: Iterable[str]) -> str | None:
-    """The choice closest to ``name``, if any is reasonably close."""
-    from difflib import get_close_matches
-
-    matches = get_close_matches(name, list(choices), n=1, cutoff=0.5)
-    return matches[0] if matches else None
-
-
-def unknown_choice(kind: str, name: str, choices: Iterable[str]) -> str:
-    """``unknown integration 'tensorflw'. Did you mean 'tensorflow'? Known: gcp, tensorflow.``"""
-    known = sorted(choices)
-    message = f"unknown {kind} {name!r}."
-    suggestion = closest(name, known)
-    if suggestion:
-        message += f" Did you mean {suggestion!r}?"
-    message += f" Known {kind}s: {', '.join(known) if known else 'none'}."
-    return message
+__all__ = ["closest", "unknown_choice"]

@@ -42,12 +42,26 @@ class LazyGroup(click.Group):
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a failure the user must fix becomes ``Error: ...`` and exit status 1."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            from zenml.cli.user_errors import user_error_message
+
+            message = user_error_message(error)
+            if message is None:
+                raise
+            raise click.ClickException(message) from error
+
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = click.utils.make_str(args[0]) if args else ""
         if name and not name.startswith("-") and name not in self.lazy_commands and name not in self.commands:
-            from zenml.cli.errors import unknown_choice
+            from zenml.utils.suggestions import unknown_choice
 
             raise click.UsageError(unknown_choice("command", name, self.list_commands(ctx)), ctx)
         return super().resolve_command(ctx, args)

@@ -43,7 +43,6 @@ def _load(name: str) -> type[Integration]:
         return integration_registry.get(name)
     except IntegrationError as error:
         fail(str(error))
-        raise  # unreachable: fail() exits
 
 
 @click.group("integration")
@@ -235,7 +234,6 @@ def install(names: tuple[str, ...], yes: bool, dry_run: bool) -> None:
         changes = installer.preview_install(targets)
     except InstallerError as error:
         fail(str(error))
-        return
     click.echo("Would change:" if changes else "Nothing to change: the requirements are already met.")
     for line in changes:
         click.echo(f"  {line}")
@@ -248,7 +246,6 @@ def install(names: tuple[str, ...], yes: bool, dry_run: bool) -> None:
         conflicts = installer.check()
     except InstallerError as error:
         fail(str(error))
-        return
     if conflicts:
         fail("installed, but the environment now has dependency conflicts:\n  " + "\n  ".join(conflicts))
     click.echo(f"Installed: {', '.join(names)}.")

@@ -9,7 +9,7 @@ import cost where nobody sees the colours. ``--json`` output goes through
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -50,7 +50,7 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], *, tit
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def fail(message: str, *, code: int = 1) -> None:
+def fail(message: str, *, code: int = 1) -> NoReturn:
     """Print ``Error: message`` to stderr and exit with ``code`` (1: failure, 2: usage error)."""
     import click
 

@@ -7,23 +7,22 @@ from typing import TYPE_CHECKING
 import click
 
 from zenml.cli.output import fail, print_json, print_table
+from zenml.metadata_stores.models import COMPLETED, FAILED, RUNNING
 
 if TYPE_CHECKING:
     from zenml.client import Client
 
-STATUSES = ("running", "completed", "failed")
+# The statuses a run can have ("cached" is for steps only).
+RUN_STATUSES = (RUNNING, COMPLETED, FAILED)
+LIST_HINT = "zenml run list"
 
 
 def _client() -> Client:
+    """A client on the active stack; config, store and credential errors are reported by the ``zenml`` group."""
     from zenml.client import Client
-    from zenml.stack.config import StackConfigError
-    from zenml.stack.flavors import UnknownFlavorError
 
     client = Client()
-    try:
-        client.active_stack  # noqa: B018 - build it now, to report config errors cleanly
-    except (StackConfigError, UnknownFlavorError) as error:
-        fail(str(error))
+    client.active_stack  # noqa: B018 - build it now, before any output
     return client
 
 
@@ -46,7 +45,7 @@ def run() -> None:
 
 @run.command("list")
 @click.option("--pipeline", "-p", "pipeline_name", default=None, help="Only runs of this pipeline.")
-@click.option("--status", "-s", type=click.Choice(STATUSES), default=None, help="Only runs with this status.")
+@click.option("--status", "-s", type=click.Choice(RUN_STATUSES), default=None, help="Only runs with this status.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=None, help="At most N runs (newest first).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def list_runs(pipeline_name: str | None, status: str | None, limit: int | None, as_json: bool) -> None:
@@ -72,8 +71,8 @@ def show_run(run_name: str, as_json: bool) -> None:
     try:
         found = client.get_run(run_name)
     except RunNotFoundError as error:
-        fail(str(error).strip("'\"") + ". List runs with `zenml run list`.")
-        return
+        message = str(error)
+        fail(message if LIST_HINT in message else f"{message}; see `{LIST_HINT}`")
     if as_json:
         print_json(found.to_dict(steps=True))
         return

@@ -6,7 +6,7 @@ integration's flavors (``gcp``) are accepted as soon as it is installed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,18 +22,13 @@ if TYPE_CHECKING:
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
 
-def _die(error: Exception, code: int = 1) -> NoReturn:
-    fail(str(error), code=code)
-    raise SystemExit(code)  # unreachable: fail() exits
-
-
 def _load() -> StackConfig:
     from zenml.stack.config import StackConfig, StackConfigError
 
     try:
         return StackConfig.load()
     except StackConfigError as error:
-        _die(error)
+        fail(str(error))
 
 
 def _editing() -> AbstractContextManager[StackConfig]:
@@ -47,7 +42,7 @@ def _editing() -> AbstractContextManager[StackConfig]:
             with edit_config() as config:
                 yield config
         except StackConfigError as error:
-            _die(error)
+            fail(str(error))
 
     return guarded()
 
@@ -70,8 +65,9 @@ def _parse_options(options: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _check_flavor(kind: str, name: str, table: dict[str, Any]) -> None:
-    """Exit 2 on an unknown flavor; exit 1 if the component cannot be built with these options."""
+    """Exit 2 on an unknown flavor or unknown options; exit 1 if the component cannot be built with these options."""
     from zenml.integrations.registry import activate_integrations
+    from zenml.stack.component import UnknownOptionsError
     from zenml.stack.config import StackConfigError
     from zenml.stack.flavors import UnknownFlavorError, flavor_registry
     from zenml.stack.stack import build_component
@@ -80,11 +76,22 @@ def _check_flavor(kind: str, name: str, table: dict[str, Any]) -> None:
     try:
         flavor_registry.reference(kind, table["flavor"])
     except UnknownFlavorError as error:
-        _die(error, code=2)
+        fail(str(error), code=2)
     try:
         build_component(kind, name, table, source="command line")
-    except (StackConfigError, ImportError, ValueError) as error:
-        _die(error)
+    except UnknownOptionsError as error:
+        fail(str(error), code=2)
+    except (StackConfigError, ValueError) as error:
+        fail(str(error))
+
+
+def _absolute_local_path(path: str) -> str:
+    """A local path made absolute (``~`` expanded) so it means the same from any directory; URIs unchanged."""
+    import os
+
+    if "://" in path:
+        return path
+    return os.path.abspath(os.path.expanduser(path))
 
 
 # -- zenml init ----------------------------------------------------------------------------------
@@ -105,7 +112,7 @@ def init(path: str) -> None:
     try:
         repo.mkdir(parents=True)
     except OSError as error:
-        _die(error)
+        fail(str(error))
     click.echo(f"Initialised a zenml repository in {repo.parent}; stacks will be kept in {repo / CONFIG_FILE}.")
 
 
@@ -152,13 +159,13 @@ def register_stack(name: str, artifact_store: str, metadata_store: str, orchestr
     with _editing() as config:
         for kind, component in parts.items():
             if component not in config.components(kind):
-                from zenml.cli.errors import unknown_choice
+                from zenml.utils.suggestions import unknown_choice
 
                 fail(unknown_choice(kind.replace("_", " "), component, config.components(kind)), code=2)
         try:
             config.add_stack(name, parts)
         except StackConfigError as error:
-            _die(error)
+            fail(str(error))
         if make_active:
             config.set_active_stack(name)
     click.echo(f"Registered stack {name!r}" + (" and made it active." if make_active else "."))
@@ -170,7 +177,7 @@ def set_stack(name: str) -> None:
     """Make stack NAME the active stack."""
     with _editing() as config:
         if name not in config.stacks():
-            from zenml.cli.errors import unknown_choice
+            from zenml.utils.suggestions import unknown_choice
 
             fail(unknown_choice("stack", name, config.stacks()), code=2)
         config.set_active_stack(name)
@@ -185,7 +192,7 @@ def show_stack(name: str | None, as_json: bool) -> None:
     config = _load()
     name = name or config.active_stack
     if name not in config.stacks():
-        from zenml.cli.errors import unknown_choice
+        from zenml.utils.suggestions import unknown_choice
 
         fail(unknown_choice("stack", name, config.stacks()), code=2)
     parts = config.stack(name)
@@ -210,13 +217,13 @@ def delete_stack(name: str) -> None:
 
     with _editing() as config:
         if name not in config.stacks():
-            from zenml.cli.errors import unknown_choice
+            from zenml.utils.suggestions import unknown_choice
 
             fail(unknown_choice("stack", name, config.stacks()), code=2)
         try:
             config.remove_stack(name)
         except StackConfigError as error:
-            _die(error)
+            fail(str(error))
     click.echo(f"Deleted stack {name!r}.")
 
 
@@ -242,12 +249,14 @@ def _component_group(kind: str, command_name: str, *, path_required: bool) -> cl
         if path is not None:
             table["path"] = path
         table.update(_parse_options(options))
+        if isinstance(table.get("path"), str):
+            table["path"] = _absolute_local_path(table["path"])
         _check_flavor(kind, name, table)
         with _editing() as config:
             try:
                 config.add_component(kind, name, table)
             except StackConfigError as error:
-                _die(error)
+                fail(str(error))
         click.echo(f"Registered {label} {name!r} ({flavor}).")
 
     @group.command("list", help=f"Every registered {label}.")
@@ -275,13 +284,13 @@ def _component_group(kind: str, command_name: str, *, path_required: bool) -> cl
 
         with _editing() as config:
             if name not in config.components(kind):
-                from zenml.cli.errors import unknown_choice
+                from zenml.utils.suggestions import unknown_choice
 
                 fail(unknown_choice(label, name, config.components(kind)), code=2)
             try:
                 config.remove_component(kind, name)
             except StackConfigError as error:
-                _die(error)
+                fail(str(error))
         click.echo(f"Deleted {label} {name!r}.")
 
     return group

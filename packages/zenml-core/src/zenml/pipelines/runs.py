@@ -92,7 +92,7 @@ class StepRunView:
         """Output name -> artifact."""
         return {
             record.output_name: ArtifactView(record, self._run.stack)
-            for record in self._run.artifact_records()
+            for record in self._run.artifact_records
             if record.step_name == self.record.name
         }
 
@@ -142,11 +142,10 @@ class PipelineRun:
         ended = self.record.ended_at
         return None if ended is None else ended - self.record.created_at
 
+    @cached_property
     def artifact_records(self) -> list[ArtifactRecord]:
-        if "_artifacts" not in self.__dict__:
-            self.__dict__["_artifacts"] = self.stack.metadata_store.list_artifacts(run_id=self.record.id)
-        records: list[ArtifactRecord] = self.__dict__["_artifacts"]
-        return records
+        """Every artifact the run recorded (read once)."""
+        return self.stack.metadata_store.list_artifacts(run_id=self.record.id)
 
     @cached_property
     def steps(self) -> dict[str, StepRunView]:

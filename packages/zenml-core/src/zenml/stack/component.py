@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from zenml.stack.config import StackConfigError
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+
+class UnknownOptionsError(StackConfigError):
+    """A component's config names options its flavor does not accept (a misspelling, usually)."""
+
+
+# class -> the option names its __init__ accepts (computed once per class).
+_OPTION_NAMES: dict[type, frozenset[str]] = {}
 
 
 class StackComponent:
@@ -15,7 +25,8 @@ class StackComponent:
     and ``FLAVOR``, and take their configuration as keyword arguments, exactly
     as it is kept in the stack config file. Construction must be cheap and
     must not touch the network or import heavy libraries: connect lazily, on
-    first use.
+    first use. The options a flavor accepts are the keyword parameters of its
+    ``__init__`` (and of its bases' while it passes ``**config`` on to them).
     """
 
     TYPE: ClassVar[str] = ""
@@ -26,8 +37,56 @@ class StackComponent:
         self.config: dict[str, object] = dict(config)
 
     @classmethod
+    def option_names(cls) -> frozenset[str]:
+        """The options this flavor accepts: keyword parameters of ``__init__`` down the MRO, ``name`` excluded.
+
+        The walk goes on to the next base's ``__init__`` only while the current
+        one takes ``**kwargs``; it stops at :class:`StackComponent`, whose
+        ``**config`` only stores what its subclasses accepted.
+        """
+        cached = _OPTION_NAMES.get(cls)
+        if cached is not None:
+            return cached
+        import inspect
+
+        keyword = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+        names: set[str] = set()
+        for klass in cls.__mro__:
+            if klass is StackComponent or klass is object:
+                break
+            init = klass.__dict__.get("__init__")
+            if init is None:
+                continue
+            parameters = list(inspect.signature(init).parameters.values())[1:]  # drop self
+            names.update(p.name for p in parameters if p.kind in keyword)
+            if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+                break
+        names.discard("name")
+        result = _OPTION_NAMES[cls] = frozenset(names)
+        return result
+
+    @classmethod
+    def check_options(cls, config: Mapping[str, object]) -> None:
+        """Raise :class:`UnknownOptionsError` if ``config`` (``flavor`` excluded) has options this flavor lacks."""
+        valid = cls.option_names()
+        unknown = sorted(str(key) for key in config if key != "flavor" and key not in valid)
+        if not unknown:
+            return
+        from zenml.utils.suggestions import closest
+
+        hints = [
+            f"{key!r} (did you mean {match!r}?)" if (match := closest(key, valid)) else repr(key) for key in unknown
+        ]
+        flavor = f"{cls.FLAVOR} {cls.TYPE.replace('_', ' ')}".strip() or cls.__name__
+        raise UnknownOptionsError(
+            f"unknown option{'s' if len(unknown) > 1 else ''} {', '.join(hints)} for the {flavor} flavor; "
+            f"valid options: {', '.join(sorted(valid)) or 'none'}"
+        )
+
+    @classmethod
     def from_config(cls, name: str, config: Mapping[str, object]) -> StackComponent:
-        """Build a component from its config-file table (``flavor`` excluded)."""
+        """Build a component from its config-file table (``flavor`` excluded); unknown options are an error."""
+        cls.check_options(config)
         return cls(name=name, **{k: v for k, v in config.items() if k != "flavor"})
 
     def describe(self) -> dict[str, object]:

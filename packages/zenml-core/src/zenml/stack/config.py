@@ -148,7 +148,7 @@ class StackConfig:
         try:
             return dict(self.components(kind)[name])
         except KeyError:
-            from zenml.cli.errors import unknown_choice
+            from zenml.utils.suggestions import unknown_choice
 
             raise StackConfigError(unknown_choice(kind.replace("_", " "), name, self.components(kind))) from None
 
@@ -164,7 +164,7 @@ class StackConfig:
         try:
             return self.stacks()[name]
         except KeyError:
-            from zenml.cli.errors import unknown_choice
+            from zenml.utils.suggestions import unknown_choice
 
             raise StackConfigError(unknown_choice("stack", name, self.stacks())) from None
 
@@ -266,8 +266,25 @@ class _FileLock:
                             f"timed out waiting for lock {self.path}; delete it if no zenml command is running"
                         ) from None
                     time.sleep(0.05)
-        self._fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise StackConfigError(
+                        f"timed out after {self.timeout:g}s waiting for the lock on {self.path}: another zenml "
+                        "command is changing the stack config. Wait for it to finish and retry; if none is running, "
+                        "find the process holding the lock with `fuser` or `lsof` on that file"
+                    ) from None
+                time.sleep(0.05)
+            except BaseException:
+                os.close(fd)
+                raise
+            else:
+                self._fd = fd
+                return
 
     def __exit__(self, *exc: object) -> None:
         if self._fd is None:

@@ -77,24 +77,38 @@ class Stack:
 
 
 def build_component(kind: str, name: str, table: Mapping[str, Any], *, source: str) -> StackComponent:
-    """Instantiate one component from its config table (imports only the flavor's class)."""
+    """Instantiate one component from its config table (imports only the flavor's class).
+
+    Every failure the user can fix (no or unknown flavor, a flavor whose code
+    cannot be imported, unknown or invalid options) is a
+    :class:`~zenml.stack.config.StackConfigError` or
+    :class:`~zenml.stack.flavors.UnknownFlavorError` naming ``source`` and the component.
+    """
+    from zenml.stack.component import UnknownOptionsError
+    from zenml.stack.config import StackConfigError
     from zenml.stack.flavors import UnknownFlavorError, flavor_registry
 
     label = f"{kind.replace('_', ' ')} {name!r}"
     flavor = table.get("flavor")
     if not isinstance(flavor, str):
-        from zenml.stack.config import StackConfigError
-
         raise StackConfigError(f"{source}: {label} has no flavor")
     try:
         cls = flavor_registry.load(kind, flavor)
     except UnknownFlavorError as exc:
         raise UnknownFlavorError(f"{source}: {label}: {exc}") from None
+    except (ImportError, TypeError) as exc:
+        reference = flavor_registry.reference(kind, flavor)
+        raise StackConfigError(
+            f"{source}: {label}: cannot load its flavor {flavor!r} ({reference}): {type(exc).__name__}: {exc}. "
+            "Check that the integration providing it is installed and working: `zenml integration list`"
+        ) from exc
     try:
         return cls.from_config(name, table)
-    except TypeError as exc:
-        from zenml.stack.config import StackConfigError
-
+    except UnknownOptionsError as exc:
+        raise UnknownOptionsError(f"{source}: {label}: {exc}") from None
+    except StackConfigError as exc:
+        raise StackConfigError(f"{source}: {label} ({flavor}): {exc}") from None
+    except (TypeError, ValueError) as exc:
         raise StackConfigError(f"{source}: {label} ({flavor}) has invalid options: {exc}") from None
 
 
@@ -111,9 +125,21 @@ def get_active_stack() -> Stack:
     key = f"{config.path}::{config.active_stack}::{sorted(_flatten(config).items())!r}"
     stack = _ACTIVE.get(key)
     if stack is None:
-        _ACTIVE.clear()
-        stack = _ACTIVE[key] = Stack.from_config(config)
+        stack = Stack.from_config(config)
+        _evict_all()
+        _ACTIVE[key] = stack
     return stack
+
+
+def _evict_all() -> None:
+    """Forget the cached stacks, closing their components' connections (those that have ``close()``)."""
+    stacks = list(_ACTIVE.values())
+    _ACTIVE.clear()
+    for old in stacks:
+        for component in old.components().values():
+            close = getattr(component, "close", None)
+            if callable(close):
+                close()
 
 
 def _flatten(config: StackConfig) -> dict[str, list[tuple[str, str]]]:

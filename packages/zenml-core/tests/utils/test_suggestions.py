@@ -1,0 +1,24 @@
+"""``closest`` and ``unknown_choice``: the "did you mean" hints."""
+
+from __future__ import annotations
+
+import zenml.cli.errors
+from zenml.utils.suggestions import closest, unknown_choice
+
+
+def test_closest() -> None:
+    assert closest("tensorflw", ["gcp", "tensorflow"]) == "tensorflow"
+    assert closest("zzzz", ["gcp", "tensorflow"]) is None
+    assert closest("x", []) is None
+
+
+def test_unknown_choice() -> None:
+    assert unknown_choice("integration", "tensorflw", ["tensorflow", "gcp"]) == (
+        "unknown integration 'tensorflw'. Did you mean 'tensorflow'? Known integrations: gcp, tensorflow."
+    )
+    assert unknown_choice("stack", "x", []) == "unknown stack 'x'. Known stacks: none."
+
+
+def test_cli_errors_re_exports_them() -> None:
+    assert zenml.cli.errors.closest is closest
+    assert zenml.cli.errors.unknown_choice is unknown_choice
