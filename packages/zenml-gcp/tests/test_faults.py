@@ -119,4 +119,55 @@ def test_metadata_writes_survive_transient_faults_without_duplicates(fault_proxy
     meta.create_run(RunRecord(id="r1", name="run-1", pipeline_name="p", status="running", created_at=1.0))
     other = GCPMetadataStore("shared", path=f"gs://{gcs_bucket}/meta")
     assert [run.id for run in other.list_runs()] == ["r1"]
-    assert len(list(other._gcs.client.list_blobs(gcs_bucket))) == 1
+    assert len(list(other._gcs.client.list_blobs(gcs_bucket, prefix="meta/runs/"))) == 1
+    assert len(list(other._gcs.client.list_blobs(gcs_bucket, prefix="meta/index/"))) == 1
+
+
+def _write(store: GCPArtifactStore, *names: str) -> None:
+    for name in names:
+        with store.open(name, "wb") as handle:
+            handle.write(name.encode())
+
+
+def test_rename_copies_only_if_absent_and_a_lost_race_is_file_exists(fault_proxy: FaultProxy, gcs_bucket: str) -> None:
+    store = _store(gcs_bucket)
+    _write(store, "a.txt")
+    # Another writer creates b.txt between the exists() check and the copy: GCS answers 412.
+    fault_proxy.add("412", method="POST", path="rewriteTo", times=1)
+    with pytest.raises(FileExistsError, match=rf"gs://{gcs_bucket}/zen/b\.txt"):
+        store.rename("a.txt", "b.txt")
+    assert store.exists("a.txt")
+    rewrites = [path for method, path, _ in fault_proxy.log if method == "POST" and "rewriteTo" in path]
+    assert rewrites
+    assert all("ifGenerationMatch=0" in path for path in rewrites)
+    fault_proxy.clear()
+    store.rename("a.txt", "b.txt")
+    store.rename("b.txt", "c.txt", overwrite=True)  # unconditional: no precondition sent
+    rewrites = [path for method, path, _ in fault_proxy.log if method == "POST" and "rewriteTo" in path]
+    assert ["ifGenerationMatch=0" in path for path in rewrites] == [True, False]
+    with store.open("c.txt") as handle:
+        assert handle.read() == b"a.txt"
+
+
+def test_directory_rename_failing_part_way_leaves_the_source_intact(fault_proxy: FaultProxy, gcs_bucket: str) -> None:
+    store = _store(gcs_bucket)
+    _write(store, "d/1", "d/2", "d/3")
+    fault_proxy.add("412", method="POST", path="zen%2Fe%2F2", times=1)  # the second copy loses a race
+    with pytest.raises(FileExistsError, match=rf"gs://{gcs_bucket}/zen/e/2"):
+        store.rename("d", "e")
+    assert list(store.walk_files("d")) == ["d/1", "d/2", "d/3"]
+    assert list(store.walk_files("e")) == []  # the copy made before the failure was removed again
+    assert not any(method == "DELETE" and "zen%2Fd%2F" in path for method, path, _ in fault_proxy.log)
+    store.rename("d", "e")  # and the rename can simply be retried
+    assert list(store.walk_files("e")) == ["e/1", "e/2", "e/3"]
+    assert not store.exists("d")
+
+
+def test_a_lost_index_write_only_costs_a_scan(fault_proxy: FaultProxy, gcs_bucket: str) -> None:
+    meta = GCPMetadataStore("shared", path=f"gs://{gcs_bucket}/meta", retry_timeout=1)
+    fault_proxy.add("503", method="POST", path="/upload/", times=None, skip=1)  # the event passes, its index fails
+    meta.create_run(RunRecord(id="r1", name="run-1", pipeline_name="p", status="running", created_at=1.0))
+    assert _outcomes(fault_proxy, "503") >= 1
+    assert not list(meta._gcs.client.list_blobs(gcs_bucket, prefix="meta/index/"))
+    other = GCPMetadataStore("shared", path=f"gs://{gcs_bucket}/meta")
+    assert other.get_run("run-1").id == "r1"  # found by the fallback scan

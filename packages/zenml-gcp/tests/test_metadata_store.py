@@ -88,9 +88,15 @@ def test_nothing_is_overwritten_every_write_is_a_new_object(store: GCPMetadataSt
     store.record_step(StepRecord(run_id="r1", name="s", status="running", started_at=1.0))
     store.record_step(StepRecord(run_id="r1", name="s", status="completed", started_at=1.0, ended_at=2.0))
     store.finish_run("r1", "completed", 3.0)
-    blobs = list(store._gcs.client.list_blobs(store._gcs.bucket_name))
-    assert len(blobs) == 4
-    assert all(blob.generation is not None and blob.name.startswith("meta/runs/r1/") for blob in blobs)
+    store.record_step(StepRecord(run_id="r1", name="t", status="completed", started_at=1.0, cache_key="K"))
+    names = [blob.name for blob in store._gcs.client.list_blobs(store._gcs.bucket_name)]
+    events = [name for name in names if name.startswith("meta/runs/r1/")]
+    index = sorted(name for name in names if name.startswith("meta/index/"))
+    assert len(events) == 5
+    assert len(index) == 2
+    assert index[0].startswith("meta/index/cache/training/t/K/")
+    assert index[1] == "meta/index/names/training-r1/r1.json"
+    assert len(names) == len(events) + len(index)
 
 
 def test_lookup_by_name_prefix_and_errors(store: GCPMetadataStore) -> None:
@@ -188,3 +194,76 @@ def test_four_processes_write_one_history_at_once(store: GCPMetadataStore) -> No
     assert all(run.status == "completed" for run in runs)
     assert {artifact.id for artifact in store.list_artifacts()} == {run_id + "-a" for run_id in expected}
     assert all(len(store.list_steps(run_id)) == 1 for run_id in sorted(expected)[:4])
+
+
+def _events_read(store: GCPMetadataStore) -> set[str]:
+    """The event objects a store has downloaded (its cache), by run id."""
+    return {key.split("/")[2] for key in store._cache if key.startswith("meta/runs/")}
+
+
+def _step(run_id: str, name: str, key: str, *, ended: float = 2.0) -> StepRecord:
+    return StepRecord(run_id=run_id, name=name, status="completed", started_at=1.0, ended_at=ended, cache_key=key)
+
+
+def test_lookups_read_only_the_runs_the_index_points_at(store: GCPMetadataStore) -> None:
+    for n in range(6):
+        run_id = f"r{n}"
+        store.create_run(_run(run_id, name=f"nightly-{n}", created=float(n)))
+        store.record_step(_step(run_id, "train", f"key-{n % 2}", ended=float(n)), [_artifact(run_id, "train")])
+        store.finish_run(run_id, "completed", 10.0 + n)
+    reader = GCPMetadataStore("x", path=store.path)
+    hit = reader.find_cached_step("training", "train", "key-1")
+    assert hit == _step("r5", "train", "key-1", ended=5.0)  # the newest of r1, r3, r5
+    assert _events_read(reader) == {"r1", "r3", "r5"}
+    assert reader.find_cached_step("training", "train", "key-2") is None
+    assert reader.find_cached_step("other", "train", "key-1") is None
+    assert _events_read(reader) == {"r1", "r3", "r5"}  # misses read no events at all
+
+    reader = GCPMetadataStore("x", path=store.path)
+    assert reader.get_run("nightly-2").id == "r2"
+    assert reader.get_artifact("r4-train-output") == _artifact("r4", "train")
+    assert _events_read(reader) == {"r2", "r4"}
+    with pytest.raises(ArtifactRecordNotFoundError):
+        reader.get_artifact("r4-train-missing")
+
+
+def test_index_entries_are_only_hints(store: GCPMetadataStore) -> None:
+    store.create_run(_run("r1"))
+    running = replace(_step("r1", "s", "K"), status="running", ended_at=None)
+    store.record_step(running)  # not complete: no cache entry
+    assert not list(store._gcs.client.list_blobs(store._gcs.bucket_name, prefix="meta/index/cache/"))
+    two = [_artifact("r1", "s", "a"), _artifact("r1", "s", "b")]
+    store.record_step(_step("r1", "s", "K"), two)
+    assert store.find_cached_step("training", "s", "K") == _step("r1", "s", "K")
+    for blob in store._gcs.client.list_blobs(store._gcs.bucket_name, prefix="meta/runs/"):
+        if b'"output_name": "b"' in blob.download_as_bytes():
+            blob.delete()  # the entry still points at r1, but r1's outputs are no longer complete
+    assert GCPMetadataStore("x", path=store.path).find_cached_step("training", "s", "K") is None
+
+
+def test_histories_written_before_the_index_are_still_found(store: GCPMetadataStore) -> None:
+    store.create_run(_run("old", name="legacy", created=1.0))
+    store.record_step(_step("old", "train", "K"), [_artifact("old", "train")])
+    store.create_run(_run("new", name="fresh", created=2.0))
+    store.record_step(_step("new", "train", "other"))
+    for blob in store._gcs.client.list_blobs(store._gcs.bucket_name, prefix="meta/index/"):
+        if "old" in blob.name or "legacy" in blob.name or "/K/" in blob.name:
+            blob.delete()  # as if "old" had been written by a version without the index
+    reader = GCPMetadataStore("x", path=store.path)
+    assert reader.find_cached_step("training", "train", "K") == _step("old", "train", "K")
+    assert _events_read(reader) == {"old"}  # only the unindexed run was folded, not "new"
+    assert reader.get_run("legacy").id == "old"
+    assert reader.get_artifact("old-train-output") == _artifact("old", "train")
+
+
+def test_the_event_cache_is_bounded(store: GCPMetadataStore) -> None:
+    small = GCPMetadataStore("x", path=store.path, cache_events=3)
+    for n in range(4):
+        small.create_run(_run(f"r{n}"))
+        small.finish_run(f"r{n}", "completed", 5.0)
+    assert len(small._cache) <= 3
+    assert [run.status for run in small.list_runs()] == ["completed"] * 4  # evicted events are read again
+    assert len(small._cache) <= 3
+    assert small.describe()  # the option is part of the config
+    with pytest.raises(ValueError, match="cache_events"):
+        GCPMetadataStore("x", path=store.path, cache_events="lots")

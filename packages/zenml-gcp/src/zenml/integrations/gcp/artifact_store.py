@@ -167,11 +167,21 @@ class GCPArtifactStore(ArtifactStore):
             self._blob(marker).upload_from_string(b"", retry=self._gcs.retry)
 
     def rename(self, src: str, dst: str, *, overwrite: bool = False) -> None:
+        """Move an object or a directory (a prefix) by server-side copy, then delete the source.
+
+        Without ``overwrite`` every copy is conditional on its destination not existing
+        (``ifGenerationMatch=0``), so a concurrent writer is never overwritten: the rename fails
+        with :class:`FileExistsError` naming the ``gs://`` object instead. A directory is not moved
+        atomically: every object is copied first and the sources are deleted only after all copies
+        succeeded, so a failure part-way leaves the source complete (the copies made so far are
+        removed again, best effort) and it can simply be retried.
+        """
         src_key, dst_key = self._key(src), self._key(dst)
         if not src_key or not dst_key:
             raise ValueError("cannot rename the root of the artifact store")
         if src_key == dst_key:
             return
+        # A cheap early answer; the real guard is the precondition on each copy (which emulators may ignore).
         if not overwrite and self.exists(dst):
             raise FileExistsError(f"cannot rename {self.uri(src)} to {self.uri(dst)}: the destination exists")
         src_blob = self._get_blob(src_key)
@@ -182,18 +192,55 @@ class GCPArtifactStore(ArtifactStore):
             pairs = [(blob, self._dir_prefix(dst) + blob.name[len(src_prefix) :]) for blob in self._list(src_prefix)]
             if not pairs:
                 raise ArtifactNotFoundError(f"cannot rename {self.uri(src)}: no such object or directory")
-        for blob, new_key in pairs:
-            self._copy(blob, new_key)
+        copied: list[Blob] = []
+        try:
+            for blob, new_key in pairs:
+                target = self._copy(blob, new_key, overwrite=overwrite)
+                if target is not None:
+                    copied.append(target)
+        except BaseException:
+            for target in copied:
+                self._discard_copy(target)
+            raise
         for blob, _ in pairs:
             self._delete(blob.name)
 
-    def _copy(self, blob: Blob, new_key: str) -> None:
-        """Server-side copy (rewrite), complete before the destination becomes visible."""
+    def _copy(self, blob: Blob, new_key: str, *, overwrite: bool = True) -> Blob | None:
+        """Server-side copy (rewrite), complete before the destination becomes visible.
+
+        Without ``overwrite`` the copy only happens if ``new_key`` does not exist (a 412 becomes
+        :class:`FileExistsError`). A precondition makes the client's retries safe. Returns the new
+        object, or ``None`` if an identical object was already there (not ours to clean up).
+        """
+        from google.api_core import exceptions as api
+
         target = self._blob(new_key)
+        condition: dict[str, int] = {} if overwrite else {"if_generation_match": 0}
         with translate_errors("copy to", self.bucket_name, new_key):
-            token, _, _ = target.rewrite(blob, retry=self._gcs.retry)
-            while token is not None:
-                token, _, _ = target.rewrite(blob, token=token, retry=self._gcs.retry)
+            try:
+                token, _, _ = target.rewrite(blob, retry=self._gcs.retry, **condition)
+                while token is not None:
+                    token, _, _ = target.rewrite(blob, token=token, retry=self._gcs.retry, **condition)
+            except api.PreconditionFailed:
+                existing = self._gcs.bucket.get_blob(new_key, retry=self._gcs.retry)
+                if not _same_content(existing, blob):
+                    raise FileExistsError(
+                        f"cannot copy {self._gcs.uri(blob.name)} to {self._gcs.uri(new_key)}: "
+                        "the destination was created by another writer; pass overwrite=True to replace it"
+                    ) from None
+                # Most likely our own copy, answered 412 when the client retried a request that had
+                # succeeded; either way the destination holds exactly the source's bytes.
+                return None
+        return target
+
+    def _discard_copy(self, target: Blob) -> None:
+        """Best-effort removal of a copy this store made (only that generation: never a newer object)."""
+        from google.api_core import exceptions as api
+
+        if target.generation is None:
+            return
+        with suppress(api.GoogleAPIError):
+            target.delete(if_generation_match=target.generation, retry=self._gcs.retry)
 
     def _delete(self, key: str) -> None:
         from google.api_core import exceptions as api
@@ -303,6 +350,15 @@ class GCPArtifactStore(ArtifactStore):
             if blob.name.rsplit("/", 1)[-1] != DIR_MARKER
         )
         yield from names
+
+
+def _same_content(existing: Blob | None, source: Blob) -> bool:
+    """Whether ``existing`` holds exactly the bytes of ``source`` (by size and checksum)."""
+    if existing is None or existing.size != source.size:
+        return False
+    if existing.crc32c and source.crc32c:
+        return bool(existing.crc32c == source.crc32c)
+    return bool(existing.md5_hash and existing.md5_hash == source.md5_hash)
 
 
 class _CountingWriter:

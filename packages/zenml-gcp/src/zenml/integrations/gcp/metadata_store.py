@@ -5,7 +5,21 @@ Every write is a NEW object with a unique, time-ordered name below
 number of machines and processes can write one history at once without a
 server and without relying on generation preconditions. A run's state is the
 fold of its events in name order. Objects are immutable, so each process
-caches the events it has read and fetches only new ones.
+caches (a bounded number of) the events it has read and fetches only new ones.
+
+Lookups that would otherwise fold the whole history use small immutable index
+objects below ``<prefix>/index/``, written after the event they point at:
+
+- ``index/names/<run name>/<run id>.json``: written when a run is created; it
+  also marks the run as indexed;
+- ``index/cache/<pipeline>/<step>/<cache key>/<time>-<uuid>.json``: written when
+  a step completes (or is cached) with a cache key; points at run id + step;
+- ``index/artifacts/<artifact id>/<run id>.json``: written with each artifact.
+
+(each path part URL-quoted). An index entry is only a hint: the run it points
+at is folded to check it. Runs without a name entry (written before the index
+existed, or by a writer that stopped between the two writes) are still found by
+folding just those runs. A missing cache entry only costs a cache miss.
 """
 
 from __future__ import annotations
@@ -15,22 +29,25 @@ import logging
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from contextlib import suppress
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, unquote
 
 from zenml.integrations.gcp.connection import GCSConnection
-from zenml.integrations.gcp.errors import translate_errors
+from zenml.integrations.gcp.errors import GCSError, translate_errors
 from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError
 from zenml.metadata_stores.models import CACHED, COMPLETED, ArtifactRecord, RunRecord, StepRecord
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
 logger = logging.getLogger(__name__)
 
 FORMAT = 1
+INDEX_FORMAT = 1
+DEFAULT_CACHE_EVENTS = 50_000
 RUN_CREATED = "run_created"
 RUN_FINISHED = "run_finished"
 STEP_RECORDED = "step_recorded"
@@ -46,6 +63,16 @@ def event_name() -> str:
         now = max(time.time_ns(), _last_ns + 1)
         _last_ns = now
     return f"{now:020d}-{uuid.uuid4().hex}.json"
+
+
+def _cache_size(value: int | str) -> int:
+    try:
+        size = int(value)
+    except ValueError:
+        raise ValueError(f"cache_events must be a whole number of events, not {value!r}") from None
+    if size < 0:
+        raise ValueError(f"cache_events must be 0 or more, not {value!r}")
+    return size
 
 
 def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
@@ -117,7 +144,9 @@ class GCPMetadataStore(MetadataStore):
     """Runs, steps and artifacts as event objects in ``gs://bucket/prefix`` (see the module docstring).
 
     Config: ``path`` (``gs://bucket[/prefix]``), ``project``, ``credentials_file``
-    and ``retry_timeout`` as for the GCS artifact store.
+    and ``retry_timeout`` as for the GCS artifact store; ``cache_events``: how
+    many downloaded events to keep in memory (default 50000; older ones are
+    downloaded again when needed).
     """
 
     FLAVOR: ClassVar[str] = "gcp"
@@ -130,15 +159,20 @@ class GCPMetadataStore(MetadataStore):
         project: str | None = None,
         credentials_file: str | None = None,
         retry_timeout: float | str | None = None,
+        cache_events: int | str = DEFAULT_CACHE_EVENTS,
         **config: object,
     ) -> None:
         settings = (("project", project), ("credentials_file", credentials_file), ("retry_timeout", retry_timeout))
-        extra = {k: v for k, v in settings if v is not None}
+        extra: dict[str, object] = {k: v for k, v in settings if v is not None}
+        if cache_events != DEFAULT_CACHE_EVENTS:
+            extra["cache_events"] = cache_events
         super().__init__(name=name, path=path, **extra, **config)
         self._gcs = GCSConnection(path, project=project, credentials_file=credentials_file, retry_timeout=retry_timeout)
         self.path = path
-        self._cache: dict[str, dict[str, Any]] = {}
+        self.cache_events = _cache_size(cache_events)
+        self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._pipelines: dict[str, str] = {}  # run id -> pipeline name (immutable once written)
 
     # -- storage ---------------------------------------------------------------------------------------
 
@@ -146,43 +180,118 @@ class GCPMetadataStore(MetadataStore):
         base = self._gcs.key("runs")
         return f"{base}/{quote(run_id, safe='')}/" if run_id is not None else f"{base}/"
 
-    def _write(self, run_id: str, event: dict[str, Any]) -> None:
+    def _index_prefix(self, kind: str, *parts: str) -> str:
+        quoted = "/".join(quote(part, safe="") for part in parts)
+        base = self._gcs.key(f"index/{kind}")
+        return f"{base}/{quoted}/" if parts else f"{base}/"
+
+    def _put(self, key: str, data: dict[str, Any], action: str) -> None:
+        """Create ``key`` only if absent; the client's retries are safe under the precondition.
+
+        PreconditionFailed means a retry of our own request that had already succeeded, or (for an index
+        object with a deterministic name) an identical object written before: either way nothing to do.
+        """
         from google.api_core import exceptions as api
 
-        key = self._runs_prefix(run_id) + event_name()
-        payload = json.dumps({"format": FORMAT, **event}, sort_keys=True).encode()
+        payload = json.dumps(data, sort_keys=True).encode()
         blob = self._gcs.bucket.blob(key)
-        # Unique name + "only if absent": a retried request can never replace another object. PreconditionFailed
-        # means a retry of our own request that had already succeeded (the name is unique to this writer).
-        with translate_errors("write metadata", self._gcs.bucket_name, key), suppress(api.PreconditionFailed):
+        with translate_errors(action, self._gcs.bucket_name, key), suppress(api.PreconditionFailed):
             blob.upload_from_string(
                 payload, content_type="application/json", if_generation_match=0, retry=self._gcs.retry
             )
-        with self._cache_lock:
-            self._cache[key] = {"format": FORMAT, **event}
 
-    def _load(self, prefix: str) -> _History:
-        """Fold every event below ``prefix``, downloading only the ones not seen before."""
+    def _write(self, run_id: str, event: dict[str, Any]) -> None:
+        key = self._runs_prefix(run_id) + event_name()
+        self._put(key, {"format": FORMAT, **event}, "write metadata")
+        self._remember(key, {"format": FORMAT, **event})
+
+    def _write_index(self, key: str, data: dict[str, Any]) -> None:
+        """Write an index hint. Its event is already written, so a failure here is only logged: without the
+        hint the run is folded as an unindexed one, or the step is a cache miss."""
+        try:
+            self._put(key, {"format": INDEX_FORMAT, **data}, "write metadata index")
+        except GCSError as error:
+            logger.warning("metadata index entry not written (lookups fall back to a scan): %s", error)
+
+    def _remember(self, key: str, event: dict[str, Any]) -> None:
+        with self._cache_lock:
+            self._cache[key] = event
+            self._cache.move_to_end(key)
+            while len(self._cache) > self.cache_events:
+                self._cache.popitem(last=False)
+
+    def _cached(self, key: str) -> dict[str, Any] | None:
+        with self._cache_lock:
+            event = self._cache.get(key)
+            if event is not None:
+                self._cache.move_to_end(key)
+            return event
+
+    def _names(self, prefix: str) -> list[str]:
+        """Sorted names of the ``.json`` objects below ``prefix`` (one listing)."""
         with translate_errors("list metadata", self._gcs.bucket_name, prefix):
-            names = sorted(
+            return sorted(
                 blob.name
                 for blob in self._gcs.client.list_blobs(self._gcs.bucket, prefix=prefix, retry=self._gcs.retry)
                 if blob.name.endswith(".json")
             )
-        for key in names:
-            if key not in self._cache:
-                event = self._read_event(key)
-                with self._cache_lock:
-                    self._cache[key] = event
+
+    def _load(self, prefix: str) -> _History:
+        """Fold every event below ``prefix``, downloading only the ones not in the cache."""
+        return self._fold(self._names(prefix))
+
+    def _load_runs(self, run_ids: Iterable[str]) -> _History:
+        """Fold the events of just these runs (one listing per run)."""
+        names: list[str] = []
+        for run_id in sorted(set(run_ids)):
+            names.extend(self._names(self._runs_prefix(run_id)))
+        return self._fold(sorted(names))
+
+    def _fold(self, names: list[str]) -> _History:
         history = _History()
         for key in names:
-            event = self._cache[key]
+            event = self._cached(key)
+            if event is None:
+                event = self._read_event(key)
+                self._remember(key, event)
             if event:
                 try:
                     history.apply(event)
                 except (KeyError, TypeError, ValueError) as exc:
                     logger.warning("ignoring malformed metadata event gs://%s/%s (%s)", self._gcs.bucket_name, key, exc)
+        for run in history.runs.values():
+            self._pipelines[run.id] = run.pipeline_name
         return history
+
+    def _index_entries(self, prefix: str) -> list[str]:
+        """The last path part (unquoted, without ``.json``) of each index object below ``prefix``."""
+        return [unquote(key[len(prefix) :].removesuffix(".json")) for key in self._names(prefix)]
+
+    def _indexed_run_ids(self) -> set[str]:
+        prefix = self._index_prefix("names")
+        return {unquote(key[len(prefix) :].removesuffix(".json").rsplit("/", 1)[-1]) for key in self._names(prefix)}
+
+    def _unindexed_run_ids(self) -> set[str]:
+        """Runs without a name index entry: written before the index existed (or half-written)."""
+        return set(self.run_ids()) - self._indexed_run_ids()
+
+    def _index_targets(self, prefix: str) -> list[str]:
+        """Run ids the index objects below ``prefix`` point at (their JSON ``run_id``), newest first."""
+        run_ids: list[str] = []
+        for key in reversed(self._names(prefix)):
+            entry = self._cached(key)
+            if entry is None:
+                entry = self._read_event(key)
+                self._remember(key, entry)
+            run_id = entry.get("run_id")
+            if isinstance(run_id, str) and run_id not in run_ids:
+                run_ids.append(run_id)
+        return run_ids
+
+    def _pipeline_of(self, run_id: str) -> str | None:
+        if run_id not in self._pipelines:
+            self._load(self._runs_prefix(run_id))
+        return self._pipelines.get(run_id)
 
     def _read_event(self, key: str) -> dict[str, Any]:
         from google.api_core import exceptions as api
@@ -203,6 +312,9 @@ class GCPMetadataStore(MetadataStore):
 
     def create_run(self, run: RunRecord) -> None:
         self._write(run.id, {"kind": RUN_CREATED, "run": run.to_dict()})
+        self._pipelines[run.id] = run.pipeline_name
+        key = self._index_prefix("names", run.name) + quote(run.id, safe="") + ".json"
+        self._write_index(key, {"run_id": run.id})
 
     def finish_run(self, run_id: str, status: str, ended_at: float, error: str | None = None) -> None:
         self.get_run(run_id)  # a clear RunNotFoundError for an unknown run
@@ -230,12 +342,27 @@ class GCPMetadataStore(MetadataStore):
                 "artifacts": [artifact.to_dict() for artifact in artifacts],
             },
         )
+        # The index entries come after the event: an entry never points at an event that does not exist.
+        for artifact in artifacts:
+            key = self._index_prefix("artifacts", artifact.id) + quote(step.run_id, safe="") + ".json"
+            self._write_index(key, {"run_id": step.run_id})
+        if step.cache_key and step.status in (COMPLETED, CACHED):
+            pipeline = self._pipeline_of(step.run_id)
+            if pipeline is not None:
+                key = self._index_prefix("cache", pipeline, step.name, step.cache_key) + event_name()
+                self._write_index(key, {"run_id": step.run_id, "step_name": step.name})
 
     def get_run(self, name_or_id: str) -> RunRecord:
         if name_or_id and "/" not in name_or_id:
             exact = self._load(self._runs_prefix(name_or_id)).runs.get(name_or_id)
             if exact is not None:
                 return exact
+            named = self._index_entries(self._index_prefix("names", name_or_id))
+            if named:
+                history = self._load_runs(named)
+                by_name = [run for run in history.runs.values() if run.name == name_or_id]
+                if by_name:
+                    return max(by_name, key=lambda run: (run.created_at, history.order[("run", run.id)]))
         history = self._load(self._runs_prefix())
         runs = history.runs
         by_name = [run for run in runs.values() if run.name == name_or_id]
@@ -276,13 +403,24 @@ class GCPMetadataStore(MetadataStore):
         return sorted(artifacts, key=lambda artifact: (artifact.created_at, history.order[("artifact", artifact.id)]))
 
     def get_artifact(self, artifact_id: str) -> ArtifactRecord:
+        if artifact_id:
+            owners = self._index_entries(self._index_prefix("artifacts", artifact_id))
+            if owners:
+                for artifact in self._load_runs(owners).all_artifacts():
+                    if artifact.id == artifact_id:
+                        return artifact
         for artifact in self._load(self._runs_prefix()).all_artifacts():
             if artifact.id == artifact_id:
                 return artifact
         raise ArtifactRecordNotFoundError(f"no artifact with id {artifact_id!r} in {self.path}")
 
     def find_cached_step(self, pipeline_name: str, step_name: str, cache_key: str) -> StepRecord | None:
-        history = self._load(self._runs_prefix())
+        """Fold only the runs the cache index points at, plus any runs written before the index existed."""
+        indexed = self._index_targets(self._index_prefix("cache", pipeline_name, step_name, cache_key))
+        runs = set(indexed) | self._unindexed_run_ids()
+        if not runs:
+            return None
+        history = self._load_runs(runs)
         candidates = [
             step
             for (run_id, name), step in history.steps.items()

@@ -5,10 +5,14 @@ rules in order; the first rule that matches and still has faults left
 decides what happens to that request:
 
 - ``"503"``: answer ``503 Service Unavailable`` without forwarding;
+- ``"412"``: answer ``412 Precondition Failed`` without forwarding (as if a
+  concurrent writer had won an ``ifGenerationMatch`` race; the emulator
+  itself ignores preconditions);
 - ``"drop"``: close the connection without answering (the client sees a reset);
 - ``"slow"``: wait ``delay`` seconds, then forward normally.
 
 A rule with ``times=None`` is persistent; otherwise it fires ``times`` times.
+A rule with ``skip=N`` lets the first ``N`` matching requests through untouched.
 Faults are injected *before* the request reaches the server, so a retried
 request is the first one the server sees.
 """
@@ -25,7 +29,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from types import TracebackType
 
-FAULT_KINDS = ("503", "drop", "slow")
+FAULT_KINDS = ("503", "412", "drop", "slow")
+_STATUS_FAULTS = {"503": "service unavailable", "412": "precondition failed"}
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "te", "upgrade"}
 
 
@@ -38,12 +43,18 @@ class FaultRule:
     path: str = ""
     times: int | None = 1
     delay: float = 0.5
+    skip: int = 0
     fired: int = 0
 
     def matches(self, method: str, path: str) -> bool:
         if self.times is not None and self.fired >= self.times:
             return False
-        return (self.method is None or self.method == method) and self.path in path
+        if not ((self.method is None or self.method == method) and self.path in path):
+            return False
+        if self.skip > 0:
+            self.skip -= 1
+            return False
+        return True
 
 
 @dataclass
@@ -98,11 +109,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(2)
             return
-        if rule is not None and rule.kind == "503":
-            payload = b'{"error": {"code": 503, "message": "injected fault: service unavailable"}}'
+        if rule is not None and rule.kind in _STATUS_FAULTS:
+            status = int(rule.kind)
+            message = f"injected fault: {_STATUS_FAULTS[rule.kind]}"
+            payload = f'{{"error": {{"code": {status}, "message": "{message}"}}}}'.encode()
             with state.lock:
-                state.log.append((self.command, self.path, "503"))
-            self.send_response(503)
+                state.log.append((self.command, self.path, rule.kind))
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
@@ -170,12 +183,19 @@ class FaultProxy:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def add(
-        self, kind: str, *, method: str | None = None, path: str = "", times: int | None = 1, delay: float = 0.5
+        self,
+        kind: str,
+        *,
+        method: str | None = None,
+        path: str = "",
+        times: int | None = 1,
+        delay: float = 0.5,
+        skip: int = 0,
     ) -> FaultRule:
         """Add a fault rule (see the module docstring) and return it."""
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; use one of {', '.join(FAULT_KINDS)}")
-        rule = FaultRule(kind=kind, method=method, path=path, times=times, delay=delay)
+        rule = FaultRule(kind=kind, method=method, path=path, times=times, delay=delay, skip=skip)
         with self._state.lock:
             self._state.rules.append(rule)
         return rule
