@@ -49,7 +49,8 @@ def _load_credentials(credentials_file: str | None) -> tuple[Any, str | None]:
         if not os.path.isfile(path):
             raise GCPCredentialsError(
                 f"the credentials_file {credentials_file!r} does not exist. Point it at a service-account key "
-                f"file (JSON), or remove it to use Application Default Credentials. {credentials_help()}"
+                "file (JSON), or remove the option to use Application Default Credentials "
+                "(`gcloud auth application-default login`)."
             )
         from google.oauth2 import service_account
 
@@ -70,6 +71,6 @@ def _load_credentials(credentials_file: str | None) -> tuple[Any, str | None]:
     try:
         credentials, project = google.auth.default(scopes=SCOPES)
     except auth_exceptions.DefaultCredentialsError as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        reason = (str(exc).splitlines()[0] if str(exc) else type(exc).__name__).rstrip(". ")
         raise GCPCredentialsError(f"no Google Cloud credentials found: {reason}. {credentials_help()}") from None
     return credentials, project
