@@ -105,6 +105,10 @@ def main() -> None:
         print("\nRun this script again: every step will be reused from the cache.")
     print(
         "\nLoad the model in another process with:\n"
+        "  import os\n"
+        "  # before TensorFlow is imported: no C++ start-up notices (as above)\n"
+        '  os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")\n'
+        '  os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")\n'
         "  from zenml import Client\n"
         f'  model = Client().get_run("{run.name}").steps["train"].outputs["model"].load()'
     )

@@ -40,8 +40,8 @@ def use_metadata_store(home: Path, flavor: str, path: Path) -> None:
     )
 
 
-def assert_clean_failure(result: Result, *fragments: str) -> None:
-    assert result.exit_code == 1, result.output
+def assert_clean_failure(result: Result, *fragments: str, code: int = 1) -> None:
+    assert result.exit_code == code, result.output
     assert result.output.startswith("Error: "), result.output
     assert "Traceback" not in result.output
     for fragment in fragments:
@@ -117,7 +117,7 @@ def test_a_bug_in_a_flavor_still_raises(
 
 def test_missing_run_names_the_hint_once(zen_home: Path) -> None:
     result = zenml("run", "show", "nope")
-    assert_clean_failure(result, "'nope'")
+    assert_clean_failure(result, "'nope'", code=2)  # a name typed on the command line: a usage error
     assert result.output.count("zenml run list") == 1
 
 

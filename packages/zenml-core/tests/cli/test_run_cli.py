@@ -70,7 +70,7 @@ def test_run_tables(zen_home: Path) -> None:
 
 def test_run_bad_input(zen_home: Path) -> None:
     missing = zenml("run", "show", "nope")
-    assert missing.exit_code == 1
+    assert missing.exit_code == 2  # a name typed on the command line: a usage error
     assert "nope" in missing.output
     assert "zenml run list" in missing.output
     assert zenml("run", "list", "--status", "weird").exit_code == 2

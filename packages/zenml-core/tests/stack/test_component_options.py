@@ -76,3 +76,14 @@ def test_build_component_names_source_and_component(tmp_path: Path) -> None:
     table = {"flavor": "local", "path": str(tmp_path), "fsnyc": True}
     with pytest.raises(UnknownOptionsError, match=r"^cfg\.toml: artifact store 'data': unknown option 'fsnyc'"):
         build_component(ARTIFACT_STORE, "data", table, source="cfg.toml")
+
+
+def test_required_options_are_the_keyword_parameters_without_default() -> None:
+    from zenml.stack.component import MissingOptionsError
+
+    assert LocalOrchestrator.required_option_names() == frozenset()
+    assert Child.required_option_names() == {"path"}  # from Base, reached through **config
+    assert Closed.required_option_names() == frozenset()
+    with pytest.raises(MissingOptionsError, match="the sqlite metadata store flavor requires option path") as caught:
+        SQLiteMetadataStore.from_config("m", {"flavor": "sqlite"})
+    assert caught.value.missing == ("path",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -81,7 +82,7 @@ def test_failed_edit_writes_nothing(zen_home: Path) -> None:
     [
         (lambda c: c.remove_stack("default"), "built-in stack 'default' cannot be deleted"),
         (lambda c: c.remove_component(ARTIFACT_STORE, "default"), "cannot be deleted"),
-        (lambda c: c.add_stack("default", {}), "already exists"),
+        (lambda c: c.add_stack("default", {}), "'default' is the built-in stack; choose another name"),
         (lambda c: c.add_component(ARTIFACT_STORE, "default", {"flavor": "local"}), "built-in"),
         (lambda c: c.add_component(ARTIFACT_STORE, "bad/name", {"flavor": "local"}), "invalid name"),
         (lambda c: c.set_active_stack("nope"), "unknown stack 'nope'"),
@@ -117,8 +118,9 @@ def test_unparsable_config_names_file_and_line(zen_home: Path) -> None:
 def test_inconsistent_config_names_the_stack(zen_home: Path) -> None:
     zen_home.mkdir()
     (zen_home / "config.toml").write_text('[stacks.prod]\nartifact_store = "ghost"\n')
+    config = StackConfig.load()  # references are checked only when the stack is used, so it can be repaired
     with pytest.raises(StackConfigError, match=r"\[stacks\.prod\] names artifact store 'ghost', which is not defined"):
-        StackConfig.load()
+        config.stack("prod")
     (zen_home / "config.toml").write_text('[artifact_stores.x]\npath = "/tmp"\n')
     with pytest.raises(StackConfigError, match=r"\[artifact_stores\.x\] needs a `flavor"):
         StackConfig.load()
@@ -203,3 +205,27 @@ def test_active_stack_is_built_once_and_follows_the_config(zen_home: Path, tmp_p
     assert second.artifact_store.path == str(tmp_path / "data")
     again = Stack.from_dict(second.to_dict())
     assert again.to_dict() == second.to_dict()
+
+
+def test_dangling_active_stack_is_named_with_its_file_and_the_fix(zen_home: Path) -> None:
+    from zenml import pipeline, step
+    from zenml.stack.stack import get_active_stack
+
+    zen_home.mkdir()
+    path = zen_home / "config.toml"
+    path.write_text('active_stack = "ghost"\n')
+    expected = f"the active stack 'ghost' set in {path} does not exist; run `zenml stack set default`"
+    assert StackConfig.load().missing_active_stack() is not None
+    with pytest.raises(StackConfigError, match=re.escape(expected)):
+        get_active_stack()
+
+    @step
+    def one() -> int:
+        return 1
+
+    @pipeline
+    def lonely() -> None:
+        one()
+
+    with pytest.raises(StackConfigError, match=re.escape(expected)):
+        lonely()

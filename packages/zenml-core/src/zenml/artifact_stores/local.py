@@ -232,6 +232,9 @@ class LocalArtifactStore(ArtifactStore):
     FLAVOR: ClassVar[str] = "local"
 
     def __init__(self, name: str = "default", *, path: str, fsync: bool = False, **config: object) -> None:
+        from zenml.stack.local_paths import check_local_path
+
+        check_local_path(path, flavor="local artifact store")
         super().__init__(name, path=path, **config)
         self.fsync = bool(fsync)
         if fsync:

@@ -48,6 +48,10 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # the reader of stdout left (`| head -1`): not an error, and nothing to print
+            from zenml.cli.main import exit_on_broken_pipe
+
+            exit_on_broken_pipe()
         except Exception as error:
             from zenml.cli.user_errors import user_error_message
 
@@ -55,6 +59,15 @@ class LazyGroup(click.Group):
             if message is None:
                 raise
             raise click.ClickException(message) from error
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse the group's own options; ``zenml --help | head -1`` also ends quietly (see :meth:`invoke`)."""
+        try:
+            return super().parse_args(ctx, args)
+        except BrokenPipeError:
+            from zenml.cli.main import exit_on_broken_pipe
+
+            exit_on_broken_pipe()
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]

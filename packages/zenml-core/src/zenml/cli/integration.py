@@ -162,7 +162,10 @@ def requirements(names: tuple[str, ...]) -> None:
     """The requirement lines of integrations, one per line, for pip.
 
     For an installed integration these are its requirements; for one that is
-    not installed, its distribution (``pip install $(zenml integration requirements tensorflow)``).
+    not installed, its distribution. Example:
+
+    \b
+      pip install $(zenml integration requirements tensorflow)
     """
     known = _known()
     _check_names(names, known)

@@ -14,6 +14,11 @@ from __future__ import annotations
 import os
 import sys
 
+# Not ``typing.TYPE_CHECKING``: `zenml --help` and `--version` must not pay for importing typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
+
 HELP = "zenml: ML pipelines whose integrations load only when they are used."
 
 # command name -> ("module:attribute", one-line help shown by `zenml --help`)
@@ -91,11 +96,32 @@ def _answer_without_click(args: list[str]) -> bool:
     return False
 
 
+# Exit status when the reader of our stdout went away (`zenml run list | head -1`): 128 + SIGPIPE, as for
+# the tools killed by that signal.
+BROKEN_PIPE_EXIT = 141
+
+
+def exit_on_broken_pipe() -> NoReturn:
+    """Stop quietly because stdout's reader is gone: point stdout at devnull (so the final flush cannot fail
+    again and print "Exception ignored") and exit with :data:`BROKEN_PIPE_EXIT`."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - stdout without a file descriptor
+        pass
+    raise SystemExit(BROKEN_PIPE_EXIT)
+
+
 def main() -> None:
     """Run the CLI (the ``zenml`` console script)."""
-    if _answer_without_click(sys.argv[1:]):
-        sys.stdout.flush()
-        return
-    from zenml.cli.group import cli
+    try:
+        try:
+            if not _answer_without_click(sys.argv[1:]):
+                from zenml.cli.group import cli
 
-    cli(prog_name="zenml")
+                cli(prog_name="zenml")
+        finally:
+            sys.stdout.flush()  # here, not at interpreter exit, so that a closed pipe is caught below
+    except BrokenPipeError:
+        exit_on_broken_pipe()

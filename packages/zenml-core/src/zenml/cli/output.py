@@ -23,7 +23,10 @@ def print_json(data: object) -> None:
 
 
 def print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], *, title: str | None = None) -> None:
-    """Print rows under column headings: a rich table on a terminal, plain text elsewhere."""
+    """Print rows under upper-case column headings: a rich table on a terminal, plain text elsewhere.
+
+    Nothing is truncated: long cells wrap (fold) on a terminal and are printed whole elsewhere.
+    """
     cells = [["" if value is None else str(value) for value in row] for row in rows]
     if sys.stdout.isatty():
         from rich.console import Console
@@ -31,7 +34,7 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], *, tit
 
         table = Table(title=title, show_lines=False)
         for column in columns:
-            table.add_column(column)
+            table.add_column(column.upper(), overflow="fold")  # fold: a URI is copied whole, never cut with "…"
         for row in cells:
             table.add_row(*row)
         Console().print(table)

@@ -54,6 +54,10 @@ def list_runs(pipeline_name: str | None, status: str | None, limit: int | None, 
     if as_json:
         print_json([item.to_dict() for item in runs])
         return
+    if not runs:  # stdout stays empty for scripts; the hint is for people
+        filtered = pipeline_name is not None or status is not None
+        click.echo("No runs match these filters." if filtered else "No runs yet: run a pipeline first.", err=True)
+        return
     print_table(
         ["name", "pipeline", "status", "started", "duration"],
         [[r.name, r.pipeline_name, r.status, _time(r.created_at), _seconds(r.duration)] for r in runs],
@@ -72,7 +76,7 @@ def show_run(run_name: str, as_json: bool) -> None:
         found = client.get_run(run_name)
     except RunNotFoundError as error:
         message = str(error)
-        fail(message if LIST_HINT in message else f"{message}; see `{LIST_HINT}`")
+        fail(message if LIST_HINT in message else f"{message}; see `{LIST_HINT}`", code=2)
     if as_json:
         print_json(found.to_dict(steps=True))
         return

@@ -65,9 +65,9 @@ def _parse_options(options: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _check_flavor(kind: str, name: str, table: dict[str, Any]) -> None:
-    """Exit 2 on an unknown flavor or unknown options; exit 1 if the component cannot be built with these options."""
+    """Exit 2 on an unknown flavor or unknown, missing or unusable options; exit 1 if the component cannot be built."""
     from zenml.integrations.registry import activate_integrations
-    from zenml.stack.component import UnknownOptionsError
+    from zenml.stack.component import InvalidOptionError, MissingOptionsError, UnknownOptionsError
     from zenml.stack.config import StackConfigError
     from zenml.stack.flavors import UnknownFlavorError, flavor_registry
     from zenml.stack.stack import build_component
@@ -79,7 +79,10 @@ def _check_flavor(kind: str, name: str, table: dict[str, Any]) -> None:
         fail(str(error), code=2)
     try:
         build_component(kind, name, table, source="command line")
-    except UnknownOptionsError as error:
+    except MissingOptionsError as error:
+        flags = ", ".join("`--path`" if option == "path" else f"`--option {option}=VALUE`" for option in error.missing)
+        fail(f"{flags} {'is' if len(error.missing) == 1 else 'are'} required for flavor {table['flavor']}", code=2)
+    except (UnknownOptionsError, InvalidOptionError) as error:
         fail(str(error), code=2)
     except (StackConfigError, ValueError) as error:
         fail(str(error))
@@ -98,9 +101,9 @@ def _absolute_local_path(path: str) -> str:
 
 
 @click.command("init")
-@click.argument("path", required=False, type=click.Path(file_okay=False), default=".")
+@click.argument("path", required=False, type=click.Path(exists=True, file_okay=False), default=".")
 def init(path: str) -> None:
-    """Make PATH (default: here) a zenml repository: its stacks live in PATH/.zen/config.toml."""
+    """Make the existing directory PATH (default: here) a zenml repository, with stacks in PATH/.zen/config.toml."""
     from pathlib import Path
 
     from zenml.stack.config import CONFIG_FILE, REPO_DIR
@@ -110,7 +113,7 @@ def init(path: str) -> None:
         click.echo(f"{repo.parent} is already a zenml repository (config: {repo / CONFIG_FILE}).")
         return
     try:
-        repo.mkdir(parents=True)
+        repo.mkdir()
     except OSError as error:
         fail(str(error))
     click.echo(f"Initialised a zenml repository in {repo.parent}; stacks will be kept in {repo / CONFIG_FILE}.")
@@ -129,6 +132,9 @@ def stack() -> None:
 def list_stacks(as_json: bool) -> None:
     """Every stack, and which one is active."""
     config = _load()
+    problem = config.missing_active_stack()
+    if problem is not None:
+        click.echo(f"Warning: {problem}", err=True)
     records = [
         {"name": name, "active": name == config.active_stack, **parts} for name, parts in config.stacks().items()
     ]
@@ -190,6 +196,10 @@ def set_stack(name: str) -> None:
 def show_stack(name: str | None, as_json: bool) -> None:
     """Show stack NAME (default: the active stack) and its components."""
     config = _load()
+    if name is None:
+        problem = config.missing_active_stack()
+        if problem is not None:
+            fail(problem)
     name = name or config.active_stack
     if name not in config.stacks():
         from zenml.utils.suggestions import unknown_choice
@@ -230,19 +240,25 @@ def delete_stack(name: str) -> None:
 # -- component groups ----------------------------------------------------------------------------
 
 
-def _component_group(kind: str, command_name: str, *, path_required: bool) -> click.Group:
+def _flavor_help(kind: str) -> str:
+    """``--flavor`` help: the built-in flavors of ``kind`` and those the official integrations add."""
+    from zenml.integrations.catalog import CATALOG
+    from zenml.stack.flavors import FlavorRegistry
+
+    choices = [f"{flavor} (built in)" for flavor in FlavorRegistry().flavors(kind)]
+    for entry in CATALOG.values():
+        choices.extend(f"{flavor} (needs {entry.distribution})" for k, flavor in entry.flavors if k == kind)
+    return "Flavor: " + ", ".join(choices) + "."
+
+
+def _component_group(kind: str, command_name: str, *, path_option: bool) -> click.Group:
     label = kind.replace("_", " ")
 
     @click.group(command_name, help=f"Register, list and delete {label}s.")
     def group() -> None:
         pass
 
-    @group.command("register", help=f"Register {label} NAME of flavor F.")
-    @click.argument("name")
-    @click.option("--flavor", "-f", required=True, help="Flavor, e.g. local, sqlite, gcp.")
-    @click.option("--path", "-p", required=path_required, help="Where it keeps its data.")
-    @click.option("--option", "options", multiple=True, metavar="KEY=VALUE", help="Another option (repeatable).")
-    def register(name: str, flavor: str, path: str | None, options: tuple[str, ...]) -> None:
+    def register(name: str, flavor: str, options: tuple[str, ...], path: str | None = None) -> None:
         from zenml.stack.config import StackConfigError
 
         table: dict[str, Any] = {"flavor": flavor}
@@ -250,6 +266,8 @@ def _component_group(kind: str, command_name: str, *, path_required: bool) -> cl
             table["path"] = path
         table.update(_parse_options(options))
         if isinstance(table.get("path"), str):
+            if not table["path"].strip():
+                fail("--path must not be empty: give the directory or file where it keeps its data", code=2)
             table["path"] = _absolute_local_path(table["path"])
         _check_flavor(kind, name, table)
         with _editing() as config:
@@ -258,6 +276,16 @@ def _component_group(kind: str, command_name: str, *, path_required: bool) -> cl
             except StackConfigError as error:
                 fail(str(error))
         click.echo(f"Registered {label} {name!r} ({flavor}).")
+
+    # click lists options in the reverse order of decoration: --flavor, --path, --option
+    command = click.option(
+        "--option", "options", multiple=True, metavar="KEY=VALUE", help="Another option (repeatable)."
+    )(register)
+    if path_option:  # orchestrators keep no data: no --path to offer
+        command = click.option("--path", "-p", help="Where it keeps its data (a directory, file or URI).")(command)
+    command = click.option("--flavor", "-f", required=True, help=_flavor_help(kind))(command)
+    command = click.argument("name")(command)
+    group.command("register", help=f"Register {label} NAME of the flavor given with --flavor.")(command)
 
     @group.command("list", help=f"Every registered {label}.")
     @JSON_OPTION
@@ -296,6 +324,6 @@ def _component_group(kind: str, command_name: str, *, path_required: bool) -> cl
     return group
 
 
-artifact_store = _component_group(ARTIFACT_STORE, "artifact-store", path_required=True)
-metadata_store = _component_group(METADATA_STORE, "metadata-store", path_required=False)
-orchestrator = _component_group(ORCHESTRATOR, "orchestrator", path_required=False)
+artifact_store = _component_group(ARTIFACT_STORE, "artifact-store", path_option=True)
+metadata_store = _component_group(METADATA_STORE, "metadata-store", path_option=True)
+orchestrator = _component_group(ORCHESTRATOR, "orchestrator", path_option=False)

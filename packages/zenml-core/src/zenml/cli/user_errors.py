@@ -45,6 +45,8 @@ def user_error_message(error: BaseException) -> str | None:
     sqlite_message = _sqlite_message(error)
     if sqlite_message is not None:
         return sqlite_message
+    if isinstance(error, BrokenPipeError):  # stdout's reader left: the CLI exits quietly, see zenml.cli.main
+        return None
     if isinstance(error, OSError):  # files, permissions, network, cloud storage (GCSError is an OSError)
         return str(error)
     return None

@@ -52,6 +52,9 @@ class SQLiteMetadataStore(MetadataStore):
     RETRIES: ClassVar[int] = 8
 
     def __init__(self, name: str = "default", *, path: str, timeout: float = 30.0, **config: object) -> None:
+        from zenml.stack.local_paths import check_local_path
+
+        check_local_path(path, flavor="sqlite metadata store")
         super().__init__(name, path=path, **config)
         self.path = path
         self.file = os.path.abspath(os.path.expanduser(path))  # resolved now: later chdir() changes nothing

@@ -14,8 +14,21 @@ class UnknownOptionsError(StackConfigError):
     """A component's config names options its flavor does not accept (a misspelling, usually)."""
 
 
-# class -> the option names its __init__ accepts (computed once per class).
-_OPTION_NAMES: dict[type, frozenset[str]] = {}
+class MissingOptionsError(StackConfigError):
+    """A component's config lacks options its flavor requires (``path``, usually)."""
+
+    def __init__(self, message: str, missing: tuple[str, ...] = (), flavor: str = "") -> None:
+        super().__init__(message)
+        self.missing = missing
+        self.flavor = flavor
+
+
+class InvalidOptionError(StackConfigError):
+    """An option has a value its flavor cannot use (a ``gs://`` path for a local store, an empty path)."""
+
+
+# class -> (the option names its __init__ accepts, those without a default), computed once per class.
+_OPTION_NAMES: dict[type, tuple[frozenset[str], frozenset[str]]] = {}
 
 
 class StackComponent:
@@ -44,6 +57,15 @@ class StackComponent:
         one takes ``**kwargs``; it stops at :class:`StackComponent`, whose
         ``**config`` only stores what its subclasses accepted.
         """
+        return cls._options()[0]
+
+    @classmethod
+    def required_option_names(cls) -> frozenset[str]:
+        """The options this flavor requires: those of :meth:`option_names` whose parameter has no default."""
+        return cls._options()[1]
+
+    @classmethod
+    def _options(cls) -> tuple[frozenset[str], frozenset[str]]:
         cached = _OPTION_NAMES.get(cls)
         if cached is not None:
             return cached
@@ -51,6 +73,7 @@ class StackComponent:
 
         keyword = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
         names: set[str] = set()
+        required: set[str] = set()
         for klass in cls.__mro__:
             if klass is StackComponent or klass is object:
                 break
@@ -59,15 +82,30 @@ class StackComponent:
                 continue
             parameters = list(inspect.signature(init).parameters.values())[1:]  # drop self
             names.update(p.name for p in parameters if p.kind in keyword)
+            required.update(p.name for p in parameters if p.kind in keyword and p.default is inspect.Parameter.empty)
             if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
                 break
         names.discard("name")
-        result = _OPTION_NAMES[cls] = frozenset(names)
+        required.discard("name")
+        result = _OPTION_NAMES[cls] = (frozenset(names), frozenset(required))
         return result
 
     @classmethod
     def check_options(cls, config: Mapping[str, object]) -> None:
-        """Raise :class:`UnknownOptionsError` if ``config`` (``flavor`` excluded) has options this flavor lacks."""
+        """Raise :class:`UnknownOptionsError` if ``config`` (``flavor`` excluded) has options this flavor lacks,
+        :class:`MissingOptionsError` if it lacks options this flavor requires."""
+        cls._check_unknown_options(config)
+        missing = tuple(sorted(cls.required_option_names() - set(config)))
+        if missing:
+            flavor = f"{cls.FLAVOR} {cls.TYPE.replace('_', ' ')}".strip() or cls.__name__
+            raise MissingOptionsError(
+                f"the {flavor} flavor requires option{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+                missing,
+                cls.FLAVOR,
+            )
+
+    @classmethod
+    def _check_unknown_options(cls, config: Mapping[str, object]) -> None:
         valid = cls.option_names()
         unknown = sorted(str(key) for key in config if key != "flavor" and key not in valid)
         if not unknown:

@@ -126,15 +126,6 @@ class StackConfig:
             for name, table in self.data.get(key, {}).items():
                 if not isinstance(table.get("flavor"), str):
                     raise StackConfigError(f'{where(key + "." + name)} needs a `flavor = "..."` entry')
-        for name, table in self.data.get("stacks", {}).items():
-            for kind, section in SECTIONS.items():
-                ref = table.get(kind, DEFAULT)
-                if not isinstance(ref, str) or ref not in self.components(kind):
-                    raise StackConfigError(
-                        f"{where('stacks.' + name)} names {kind.replace('_', ' ')} {ref!r}, which is not defined; "
-                        f"define it under [{section}.{ref}] or register it with "
-                        f"`zenml {kind.replace('_', '-')} register`"
-                    )
         active = self.data.get("active_stack", DEFAULT)
         if not isinstance(active, str):
             raise StackConfigError(f"stack config {self.path}: active_stack must be a string")
@@ -161,17 +152,47 @@ class StackConfig:
         return result
 
     def stack(self, name: str) -> dict[str, str]:
+        """Stack ``name``'s parts; a stack naming an undefined component is an error only here, when it is used.
+
+        (Checked lazily so that a broken reference never blocks the commands
+        that repair it: registering the missing component, deleting the stack.)
+        """
         try:
-            return self.stacks()[name]
+            parts = self.stacks()[name]
         except KeyError:
             from zenml.utils.suggestions import unknown_choice
 
             raise StackConfigError(unknown_choice("stack", name, self.stacks())) from None
+        for kind, section in SECTIONS.items():
+            ref = parts[kind]
+            if not isinstance(ref, str) or ref not in self.components(kind):
+                raise StackConfigError(
+                    f"stack config {self.path}: [stacks.{name}] names {kind.replace('_', ' ')} {ref!r}, which is "
+                    f"not defined; register it with `zenml {kind.replace('_', '-')} register {ref} ...`, "
+                    f"define it under [{section}.{ref}], or delete the stack with `zenml stack delete {name}`"
+                )
+        return parts
 
     @property
     def active_stack(self) -> str:
         active: str = self.data.get("active_stack", DEFAULT)
         return active
+
+    def missing_active_stack(self) -> str | None:
+        """The message to show when ``active_stack`` names a stack that is not defined, else ``None``."""
+        if self.active_stack in self.stacks():
+            return None
+        return (
+            f"the active stack {self.active_stack!r} set in {self.path} does not exist; run `zenml stack set "
+            f"{DEFAULT}` (stacks: {', '.join(sorted(self.stacks()))})"
+        )
+
+    def active_stack_parts(self) -> dict[str, str]:
+        """The active stack's parts (as :meth:`stack`); a missing active stack gets its own message."""
+        problem = self.missing_active_stack()
+        if problem is not None:
+            raise StackConfigError(problem)
+        return self.stack(self.active_stack)
 
     # -- changing (call inside :func:`edit_config`) ------------------------
     def set_active_stack(self, name: str) -> None:
@@ -183,7 +204,10 @@ class StackConfig:
         if name == DEFAULT:
             raise StackConfigError(f"{DEFAULT!r} is the built-in {kind.replace('_', ' ')}; choose another name")
         if name in self.components(kind) and not replace:
-            raise StackConfigError(f"{kind.replace('_', ' ')} {name!r} already exists; delete it first")
+            raise StackConfigError(
+                f"{kind.replace('_', ' ')} {name!r} already exists; choose another name or delete it first "
+                f"(`zenml {kind.replace('_', '-')} delete {name}`)"
+            )
         self.data.setdefault(SECTIONS[kind], {})[name] = table
 
     def remove_component(self, kind: str, name: str) -> None:
@@ -199,6 +223,8 @@ class StackConfig:
 
     def add_stack(self, name: str, parts: dict[str, str]) -> None:
         _check_name(name)
+        if name == DEFAULT:
+            raise StackConfigError(f"{DEFAULT!r} is the built-in stack; choose another name")
         if name in self.stacks():
             raise StackConfigError(f"stack {name!r} already exists; delete it first or choose another name")
         for kind, component in parts.items():
@@ -206,7 +232,8 @@ class StackConfig:
         self.data.setdefault("stacks", {})[name] = dict(parts)
 
     def remove_stack(self, name: str) -> None:
-        self.stack(name)
+        if name not in self.stacks():
+            self.stack(name)  # raises: unknown stack
         if name == DEFAULT:
             raise StackConfigError(f"the built-in stack {DEFAULT!r} cannot be deleted")
         if name == self.active_stack:

@@ -34,8 +34,8 @@ class Stack:
     @classmethod
     def from_config(cls, config: StackConfig, name: str | None = None) -> Stack:
         """Build stack ``name`` (default: the active one) from a config; components connect lazily."""
+        parts = config.stack(name) if name else config.active_stack_parts()
         name = name or config.active_stack
-        parts = config.stack(name)
         built = {
             kind: build_component(kind, parts[kind], config.component(kind, parts[kind]), source=str(config.path))
             for kind in (ARTIFACT_STORE, METADATA_STORE, ORCHESTRATOR)
@@ -84,7 +84,7 @@ def build_component(kind: str, name: str, table: Mapping[str, Any], *, source: s
     :class:`~zenml.stack.config.StackConfigError` or
     :class:`~zenml.stack.flavors.UnknownFlavorError` naming ``source`` and the component.
     """
-    from zenml.stack.component import UnknownOptionsError
+    from zenml.stack.component import InvalidOptionError, MissingOptionsError, UnknownOptionsError
     from zenml.stack.config import StackConfigError
     from zenml.stack.flavors import UnknownFlavorError, flavor_registry
 
@@ -104,8 +104,9 @@ def build_component(kind: str, name: str, table: Mapping[str, Any], *, source: s
         ) from exc
     try:
         return cls.from_config(name, table)
-    except UnknownOptionsError as exc:
-        raise UnknownOptionsError(f"{source}: {label}: {exc}") from None
+    except (UnknownOptionsError, MissingOptionsError, InvalidOptionError) as exc:
+        exc.args = (f"{source}: {label}: {exc}",)  # same class: the CLI tells usage errors by it
+        raise exc from None
     except StackConfigError as exc:
         raise StackConfigError(f"{source}: {label} ({flavor}): {exc}") from None
     except (TypeError, ValueError) as exc:
@@ -143,5 +144,5 @@ def _evict_all() -> None:
 
 
 def _flatten(config: StackConfig) -> dict[str, list[tuple[str, str]]]:
-    parts = config.stack(config.active_stack)
+    parts = config.active_stack_parts()
     return {kind: sorted((str(k), repr(v)) for k, v in config.component(kind, parts[kind]).items()) for kind in parts}

@@ -12,7 +12,11 @@ def closest(name: str, choices: Iterable[str]) -> str | None:
     """The choice closest to ``name``, if any is reasonably close."""
     from difflib import get_close_matches
 
-    matches = get_close_matches(name, list(choices), n=1, cutoff=0.5)
+    options = list(choices)
+    folded = [choice for choice in options if choice.casefold() == name.casefold()]
+    if folded:  # `GCP` for `gcp`: the same name in another case is the best guess
+        return folded[0]
+    matches = get_close_matches(name, options, n=1, cutoff=0.5)
     return matches[0] if matches else None
 
 
