@@ -19,6 +19,7 @@ from zenml.steps.errors import StepFailedError
 if TYPE_CHECKING:
     from zenml.artifact_stores.base import ArtifactStore
     from zenml.materializers.base import BaseMaterializer
+    from zenml.metadata_stores.base import MetadataStore
     from zenml.orchestrators.deployment import Deployment, StepPlan
     from zenml.stack.stack import Stack
 
@@ -196,6 +197,33 @@ def _quarantine(store: ArtifactStore, uri: str) -> str | None:
     return target
 
 
+def _record_step(
+    metadata: MetadataStore,
+    deployment: Deployment,
+    plan: StepPlan,
+    *,
+    status: str,
+    started: float,
+    key: str | None,
+    input_ids: dict[str, str],
+    error: str | None = None,
+    records: list[ArtifactRecord] | None = None,
+) -> None:
+    """Record one step's outcome (and its output artifacts) in the metadata store."""
+    step_record = StepRecord(
+        run_id=deployment.run_id,
+        name=plan.id,
+        status=status,
+        started_at=started,
+        ended_at=time.time(),
+        cache_key=key,
+        inputs=input_ids,
+        parameters=plan.parameters,
+        error=error,
+    )
+    metadata.record_step(step_record, records or [])
+
+
 def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunState | None = None) -> dict[str, Any]:
     """Run one step of ``deployment`` on ``stack`` and record it; return ``{"step", "status", "artifacts"}``.
 
@@ -228,18 +256,15 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
             outputs = split_outputs(step, plan.id, step.func(**arguments))
             status, records = COMPLETED, _save_outputs(deployment, plan, store, outputs)
     except BaseException as exc:
-        metadata.record_step(
-            StepRecord(
-                run_id=deployment.run_id,
-                name=plan.id,
-                status=FAILED,
-                started_at=started,
-                ended_at=time.time(),
-                cache_key=key,
-                inputs=input_ids,
-                parameters=plan.parameters,
-                error=f"{type(exc).__name__}: {exc}",
-            )
+        _record_step(
+            metadata,
+            deployment,
+            plan,
+            status=FAILED,
+            started=started,
+            key=key,
+            input_ids=input_ids,
+            error=f"{type(exc).__name__}: {exc}",
         )
         if not isinstance(exc, Exception):
             raise
@@ -249,18 +274,8 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
             run_id=deployment.run_id,
             run_name=deployment.run_name,
         ) from exc
-    metadata.record_step(
-        StepRecord(
-            run_id=deployment.run_id,
-            name=plan.id,
-            status=status,
-            started_at=started,
-            ended_at=time.time(),
-            cache_key=key,
-            inputs=input_ids,
-            parameters=plan.parameters,
-        ),
-        records,
+    _record_step(
+        metadata, deployment, plan, status=status, started=started, key=key, input_ids=input_ids, records=records
     )
     if state is not None:
         for record in records:
