@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zenml.cli.errors
 from zenml.utils.suggestions import closest, unknown_choice
 
 
@@ -17,8 +16,3 @@ def test_unknown_choice() -> None:
         "unknown integration 'tensorflw'. Did you mean 'tensorflow'? Known integrations: gcp, tensorflow."
     )
     assert unknown_choice("stack", "x", []) == "unknown stack 'x'. Known stacks: none."
-
-
-def test_cli_errors_re_exports_them() -> None:
-    assert zenml.cli.errors.closest is closest
-    assert zenml.cli.errors.unknown_choice is unknown_choice

@@ -29,7 +29,7 @@ def _known() -> dict[str, tuple[CatalogEntry | None, InstalledIntegration | None
 
 def _check_names(names: tuple[str, ...], known: Mapping[str, object]) -> None:
     """Exit 2 naming the known integrations and the closest match when a name is unknown."""
-    from zenml.cli.errors import unknown_choice
+    from zenml.utils.suggestions import unknown_choice
 
     for name in names:
         if name not in known:

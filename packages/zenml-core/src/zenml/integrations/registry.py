@@ -31,7 +31,7 @@ class UnknownIntegrationError(IntegrationError, LookupError):
     """No integration of that name is installed or in the catalog."""
 
     def __init__(self, name: str, known: list[str]) -> None:
-        from zenml.cli.errors import unknown_choice
+        from zenml.utils.suggestions import unknown_choice
 
         self.name = name
         self.known = known

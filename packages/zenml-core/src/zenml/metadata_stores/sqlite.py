@@ -324,14 +324,7 @@ class SQLiteMetadataStore(MetadataStore):
     def list_runs(
         self, *, pipeline_name: str | None = None, status: str | None = None, limit: int | None = None
     ) -> list[RunRecord]:
-        clauses, parameters = [], []
-        if pipeline_name is not None:
-            clauses.append("pipeline_name = ?")
-            parameters.append(pipeline_name)
-        if status is not None:
-            clauses.append("status = ?")
-            parameters.append(status)
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, parameters = _where(pipeline_name=pipeline_name, status=status)
         sql = f"SELECT {_RUN_COLUMNS} FROM runs{where} ORDER BY created_at DESC, rowid DESC"
         if limit is not None:
             sql += f" LIMIT {max(int(limit), 0):d}"
@@ -342,14 +335,7 @@ class SQLiteMetadataStore(MetadataStore):
         return [self._step(row) for row in rows]
 
     def list_artifacts(self, *, run_id: str | None = None, step_name: str | None = None) -> list[ArtifactRecord]:
-        clauses, parameters = [], []
-        if run_id is not None:
-            clauses.append("run_id = ?")
-            parameters.append(run_id)
-        if step_name is not None:
-            clauses.append("step_name = ?")
-            parameters.append(step_name)
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, parameters = _where(run_id=run_id, step_name=step_name)
         rows = self._read(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts{where} ORDER BY created_at, rowid", parameters)
         return [self._artifact(row) for row in rows]
 
@@ -380,3 +366,10 @@ class SQLiteMetadataStore(MetadataStore):
         from zenml.metadata_stores.sqlite_schema import schema_version
 
         return schema_version(self._conn())
+
+
+def _where(**filters: str | None) -> tuple[str, list[str]]:
+    """A ``WHERE`` clause (or ``""``) and its parameters for the column filters that are not ``None``."""
+    used = {column: value for column, value in filters.items() if value is not None}
+    clause = " AND ".join(f"{column} = ?" for column in used)
+    return (f" WHERE {clause}" if clause else ""), list(used.values())

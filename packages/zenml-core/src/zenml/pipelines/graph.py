@@ -221,7 +221,7 @@ class GraphBuilder:
         for invocation in self.invocations.values():
             for upstream in invocation.after:
                 if upstream not in self.invocations:
-                    from zenml.cli.errors import unknown_choice
+                    from zenml.utils.suggestions import unknown_choice
 
                     raise PipelineGraphError(
                         f"step {invocation.id!r}: after= names " + unknown_choice("step id", upstream, self.invocations)
