@@ -6,10 +6,18 @@
     python3 dev.py bench         run the benchmarks (nox -s bench)
     python3 dev.py nox ARGS...   run nox with any arguments, e.g. `nox -s lint typecheck`
 
+    python3 dev.py new-integration NAME [--requires "dist>=x"]...
+                                 create packages/zenml-NAME, ready to test and release
+    python3 dev.py sync [--check]
+                                 regenerate core's catalog, extras and uv.lock from packages/*
+    python3 dev.py release ...   bump a package (version + changelog), or check and publish a tag
+    python3 dev.py ci-setup      run the packages' declared CI setup scripts (.ci/run does)
+
 Arguments after the command go to nox (`python3 dev.py test -- -x` passes `-x`
-to pytest). The first run creates ``.dev-venv/`` with nox and uv in it; nox
-then makes one venv per session under ``.nox/``. With pyenv, every installed
-Python 3.10 to 3.13 is made visible to nox. Standard library only.
+to pytest), or to the tool (`python3 dev.py release --help`). The first run
+creates ``.dev-venv/`` with nox, uv, towncrier (and tomli before Python 3.11)
+in it; nox then makes one venv per session under ``.nox/``. With pyenv, every
+installed Python 3.10 to 3.13 is made visible to nox. Standard library only.
 """
 
 from __future__ import annotations
@@ -25,13 +33,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 DEV_VENV = ROOT / ".dev-venv"
-TOOLS = ["nox>=2025.2.9,<2027", "uv>=0.5,<1"]
+TOOLS = ["nox>=2025.2.9,<2027", "uv>=0.5,<1", "towncrier>=24.7,<27", "tomli>=2.0; python_version < '3.11'"]
 SUPPORTED = ("3.10", "3.11", "3.12", "3.13")
 COMMANDS = {
     "demo": ["-s", "demo"],
     "test": ["-t", "ci"],
     "bench": ["-s", "bench"],
     "nox": [],
+}
+# Commands that run a script of tools/ with the dev venv's Python (which has tomli, towncrier, uv).
+SCRIPTS = {
+    "new-integration": "tools/scaffold.py",
+    "sync": "tools/sync.py",
+    "release": "tools/release.py",
+    "ci-setup": "tools/ci_setup.py",
 }
 
 
@@ -90,7 +105,7 @@ def choose_versions(installed: list[str], current: str) -> str | None:
     return ":".join(chosen) if chosen else None
 
 
-def environment() -> dict[str, str]:
+def environment(*, quiet: bool = False) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(bin_dir(DEV_VENV)), env.get("PATH", "")])
     env.pop("VIRTUAL_ENV", None)
@@ -99,7 +114,8 @@ def environment() -> dict[str, str]:
     versions = pyenv_versions()
     if versions:
         env["PYENV_VERSION"] = versions
-        print(f"dev.py: PYENV_VERSION={versions}", flush=True)
+        if not quiet:
+            print(f"dev.py: PYENV_VERSION={versions}", flush=True)
     return env
 
 
@@ -108,8 +124,8 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
-    if command not in COMMANDS:
-        print(f"dev.py: unknown command {command!r}; choose one of {', '.join(COMMANDS)}", file=sys.stderr)
+    if command not in COMMANDS and command not in SCRIPTS:
+        print(f"dev.py: unknown command {command!r}; choose one of {', '.join([*COMMANDS, *SCRIPTS])}", file=sys.stderr)
         return 2
     if sys.version_info < (3, 9):  # noqa: UP036 - dev.py may be started by any python3
         print(f"dev.py: Python 3.9 or newer is needed to run nox; this is {sys.version.split()[0]}", file=sys.stderr)
@@ -119,6 +135,9 @@ def main(argv: list[str]) -> int:
     except (OSError, subprocess.CalledProcessError) as error:
         print(f"dev.py: could not set up {DEV_VENV.name}/: {error}", file=sys.stderr)
         return 1
+    if command in SCRIPTS:
+        return subprocess.run([str(python), str(ROOT / SCRIPTS[command]), *rest], cwd=ROOT, env=environment(quiet=True),
+                              check=False).returncode  # fmt: skip
     nox_args = [*COMMANDS[command], *rest]
     started = time.monotonic()
     result = subprocess.run([str(python), "-m", "nox", "-f", str(ROOT / "noxfile.py"), *nox_args], cwd=ROOT,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import nox
@@ -23,11 +24,17 @@ nox.options.error_on_missing_interpreters = bool(os.environ.get("CI"))
 nox.options.reuse_existing_virtualenvs = False
 if hasattr(nox.options, "download_python"):
     nox.options.download_python = "never"
-nox.options.sessions = ["lint", "typecheck", "tests-core", "tests-gcp", "tests-tensorflow", "tests-cross"]
 
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+from tools.packages import PYTHONS, Package, by_name, discover  # noqa: E402 - after the path is set
+
 DIST = ROOT / "dist"
-PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+# Every package under packages/ (tools/packages.py): nothing below names one, except the demo's TensorFlow.
+PACKAGES = discover(ROOT)
+BY_NAME = by_name(PACKAGES)
+OLDEST_PYTHON = PYTHONS[0]
+nox.options.sessions = ["lint", "typecheck", *(f"tests-{package.name}" for package in PACKAGES), "tests-cross"]
 
 
 def _usable_python(preferred: str) -> str:
@@ -44,31 +51,50 @@ def _usable_python(preferred: str) -> str:
     return preferred
 
 
-# One-Python sessions; every TensorFlow venv uses it, so their wheels are shared in the uv cache.
+# One-Python sessions, and the one Python of tests marked `e2e`; every TensorFlow venv uses it,
+# so their wheels are shared in the uv cache.
 MAIN_PYTHON = _usable_python("3.12")
-
-CORE = "packages/zenml-core"
-GCP = "packages/zenml-gcp"
-TENSORFLOW = "packages/zenml-tensorflow"
-PACKAGES = {"zenml-core": CORE, "zenml-gcp": GCP, "zenml-tensorflow": TENSORFLOW}
-SOURCES = [f"{path}/src" for path in PACKAGES.values()]
-TOOLING = ["noxfile.py", "dev.py", "benchmarks/run.py", "benchmarks/bench_commands.py", "tests/packaging",
+SOURCES = [f"{package.relpath}/src" for package in PACKAGES]
+TOOLING = ["noxfile.py", "dev.py", "tools", "benchmarks/run.py", "benchmarks/bench_commands.py", "tests/packaging",
            "tests/install_combos", "tests/tooling"]  # fmt: skip
 
 # Linters are pinned to a minor series (the one in uv.lock): a new release may add rules or change types.
 RUFF = "ruff>=0.17,<0.18"
 MYPY = "mypy>=2.4,<2.5"
 TEST_DEPS = ["pytest>=8", "pytest-cov>=5"]
+TOWNCRIER = "towncrier>=24.7,<27"
 NUMPY = "numpy>=1.24"
-EMULATOR = "gcp-storage-emulator>=2024.8"
 
 
-def _editable(*paths: str) -> list[str]:
-    """``-e path`` arguments for the given package directories."""
+def _test_group(package: Package) -> list[str]:
+    """The package's PEP 735 ``test`` dependency group (empty when it declares none)."""
+    pyproject = nox.project.load_toml(package.pyproject)
+    if "test" not in pyproject.get("dependency-groups", {}):
+        return []
+    return list(nox.project.dependency_groups(pyproject, "test"))
+
+
+def _editable(*packages: Package, extras: dict[str, str] | None = None) -> list[str]:
+    """``-e path`` for each package and the sibling packages it depends on (from this tree, never an index)."""
+    chosen: dict[str, Package] = {}
+
+    def add(package: Package) -> None:
+        for name in package.sibling_dependencies:
+            sibling = next(candidate for candidate in PACKAGES if candidate.distribution == name)
+            add(sibling)
+        chosen.setdefault(package.distribution, package)
+
+    for package in packages:
+        add(package)
     args: list[str] = []
-    for path in paths:
-        args += ["-e", path]
+    for package in chosen.values():
+        args += ["-e", package.relpath + (extras or {}).get(package.name, "")]
     return args
+
+
+def _markers(session: nox.Session) -> str:
+    """Package tests skip `needs_integrations` (tests-cross runs them), and `e2e` off the main Python."""
+    return "not needs_integrations" if session.python == MAIN_PYTHON else "not needs_integrations and not e2e"
 
 
 def _pytest(session: nox.Session, *paths: str, env: dict[str, str] | None = None) -> None:
@@ -95,9 +121,10 @@ TYPECHECK_PYTHON = _usable_python("3.11")
 @nox.session(python=TYPECHECK_PYTHON, tags=["ci", "static"])
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the sources of every package (they are one ``zenml`` namespace) and the tooling."""
-    session.install(MYPY, NUMPY, "nox>=2024.10.9", "pytest>=8", "packaging>=23.2", *_editable(CORE, GCP, TENSORFLOW))
-    session.run("mypy", *SOURCES)
-    session.run("mypy", *TOOLING)
+    session.install(MYPY, NUMPY, "nox>=2024.10.9", "pytest>=8", "packaging>=23.2", "tomli>=2.0", *_editable(*PACKAGES))
+    env = {"MYPYPATH": os.pathsep.join(SOURCES)}  # one namespace over every package's src/
+    session.run("mypy", *SOURCES, env=env)
+    session.run("mypy", *TOOLING, env=env)
 
 
 def _build_all(session: nox.Session) -> None:
@@ -105,71 +132,84 @@ def _build_all(session: nox.Session) -> None:
     shutil.rmtree(DIST, ignore_errors=True)
     DIST.mkdir()
     uv = shutil.which("uv")
-    for name, path in PACKAGES.items():
+    for package in PACKAGES:
         if uv:
-            session.run(uv, "build", "--package", name, "--out-dir", str(DIST), "--quiet", external=True)
+            session.run(
+                uv, "build", "--package", package.distribution, "--out-dir", str(DIST), "--quiet", external=True
+            )
         else:
-            session.run("python", "-m", "build", "--outdir", str(DIST), path)
+            session.run("python", "-m", "build", "--outdir", str(DIST), str(package.path))
 
 
 @nox.session(python=MAIN_PYTHON, tags=["ci", "packaging"])
 def wheels(session: nox.Session) -> None:
     """Build every sdist and wheel, then prove their layout and metadata (tests/packaging)."""
-    session.install(*TEST_DEPS, "packaging>=23.2", "hatch>=1.13")
+    session.install(*TEST_DEPS, "packaging>=23.2", "hatch>=1.13", "tomli>=2.0")
     if not shutil.which("uv"):
         session.install("build>=1.2")
     _build_all(session)
     _pytest(session, "tests/packaging", env={"ZENML_DIST_DIR": str(DIST)})
 
 
-@nox.session(name="tests-core", python=PYTHONS, tags=["ci", "tests"])
-def tests_core(session: nox.Session) -> None:
-    """zenml-core's own tests, with core alone (plus numpy) installed."""
-    session.install(*TEST_DEPS, NUMPY, *_editable(CORE))
-    _pytest(session, f"{CORE}/tests", "-m", "not needs_integrations")
+def _package_tests(package: Package) -> None:
+    """Register ``tests-<name>`` on the package's Pythons: its tests with only it, its siblings and its test group."""
+
+    def tests(session: nox.Session) -> None:
+        session.install(*_test_group(package), *_editable(package))
+        _pytest(session, f"{package.relpath}/tests", "-m", _markers(session))
+
+    tests.__doc__ = f"{package.distribution}'s tests, with its `test` dependency group and only the packages it needs."
+    nox.session(name=f"tests-{package.name}", python=list(package.test_pythons), tags=["ci", "tests"])(tests)
 
 
-@nox.session(name="tests-gcp", python=PYTHONS, tags=["ci", "tests"])
-def tests_gcp(session: nox.Session) -> None:
-    """zenml-gcp's tests against a GCS emulator on 127.0.0.1."""
-    session.install(*TEST_DEPS, NUMPY, EMULATOR, *_editable(CORE, GCP))
-    _pytest(session, f"{GCP}/tests")
+for _package in PACKAGES:
+    _package_tests(_package)
 
 
-@nox.session(name="tests-tensorflow", python=PYTHONS, tags=["ci", "tests"])
-def tests_tensorflow(session: nox.Session) -> None:
-    """zenml-tensorflow's tests on tensorflow-cpu."""
-    session.install(*TEST_DEPS, NUMPY, *_editable(CORE, f"{TENSORFLOW}[cpu]"))
-    _pytest(session, f"{TENSORFLOW}/tests")
+@nox.session(python=OLDEST_PYTHON, tags=["ci", "lowest"])
+@nox.parametrize("package", [package.name for package in PACKAGES], ids=[package.name for package in PACKAGES])
+def lowest(session: nox.Session, package: str) -> None:
+    """Each package's tests on the oldest Python with the lowest versions its direct requirements allow."""
+    if session.venv_backend != "uv":
+        session.error("lowest needs uv (`--resolution lowest-direct`); python3 dev.py provides it")
+    chosen = BY_NAME[package]
+    session.install("--resolution", "lowest-direct", *_test_group(chosen), *_editable(chosen))
+    _pytest(session, f"{chosen.relpath}/tests", "-m", _markers(session))
 
 
 @nox.session(name="install-combos", python=MAIN_PYTHON, tags=["ci", "packaging"])
 def install_combos(session: nox.Session) -> None:
-    """Install the built wheels into fresh venvs (core, core+gcp, core+tensorflow, all) and smoke-test each."""
+    """Install the built wheels into fresh venvs (core, core + each integration, all) and smoke-test each."""
     if not shutil.which("uv"):
         session.error("install-combos needs uv on PATH (python3 dev.py provides it)")
     _build_all(session)  # always fresh: wheels left in dist/ by an earlier run may not match the tree
+    session.install("tomli>=2.0")  # run_combos discovers the packages
     session.run(
-        "python",
-        str(ROOT / "tests" / "install_combos" / "run_combos.py"),
-        "--dist",
-        str(DIST),
-    )  # for a subset: python tests/install_combos/run_combos.py --dist dist --only core,gcp
+        "python", str(ROOT / "tests" / "install_combos" / "run_combos.py"), "--dist", str(DIST), *session.posargs
+    )  # for a subset: python3 dev.py nox -s install-combos -- --only core,gcp
+
+
+def _every_test_group() -> list[str]:
+    """The union of every package's ``test`` group (tensorflow-cpu, the GCS emulator, ...), in order."""
+    return list(dict.fromkeys(requirement for package in PACKAGES for requirement in _test_group(package)))
 
 
 @nox.session(name="tests-cross", python=MAIN_PYTHON, tags=["ci", "tests"])
 def tests_cross(session: nox.Session) -> None:
-    """Cross-package tests (laziness, end to end) with every integration installed."""
-    session.install(*TEST_DEPS, NUMPY, EMULATOR, *_editable(CORE, GCP, f"{TENSORFLOW}[cpu]"))
+    """Cross-package tests (laziness, end to end, tooling) with every package and every test group installed."""
+    session.install(*_every_test_group(), *_editable(*PACKAGES), TOWNCRIER)  # towncrier: tests/tooling
     _pytest(session, "tests", "--ignore=tests/packaging", "--ignore=tests/install_combos")
-    # Tests inside a package marked `needs_integrations` (deselected in tests-core) run here, with everything installed.
-    _pytest(session, *(f"{path}/tests" for path in PACKAGES.values()), "-m", "needs_integrations")
+    # Tests inside a package marked `needs_integrations` (deselected in tests-NAME) run here, with everything installed.
+    _pytest(session, *(f"{package.relpath}/tests" for package in PACKAGES), "-m", "needs_integrations")
+
+
+TENSORFLOW_CPU = {"tensorflow": "[cpu]"}  # the quickstart trains a Keras model
 
 
 @nox.session(python=MAIN_PYTHON)
 def demo(session: nox.Session) -> None:
     """Run the quickstart pipeline twice on the default local stack (the second run hits the cache)."""
-    session.install(NUMPY, *_editable(CORE, f"{TENSORFLOW}[cpu]"))
+    session.install(NUMPY, *_editable(BY_NAME["tensorflow"], extras=TENSORFLOW_CPU))
     home = ROOT / ".nox" / "demo-home"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
@@ -190,5 +230,5 @@ def demo(session: nox.Session) -> None:
 @nox.session(python=MAIN_PYTHON)
 def bench(session: nox.Session) -> None:
     """Benchmarks, as ratios to a baseline measured in the same run; writes benchmarks/results/BENCHMARKS.md."""
-    session.install(NUMPY, EMULATOR, *_editable(CORE, GCP, f"{TENSORFLOW}[cpu]"))
+    session.install(*_every_test_group(), *_editable(*PACKAGES))
     session.run("python", str(ROOT / "benchmarks" / "run.py"), *session.posargs, env={"TF_CPP_MIN_LOG_LEVEL": "2"})

@@ -4,10 +4,12 @@ Used by ``nox -s install-combos``; standard library only, needs ``uv`` on PATH:
 
     python tests/install_combos/run_combos.py --dist dist [--python 3.12] [--only core,gcp]
 
-Combinations: core alone; core + gcp; core + tensorflow (tensorflow-cpu);
-everything through ``zenml-core[gcp,tensorflow-cpu]``, then ``pip uninstall
-zenml-gcp`` in that venv; and a ``--dry-run`` resolve of
-``zenml-core[gcp,tensorflow]`` that must pick ``tensorflow``, not
+Combinations (the packages are discovered under packages/): core alone; core
+plus each integration through its extra (``zenml-core[gcp]``,
+``zenml-core[tensorflow-cpu]``, ...: ``ci-extra`` in its ``[tool.zenml]``);
+every integration at once, then ``pip uninstall`` of the first one in that
+venv; ``zenml integration install gcp`` from the CLI; and a ``--dry-run``
+resolve of ``zenml-core[gcp,tensorflow]`` that must pick ``tensorflow``, not
 ``tensorflow-cpu``. Every venv is created in a temporary directory and every
 command runs from there, so no source tree is on ``sys.path``.
 """
@@ -27,10 +29,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
 SMOKE = Path(__file__).with_name("smoke.py")
-DISTRIBUTIONS = ("zenml-core", "zenml-gcp", "zenml-tensorflow")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: make `tools` importable
+from tools.packages import Package, discover  # noqa: E402
+
+PACKAGES = discover()
+INTEGRATIONS = [package for package in PACKAGES if not package.is_core]
+DISTRIBUTIONS = tuple(package.distribution for package in PACKAGES)
 # uv caches a find-links wheel by name and version: without a refresh it may install a stale build of ours.
 REFRESH = [argument for name in DISTRIBUTIONS for argument in ("--refresh-package", name)]
 IGNORED_ENV = {"PYTHONPATH", "VIRTUAL_ENV", "UV_PYTHON", "UV_PROJECT_ENVIRONMENT"}  # nox sets the last three
@@ -85,11 +92,12 @@ class Context:
                 checked += 1
         print(f"ok: installed files match the {checked} wheel(s) in {self.dist}")
 
-    def smoke(self, python: Path, expect: str, absent: str = "") -> None:
+    def smoke(self, python: Path, expect: Sequence[Package], absent: Sequence[Package] = ()) -> None:
         self.verify_installed_from_dist(python)
         script = self.workdir / "smoke.py"
         shutil.copyfile(SMOKE, script)
-        self.run(str(python), "-I", str(script), f"--expect={expect}", f"--absent={absent}")
+        self.run(str(python), "-I", str(script), f"--expect={','.join(package.name for package in expect)}",
+                 f"--absent={','.join(f'{package.name}={package.distribution}' for package in absent)}")  # fmt: skip
 
 
 def wheel_versions(dist: Path) -> dict[str, str]:
@@ -104,26 +112,36 @@ def wheel_versions(dist: Path) -> dict[str, str]:
     return versions
 
 
+def install_target(package: Package) -> str:
+    """What a user installs to get ``package``: ``zenml-core[its ci-extra]``, or the distribution itself."""
+    return f"zenml-core[{package.ci_extra}]" if package.ci_extra else package.distribution
+
+
 def core_alone(ctx: Context) -> None:
     python = ctx.venv("core")
     ctx.install(python, "zenml-core")
-    ctx.smoke(python, expect="")
+    ctx.smoke(python, expect=[])
 
 
-def core_gcp(ctx: Context) -> None:
-    python = ctx.venv("core-gcp")
-    ctx.install(python, "zenml-gcp")
-    ctx.smoke(python, expect="gcp")
+def with_integration(package: Package) -> Callable[[Context], None]:
+    """The combination core + ``package``, installed through its extra."""
+
+    def combo(ctx: Context) -> None:
+        python = ctx.venv(f"core-{package.name}")
+        ctx.install(python, install_target(package))
+        ctx.smoke(python, expect=[package])
+        for check in EXTRA_CHECKS.get(package.name, []):
+            check(ctx, python)
+
+    return combo
 
 
-def core_tensorflow(ctx: Context) -> None:
-    python = ctx.venv("core-tensorflow")
-    ctx.install(python, "zenml-tensorflow[cpu]")
-    ctx.smoke(python, expect="tensorflow")
+def tensorflow_is_the_cpu_distribution(ctx: Context, python: Path) -> None:
+    """zenml-core[tensorflow-cpu] brings tensorflow-cpu, not tensorflow, and adding zenml-tensorflow keeps it so."""
     listing = ctx.run(ctx.uv, "pip", "list", "--python", str(python), capture=True).stdout
     packages = {line.split()[0].lower() for line in listing.splitlines()[2:] if line.strip()}
     if "tensorflow" in packages or "tensorflow-cpu" not in packages:
-        raise ComboError(f"zenml-tensorflow[cpu] must bring tensorflow-cpu and not tensorflow:\n{listing}")
+        raise ComboError(f"zenml-core[tensorflow-cpu] must bring tensorflow-cpu and not tensorflow:\n{listing}")
     print("ok: tensorflow-cpu installed, tensorflow not")
     # A user who already has tensorflow-cpu adds zenml-tensorflow without a second TensorFlow.
     dry = ctx.run(
@@ -135,12 +153,20 @@ def core_tensorflow(ctx: Context) -> None:
     print("ok: zenml-tensorflow next to tensorflow-cpu needs no other TensorFlow")
 
 
-def everything(ctx: Context) -> None:
+# Checks that only make sense for one integration, run after its combination.
+EXTRA_CHECKS: dict[str, list[Callable[[Context, Path], None]]] = {"tensorflow": [tensorflow_is_the_cpu_distribution]}
+
+
+def all_integrations(ctx: Context) -> None:
     python = ctx.venv("all")
-    ctx.install(python, "zenml-core[gcp,tensorflow-cpu]")
-    ctx.smoke(python, expect="gcp,tensorflow")
-    ctx.run(str(python), "-m", "pip", "uninstall", "--yes", "--quiet", "zenml-gcp")
-    ctx.smoke(python, expect="tensorflow", absent="gcp")
+    extras = [package.ci_extra for package in INTEGRATIONS if package.ci_extra]
+    others = [package.distribution for package in INTEGRATIONS if not package.ci_extra]
+    ctx.install(python, f"zenml-core[{','.join(extras)}]", *others)
+    ctx.smoke(python, expect=INTEGRATIONS)
+    if INTEGRATIONS:
+        first, *rest = INTEGRATIONS
+        ctx.run(str(python), "-m", "pip", "uninstall", "--yes", "--quiet", first.distribution)
+        ctx.smoke(python, expect=rest, absent=[first])
 
 
 def cli_install(ctx: Context) -> None:
@@ -155,10 +181,11 @@ def cli_install(ctx: Context) -> None:
         "UV_CONSTRAINT": str(ctx.constraints),
         "UV_NO_CACHE": "1",
     }
+    gcp = next(package for package in INTEGRATIONS if package.name == "gcp")
     ctx.run(zenml, "integration", "install", "gcp", "--yes", env=env)
-    ctx.smoke(python, expect="gcp")
+    ctx.smoke(python, expect=[gcp])
     ctx.run(zenml, "integration", "uninstall", "gcp", "--yes", env=env)
-    ctx.smoke(python, expect="", absent="gcp")
+    ctx.smoke(python, expect=[], absent=[gcp])
 
 
 def resolve_gpu_flavour(ctx: Context) -> None:
@@ -177,13 +204,13 @@ def resolve_gpu_flavour(ctx: Context) -> None:
     print("ok: zenml-core[gcp,tensorflow] resolves to zenml-gcp, zenml-tensorflow and tensorflow")
 
 
+# Names with a hyphen cannot be an integration's name.
 COMBOS: dict[str, Callable[[Context], None]] = {
     "core": core_alone,
-    "gcp": core_gcp,
-    "tensorflow": core_tensorflow,
-    "all": everything,
+    **{package.name: with_integration(package) for package in INTEGRATIONS},
+    "all-integrations": all_integrations,
     "cli-install": cli_install,
-    "resolve": resolve_gpu_flavour,
+    "resolve-tensorflow": resolve_gpu_flavour,
 }
 
 

@@ -3,7 +3,7 @@
 Run by ``run_combos.py`` with the interpreter of a fresh venv that holds only
 built wheels, from a temporary directory (no source tree on ``sys.path``):
 
-    python smoke.py --expect gcp,tensorflow [--absent gcp]
+    python smoke.py --expect gcp,tensorflow [--absent gcp=zenml-gcp]
 
 Prints one ``ok:`` line per check and exits 1 at the first failure.
 """
@@ -23,8 +23,6 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-DISTRIBUTIONS = {"gcp": "zenml-gcp", "tensorflow": "zenml-tensorflow"}
-
 
 class SmokeError(Exception):
     """A check failed."""
@@ -40,6 +38,10 @@ def names(text: str) -> list[str]:
     return [name for name in text.split(",") if name]
 
 
+def pairs(text: str) -> dict[str, str]:
+    return dict(item.split("=", 1) for item in names(text))
+
+
 def site_packages() -> Path:
     return Path(sysconfig.get_paths()["purelib"]).resolve()
 
@@ -49,7 +51,7 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     return subprocess.run([str(script), *args], capture_output=True, text=True, env=env, check=False)
 
 
-def check_imports(expected: list[str], absent: list[str]) -> None:
+def check_imports(expected: list[str], absent: dict[str, str]) -> None:
     strays = [entry for entry in sys.path if (Path(entry or ".") / "zenml").is_dir() and sys.prefix not in entry]
     check(not strays, f"no zenml source tree on sys.path {strays}")
     before = set(sys.modules)
@@ -70,16 +72,17 @@ def check_imports(expected: list[str], absent: list[str]) -> None:
         check(Path(str(module.__file__)).resolve().is_relative_to(site_packages()), f"zenml.integrations.{name}")
         integration = points[name].load()
         check(getattr(integration, "NAME", None) == name, f"entry point {name} loads {integration.__name__}")
-        dist_version = importlib.metadata.version(DISTRIBUTIONS[name])
+        dist = points[name].dist
+        dist_version = dist.version if dist else "?"
         check(getattr(module, "__version__", None) == dist_version, f"{name} version {dist_version}")
-    for name in absent:
+    for name, distribution in absent.items():
         check(importlib.util.find_spec(f"zenml.integrations.{name}") is None, f"zenml.integrations.{name} is gone")
         try:
-            importlib.metadata.version(DISTRIBUTIONS[name])
+            importlib.metadata.version(distribution)
         except importlib.metadata.PackageNotFoundError:
-            print(f"ok: {DISTRIBUTIONS[name]} is not installed")
+            print(f"ok: {distribution} is not installed")
         else:
-            raise SmokeError(f"{DISTRIBUTIONS[name]} is still installed")
+            raise SmokeError(f"{distribution} is still installed")
 
 
 def check_cli(expected: list[str], env: dict[str, str]) -> None:
@@ -176,7 +179,9 @@ def check_pipeline(env: dict[str, str], workdir: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--expect", type=names, default=[], help="integrations that must be installed")
-    parser.add_argument("--absent", type=names, default=[], help="integrations that must not be installed")
+    parser.add_argument(
+        "--absent", type=pairs, default={}, help="NAME=DISTRIBUTION of integrations that must not be installed"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="zenml-smoke-") as tmp:
         workdir = Path(tmp)

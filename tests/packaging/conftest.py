@@ -1,4 +1,4 @@
-"""Fixtures for the packaging tests: the built sdists and wheels of every package.
+"""Fixtures for the packaging tests: the built sdists and wheels of every package (discovered under packages/).
 
 ``nox -s wheels`` builds them into ``dist/`` and points ``ZENML_DIST_DIR`` at
 it. Run alone (``pytest tests/packaging``), the fixture builds them into a
@@ -8,7 +8,6 @@ temporary directory with ``uv build`` or, without uv, ``python -m build``.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -16,36 +15,26 @@ from pathlib import Path
 
 import pytest
 
+from tools.packages import Package, discover
+
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = {
-    "zenml-core": ROOT / "packages" / "zenml-core",
-    "zenml-gcp": ROOT / "packages" / "zenml-gcp",
-    "zenml-tensorflow": ROOT / "packages" / "zenml-tensorflow",
-}
-ABOUT = {
-    "zenml-core": "src/zenml/__about__.py",
-    "zenml-gcp": "src/zenml/integrations/gcp/__about__.py",
-    "zenml-tensorflow": "src/zenml/integrations/tensorflow/__about__.py",
-}
-INTEGRATIONS = {"zenml-gcp": "gcp", "zenml-tensorflow": "tensorflow"}
+PACKAGES: dict[str, Package] = {package.distribution: package for package in discover(ROOT)}
+INTEGRATIONS = {name: package for name, package in PACKAGES.items() if not package.is_core}
 
 
 def source_version(distribution: str) -> str:
     """The version in a package's ``__about__.py``, read as text (hatch reads it the same way)."""
-    text = (PACKAGES[distribution] / ABOUT[distribution]).read_text(encoding="utf-8")
-    match = re.search(r"""^__version__\s*=\s*["']([^"']+)["']""", text, re.MULTILINE)
-    assert match, f"no __version__ in {ABOUT[distribution]}"
-    return match.group(1)
+    return PACKAGES[distribution].version
 
 
 def _build(out: Path) -> None:
     uv = shutil.which("uv")
-    for name, path in PACKAGES.items():
+    for name, package in PACKAGES.items():
         if uv:
             command = [uv, "build", "--package", name, "--out-dir", str(out), "--quiet"]
         else:
             pytest.importorskip("build", reason="building wheels needs uv on PATH or the `build` package")
-            command = [sys.executable, "-m", "build", "--outdir", str(out), str(path)]
+            command = [sys.executable, "-m", "build", "--outdir", str(out), str(package.path)]
         subprocess.run(command, cwd=ROOT, check=True)
 
 
@@ -85,12 +74,6 @@ def source_versions() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def package_dirs() -> dict[str, Path]:
-    """Distribution name -> its folder under packages/."""
-    return dict(PACKAGES)
-
-
-@pytest.fixture(scope="session")
 def about_files() -> dict[str, str]:
     """Distribution name -> its ``__about__.py``, relative to its folder."""
-    return dict(ABOUT)
+    return {name: package.version_file.relative_to(package.path).as_posix() for name, package in PACKAGES.items()}

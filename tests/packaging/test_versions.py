@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
+from tools.packages import discover
+
 ROOT = Path(__file__).resolve().parents[2]
-DISTRIBUTIONS = ["zenml-core", "zenml-gcp", "zenml-tensorflow"]
+DISTRIBUTIONS = [package.distribution for package in discover()]
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache", ".ruff_cache", "dist", "build")
 
 

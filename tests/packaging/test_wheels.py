@@ -18,14 +18,16 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
+from tools.packages import PYTHONS, discover
+
 if TYPE_CHECKING:
     from email.message import Message
     from pathlib import Path
 
-INTEGRATIONS = {"zenml-gcp": "gcp", "zenml-tensorflow": "tensorflow"}
-CLASSES = {"gcp": "GcpIntegration", "tensorflow": "TensorflowIntegration"}
-DISTRIBUTIONS = ["zenml-core", "zenml-gcp", "zenml-tensorflow"]
-PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+PACKAGES = {package.distribution: package for package in discover()}
+DISTRIBUTIONS = sorted(PACKAGES)
+INTEGRATIONS = sorted(name for name, package in PACKAGES.items() if not package.is_core)
+CORE_EXTRAS = [(extra, name, set(own)) for name in INTEGRATIONS for extra, own in PACKAGES[name].core_extras]
 
 
 def names_in(wheel: Path) -> list[str]:
@@ -74,11 +76,11 @@ def test_wheel_is_pure_python_and_named_after_its_version(
     assert wheel.name == f"{distribution.replace('-', '_')}-{source_versions[distribution]}-py3-none-any.whl"
 
 
-@pytest.mark.parametrize("distribution", ["zenml-gcp", "zenml-tensorflow"])
+@pytest.mark.parametrize("distribution", INTEGRATIONS)
 def test_integration_wheel_holds_only_its_own_subtree(distribution: str, wheels: dict[str, Path]) -> None:
     wheel = wheels[distribution]
     files = names_in(wheel)
-    subtree = f"zenml/integrations/{INTEGRATIONS[distribution]}/"
+    subtree = f"{PACKAGES[distribution].subtree}/"
     assert "zenml/__init__.py" not in files
     assert "zenml/integrations/__init__.py" not in files
     strays = [name for name in files if not name.startswith((subtree, dist_info(wheel)))]
@@ -94,8 +96,8 @@ def test_core_wheel_holds_the_namespace_roots_and_no_integration(wheels: dict[st
         assert required in files
     strays = [name for name in files if not name.startswith(("zenml/", dist_info(wheel)))]
     assert strays == []
-    for integration in INTEGRATIONS.values():
-        assert not [name for name in files if name.startswith(f"zenml/integrations/{integration}/")]
+    for integration in INTEGRATIONS:
+        assert not [name for name in files if name.startswith(f"{PACKAGES[integration].subtree}/")]
 
 
 @pytest.mark.parametrize("distribution", DISTRIBUTIONS)
@@ -114,8 +116,7 @@ def test_wheel_record_lists_every_file(distribution: str, wheels: dict[str, Path
 
 @pytest.mark.parametrize("distribution", DISTRIBUTIONS)
 def test_wheel_ships_py_typed(distribution: str, wheels: dict[str, Path]) -> None:
-    package = "zenml/" if distribution == "zenml-core" else f"zenml/integrations/{INTEGRATIONS[distribution]}/"
-    assert f"{package}py.typed" in names_in(wheels[distribution])
+    assert f"{PACKAGES[distribution].subtree}/py.typed" in names_in(wheels[distribution])
 
 
 @pytest.mark.parametrize("distribution", DISTRIBUTIONS)
@@ -138,7 +139,7 @@ def test_metadata_is_complete(distribution: str, wheels: dict[str, Path], source
     assert "Typing :: Typed" in classifiers
 
 
-@pytest.mark.parametrize("distribution", ["zenml-gcp", "zenml-tensorflow"])
+@pytest.mark.parametrize("distribution", INTEGRATIONS)
 def test_integration_requires_a_core_range_that_admits_this_core(
     distribution: str, wheels: dict[str, Path], source_versions: dict[str, str]
 ) -> None:
@@ -150,9 +151,11 @@ def test_integration_requires_a_core_range_that_admits_this_core(
     assert any(spec.operator in {"<", "<=", "~=", "=="} for spec in specifier), "the core range needs an upper bound"
 
 
-def test_gcp_requires_google_cloud_storage(wheels: dict[str, Path]) -> None:
-    names = {canonicalize_name(req.name) for req in base_requirements(metadata(wheels["zenml-gcp"]))}
-    assert "google-cloud-storage" in names
+@pytest.mark.parametrize("distribution", DISTRIBUTIONS)
+def test_requires_dist_is_what_the_pyproject_declares(distribution: str, wheels: dict[str, Path]) -> None:
+    declared = {Requirement(line) for line in PACKAGES[distribution].dependencies}
+    unconditional = [req for req in requirements(metadata(wheels[distribution])) if "extra" not in str(req.marker)]
+    assert set(unconditional) == declared
 
 
 def test_tensorflow_flavour_is_chosen_by_extras(wheels: dict[str, Path]) -> None:
@@ -165,11 +168,7 @@ def test_tensorflow_flavour_is_chosen_by_extras(wheels: dict[str, Path]) -> None
     assert [req.name for req in extra_requirements(message, "tensorflow")] == ["tensorflow"]
 
 
-@pytest.mark.parametrize(
-    ("extra", "sibling", "sibling_extras"),
-    [("gcp", "zenml-gcp", set()), ("tensorflow", "zenml-tensorflow", {"tensorflow"}),
-     ("tensorflow-cpu", "zenml-tensorflow", {"cpu"})],
-)  # fmt: skip
+@pytest.mark.parametrize(("extra", "sibling", "sibling_extras"), CORE_EXTRAS)
 def test_core_extras_resolve_to_the_sibling_distributions(
     extra: str, sibling: str, sibling_extras: set[str], wheels: dict[str, Path], source_versions: dict[str, str]
 ) -> None:
@@ -183,13 +182,13 @@ def test_core_extras_resolve_to_the_sibling_distributions(
     assert sibling_extras <= sibling_provides
 
 
-@pytest.mark.parametrize("distribution", ["zenml-gcp", "zenml-tensorflow"])
+@pytest.mark.parametrize("distribution", INTEGRATIONS)
 def test_integration_declares_its_entry_point(distribution: str, wheels: dict[str, Path]) -> None:
     wheel = wheels[distribution]
-    name = INTEGRATIONS[distribution]
+    package = PACKAGES[distribution]
     points = entry_points(wheel)
-    assert dict(points["zenml.integrations"]) == {name: f"zenml.integrations.{name}:{CLASSES[name]}"}
-    assert f"class {CLASSES[name]}(" in read(wheel, f"zenml/integrations/{name}/__init__.py")
+    assert dict(points["zenml.integrations"]) == {package.name: f"{package.import_path}:{package.class_name}"}
+    assert f"class {package.class_name}(" in read(wheel, f"{package.subtree}/__init__.py")
 
 
 def test_core_wheel_has_the_zenml_console_script(wheels: dict[str, Path]) -> None:

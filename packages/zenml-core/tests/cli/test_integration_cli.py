@@ -74,7 +74,7 @@ def test_show_reports_requirements_and_components() -> None:
     result = run("show", "gcp", "--json")
     assert result.exit_code == 0, result.output
     record = json.loads(result.output)
-    assert record["requirements"][0] == {"requirement": "google-cloud-storage>=2.14,<4", "problem": None}
+    assert record["requirements"][0] == {"requirement": "google-cloud-storage>=3.0,<4", "problem": None}
     assert {f["flavor"] for f in record["flavors"]} == {"gcp"}
     text = run("show", "tensorflow").output
     assert "tensorflow>=2.16: ok" in text
@@ -85,7 +85,7 @@ def test_show_reports_requirements_and_components() -> None:
 def test_requirements_lines_for_pip() -> None:
     result = run("requirements", "gcp", "tensorflow")
     assert result.exit_code == 0
-    assert result.output.splitlines() == ["google-cloud-storage>=2.14,<4", "zenml-core<0.2,>=0.1", "tensorflow>=2.16"]
+    assert result.output.splitlines() == ["google-cloud-storage>=3.0,<4", "zenml-core<0.2,>=0.1", "tensorflow>=2.16"]
 
 
 @pytest.mark.parametrize("command", ["show", "requirements", "install", "uninstall"])

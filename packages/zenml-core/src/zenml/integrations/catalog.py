@@ -2,12 +2,15 @@
 
 The catalog lets the CLI list and install integrations that are not
 installed yet, and lets error messages name the integration that handles a
-type or a flavor.
+type or a flavor. Its entries are generated from each integration's
+``[tool.zenml]`` table (``python3 dev.py sync`` writes ``_catalog_data.py``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from zenml.integrations._catalog_data import OFFICIAL
 
 if TYPE_CHECKING:
     from typing import Any
@@ -49,23 +52,8 @@ class CatalogEntry:
 
 
 CATALOG: dict[str, CatalogEntry] = {
-    entry.name: entry
-    for entry in (
-        CatalogEntry(
-            "gcp",
-            "zenml-gcp",
-            "Google Cloud Storage artifact store and shared metadata store.",
-            flavors=(("artifact_store", "gcp"), ("metadata_store", "gcp")),
-            type_packages=("google",),
-        ),
-        CatalogEntry(
-            "tensorflow",
-            "zenml-tensorflow",
-            "Materializers for Keras models, tf.Tensor, tf.Variable and tf.data.Dataset.",
-            type_packages=("tensorflow", "keras"),
-            default_extra="tensorflow",
-        ),
-    )
+    name: CatalogEntry(name, distribution, summary, flavors=flavors, type_packages=types, default_extra=extra)
+    for name, distribution, summary, flavors, types, extra in OFFICIAL
 }
 
 

@@ -17,7 +17,7 @@ class GcpIntegration(Integration):
 
     NAME = "gcp"
     DISTRIBUTION = "zenml-gcp"
-    REQUIREMENTS = ["google-cloud-storage>=2.14,<4"]
+    REQUIREMENTS = ["google-cloud-storage>=3.0,<4"]
     FLAVORS = {
         ("artifact_store", "gcp"): "zenml.integrations.gcp.artifact_store:GCPArtifactStore",
         ("metadata_store", "gcp"): "zenml.integrations.gcp.metadata_store:GCPMetadataStore",
