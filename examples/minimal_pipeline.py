@@ -50,7 +50,8 @@ def main() -> None:
     print(f"Run {run.name}: {run.status}")
     for name, step_run in run.steps.items():
         print(f"  {name:<10} {step_run.status}")
-        for output, artifact in step_run.outputs.items():
+        for output, versions in step_run.outputs.items():
+            artifact = versions[0]
             print(f"    {output:<13} {artifact.data_type:<22} {artifact.size:>6} B  {artifact.full_uri}")
     print(run.steps["report"].output.load())
     cached = [name for name, step_run in run.steps.items() if step_run.status == "cached"]

@@ -89,11 +89,16 @@ def main() -> None:
         took = "" if step_run.status == "cached" or step_run.duration is None else f" in {step_run.duration:.2f}s"
         print(f"  step {name:<10} {step_run.status}{took}")
 
-    accuracy = run.steps["evaluate"].outputs["accuracy"].load()
+    accuracy = run.steps["evaluate"].outputs["accuracy"][0].load()
     print(f"\nTest accuracy: {accuracy:.3f}")
 
     print(f"\nArtifacts are in the artifact store at {run.stack.artifact_store.uri()}:")
-    artifacts = [(f"{s.name}.{output}", a) for s in run.steps.values() for output, a in s.outputs.items()]
+    artifacts = [
+        (f"{s.name}.{output}", a)
+        for s in run.steps.values()
+        for output, versions in s.outputs.items()
+        for a in versions
+    ]
     width = max(len(label) for label, _ in artifacts)
     for label, artifact in artifacts:
         print(f"  {label:<{width}}  {artifact.full_uri}  ({artifact.materializer.rpartition(':')[2]})")
@@ -110,7 +115,7 @@ def main() -> None:
         '  os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")\n'
         '  os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")\n'
         "  from zenml import Client\n"
-        f'  model = Client().get_run("{run.name}").steps["train"].outputs["model"].load()'
+        f'  model = Client().get_run("{run.name}").steps["train"].outputs["model"][0].load()'
     )
 
 

@@ -76,5 +76,5 @@ def test_processes_share_one_store(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     for run in runs:
         assert list(run.steps) == ["source", "total", "label"]
         values = run.steps["source"].output.load()
-        assert run.steps["total"].outputs["sum"].load() == sum(values)
+        assert run.steps["total"].outputs["sum"][0].load() == sum(values)
         assert run.steps["label"].output.load() == f"total={sum(values)}"

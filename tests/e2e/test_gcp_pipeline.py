@@ -78,8 +78,8 @@ READER = textwrap.dedent(
     first = runs[-1]
     print(json.dumps({
         "runs": [[run.name, run.status] for run in runs],
-        "total": first.steps["total"].outputs["total"].load(),
-        "blob_size": len(first.steps["payload"].outputs["blob"].load()),
+        "total": first.steps["total"].outputs["total"][0].load(),
+        "blob_size": len(first.steps["payload"].outputs["blob"][0].load()),
         "artifact_store": type(client.active_stack.artifact_store).__name__,
         "metadata_store": type(client.active_stack.metadata_store).__name__,
     }))
@@ -188,8 +188,8 @@ MODEL_READER = textwrap.dedent(
     from zenml import Client
 
     run = Client().list_runs(pipeline_name="quickstart")[0]
-    model = run.steps["train"].outputs["model"].load()
-    accuracy = run.steps["evaluate"].outputs["accuracy"].load()
+    model = run.steps["train"].outputs["model"][0].load()
+    accuracy = run.steps["evaluate"].outputs["accuracy"][0].load()
     summary = {"run": run.name, "model": type(model).__name__, "layers": len(model.layers), "accuracy": accuracy}
     print(json.dumps(summary))
     """

@@ -104,7 +104,7 @@ def test_a_pipeline_on_the_local_stack_imports_no_google(fresh, heavy, tmp_path:
         env=_config_env(tmp_path),
         cwd=tmp_path,
     )
-    assert "zenml.pipelines.pipeline" in modules
+    assert "zenml.pipelines.pipeline_definition" in modules
     assert heavy(modules, GOOGLE) == []
 
 

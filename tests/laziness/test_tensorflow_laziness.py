@@ -120,7 +120,7 @@ NUMPY_PIPELINE = """
 
 
     run = numbers()
-    result = run.steps["score"].outputs["output"].load()
+    result = run.steps["score"].outputs["output"][0].load()
     assert result == {"mean": 5.5, "positives": 2.0}, result
 """
 
@@ -168,8 +168,8 @@ def test_pipeline_returning_a_keras_model_uses_the_keras_materializer(
 
         run = tiny()
         assert materializer_registry.find(keras.Sequential) is KerasMaterializer
-        assert run.steps["predict"].outputs["output"].load() == 2.0
-        artifact = run.steps["build"].outputs["output"]
+        assert run.steps["predict"].outputs["output"][0].load() == 2.0
+        artifact = run.steps["build"].outputs["output"][0]
         assert artifact.materializer == KerasMaterializer.reference(), artifact.materializer
         assert os.path.isfile(os.path.join(artifact.full_uri, "model.keras")), artifact.full_uri
         assert isinstance(artifact.load(), keras.Model)

@@ -28,13 +28,13 @@ def test_tensors_variables_and_datasets_flow_between_steps_and_into_the_run_hist
 
     run = tensors()
 
-    assert run.steps["total"].outputs["output"].load() == 3 + 4 + 2 + 10
+    assert run.steps["total"].outputs["output"][0].load() == 3 + 4 + 2 + 10
     outputs = zen.Client().get_run(run.name).steps["make"].outputs
-    counts = outputs["counts"].load()
+    counts = outputs["counts"][0].load()
     assert isinstance(counts, tf.Variable)
     assert (counts.name, counts.trainable, counts.dtype) == ("counts:0", False, tf.int64)
     np.testing.assert_array_equal(counts.numpy(), [3, 4])
-    assert [batch.numpy().tolist() for batch in outputs["numbers"].load()] == [[0, 1], [2, 3], [4]]
+    assert [batch.numpy().tolist() for batch in outputs["numbers"][0].load()] == [[0, 1], [2, 3], [4]]
 
 
 def test_unserialisable_keras_model_fails_the_step_with_a_message_that_says_what_to_do(zen, keras) -> None:

@@ -45,7 +45,7 @@ import numpy as np
 import history_models  # registers Residual with Keras before the model is loaded
 from zenml import Client
 
-artifact = Client().get_run(sys.argv[1]).steps["trainer"].outputs["model"]
+artifact = Client().get_run(sys.argv[1]).steps["trainer"].outputs["model"][0]
 model = artifact.load()
 assert type(model) is history_models.Residual, type(model)
 print(json.dumps({
@@ -79,7 +79,7 @@ def test_model_from_an_earlier_run_loads_in_a_new_process_with_the_same_predicti
         trainer(data())
 
     run = history()
-    trained = run.steps["trainer"].outputs["model"].load()
+    trained = run.steps["trainer"].outputs["model"][0].load()
     expected = trained.predict(np.ones((2, 4), dtype="float32"), verbose=0).tolist()
 
     (tmp_path / "load.py").write_text(LOAD)

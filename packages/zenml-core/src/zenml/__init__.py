@@ -4,6 +4,7 @@
 names below are resolved on first access (PEP 562).
 """
 
+from zenml._legacy import install as _install_legacy_messages
 from zenml._namespace import extend_path as _extend_path
 
 # Not ``typing.TYPE_CHECKING``: importing typing would cost more than zenml itself. Type checkers treat this
@@ -13,9 +14,12 @@ if TYPE_CHECKING:
     from zenml.__about__ import __version__
     from zenml.client import Client
     from zenml.pipelines.decorator import pipeline
+    from zenml.pipelines.pipeline_context import get_pipeline_context
     from zenml.steps.decorator import step
+    from zenml.steps.step_context import get_step_context
 
 __path__ = _extend_path(__path__, __name__)
+_install_legacy_messages()
 
 # public name -> (module, attribute)
 _LAZY = {
@@ -23,9 +27,11 @@ _LAZY = {
     "step": ("zenml.steps.decorator", "step"),
     "pipeline": ("zenml.pipelines.decorator", "pipeline"),
     "Client": ("zenml.client", "Client"),
+    "get_step_context": ("zenml.steps.step_context", "get_step_context"),
+    "get_pipeline_context": ("zenml.pipelines.pipeline_context", "get_pipeline_context"),
 }
 
-__all__ = ["Client", "__version__", "pipeline", "step"]
+__all__ = ["Client", "__version__", "get_pipeline_context", "get_step_context", "pipeline", "step"]
 
 
 def __getattr__(name: str) -> object:

@@ -49,7 +49,7 @@ def test_list_and_get_runs(zen_home: Path) -> None:
     assert type(by_name) is type(first)
     assert by_name.id == first.id
     assert client.get_run(first.id[:12]).name == first.name
-    assert by_name.steps["produce"].outputs["output"].load() == 1
+    assert by_name.steps["produce"].outputs["output"][0].load() == 1
     assert by_name.steps["produce"].duration is not None
     assert by_name.to_dict(steps=True)["steps"][0]["outputs"]["output"]["data_type"] == "builtins:int"
 

@@ -23,7 +23,7 @@ def array_pipeline() -> None:
 
 def test_output_loads_memory_mapped_when_asked(zen_home: Path) -> None:
     run = array_pipeline()
-    artifact = Client().get_run(run.id).steps["make_array"].outputs["output"]
+    artifact = Client().get_run(run.id).steps["make_array"].outputs["output"][0]
 
     mapped = artifact.load(materializer=MemmapNumpyMaterializer)
     plain = artifact.load()

@@ -87,7 +87,7 @@ def test_migrations_apply_in_order_in_one_transaction(tmp_path: Path, monkeypatc
     with pytest.raises(sqlite3.OperationalError, match="already exists"):
         SQLiteMetadataStore("x", path=path).list_runs()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(original)
         columns = [row[1] for row in conn.execute("PRAGMA table_info(runs)")]
         assert "note" not in columns
     # a working second migration is applied on next open, and the data survives
@@ -95,8 +95,38 @@ def test_migrations_apply_in_order_in_one_transaction(tmp_path: Path, monkeypatc
     monkeypatch.setattr(sqlite_schema, "MIGRATIONS", fixed)
     upgraded = SQLiteMetadataStore("x", path=path)
     assert upgraded.get_run("r1").id == "r1"
-    assert upgraded.schema_version() == 2
+    assert upgraded.schema_version() == len(original) + 1
     upgraded.close()
+
+
+def test_a_schema_1_database_is_migrated_keeping_its_runs(tmp_path: Path) -> None:
+    """A history written before run/step configuration, attempts and output metadata existed."""
+    from zenml.metadata_stores import sqlite_schema
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        for statement in sqlite_schema.MIGRATIONS[0]:
+            conn.execute(statement)
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute("INSERT INTO pipelines VALUES ('training', 1.0)")
+        conn.execute("INSERT INTO runs VALUES ('r1', 'training-1', 'training', 'completed', 1.0, 2.0, 'default', NULL)")
+        conn.execute(
+            "INSERT INTO steps VALUES ('r1', 's', 'completed', 1.0, 2.0, 'K', '{\"x\": \"a0\"}', '{\"lr\": 0.1}', "
+            "NULL, 1)"
+        )
+        conn.execute(
+            "INSERT INTO artifacts VALUES ('a1', 'r1', 's', 'output', 'runs/r1/s/output', '/store', 'builtins:int', "
+            "'zenml.materializers.builtin:BuiltinMaterializer', 1, 2, 'crc32:00000000', 1.5)"
+        )
+    store = SQLiteMetadataStore("x", path=str(path))
+    run = store.get_run("training-1")
+    assert (run.id, run.status, run.config) == ("r1", "completed", {})
+    [step] = store.list_steps("r1")
+    assert (step.parameters, step.inputs, step.config, step.attempts) == ({"lr": 0.1}, {"x": "a0"}, {}, [])
+    assert store.get_artifact("a1").run_metadata == {}
+    assert store.find_cached_step("training", "s", "K") == step
+    assert store.schema_version() == sqlite_schema.SCHEMA_VERSION
+    store.close()
 
 
 def test_duplicate_run_id_is_a_clear_error(store: SQLiteMetadataStore) -> None:

@@ -84,6 +84,6 @@ def test_each_step_runs_in_its_own_process(zen_home: Path, tmp_path: Path, monke
     assert set(results[1]["artifacts"]) == {"total", "count"}
     run = Client().get_run(deployment.run_id)
     assert run.status == "completed"
-    assert run.steps["stats"].outputs["total"].load() == 6
-    assert run.steps["stats"].outputs["count"].load() == 4
-    assert run.steps["stats"].inputs["values"].load() == [0, 1, 2, 3]
+    assert run.steps["stats"].outputs["total"][0].load() == 6
+    assert run.steps["stats"].outputs["count"][0].load() == 4
+    assert run.steps["stats"].inputs["values"][0].load() == [0, 1, 2, 3]

@@ -184,12 +184,28 @@ def test_parameter_must_be_json_serialisable() -> None:
         flow.build()
 
 
-def test_nested_handles_are_rejected() -> None:
+def test_handles_in_a_dict_or_mixed_with_literals_are_rejected() -> None:
+    @pipeline
+    def in_dict() -> None:
+        total({"a": load()})
+
+    with pytest.raises(StepInvocationError, match="not inside a dict"):
+        in_dict.build()
+
+    @pipeline
+    def mixed() -> None:
+        total([load(), 3])
+
+    with pytest.raises(StepInvocationError, match="must hold only step outputs"):
+        mixed.build()
+
+
+def test_a_list_of_outputs_is_type_checked_element_by_element() -> None:
     @pipeline
     def flow() -> None:
-        total([load()])
+        total([load()])  # total takes list[int]; load returns list[int], so each element would be a list
 
-    with pytest.raises(StepInvocationError, match="cannot be nested"):
+    with pytest.raises(PipelineGraphError, match="expects list\\[int\\]"):
         flow.build()
 
 

@@ -54,11 +54,11 @@ def test_run_returns_a_run_with_loadable_outputs(zen_home: Path) -> None:
     assert run.pipeline_name == "numbers_pipeline"
     assert run.name.startswith("numbers_pipeline-")
     assert statuses(run) == {"load": "completed", "total": "completed", "describe": "completed"}
-    assert run.steps["load"].outputs["output"].load() == [0, 1, 2]
+    assert run.steps["load"].outputs["output"][0].load() == [0, 1, 2]
     assert run.steps["total"].output.load() == 3
-    assert run.steps["describe"].outputs["text"].load() == "sum=3"
-    assert run.steps["describe"].outputs["doubled"].load() == 6
-    assert run.steps["total"].inputs["numbers"].load() == [0, 1, 2]
+    assert run.steps["describe"].outputs["text"][0].load() == "sum=3"
+    assert run.steps["describe"].outputs["doubled"][0].load() == 6
+    assert run.steps["total"].inputs["numbers"][0].load() == [0, 1, 2]
     assert run.steps["load"].parameters == {"n": 3}
     artifact = run.steps["total"].output
     assert artifact.data_type == "builtins:int"
@@ -74,11 +74,11 @@ def test_second_run_is_cached_and_parameter_change_reruns() -> None:
     second = numbers_pipeline()
     assert CALLS == []
     assert statuses(second) == {"load": "cached", "total": "cached", "describe": "cached"}
-    assert second.steps["describe"].outputs["text"].load() == "sum=3"
+    assert second.steps["describe"].outputs["text"][0].load() == "sum=3"
     CALLS.clear()
     third = numbers_pipeline(n=4)
     assert CALLS == ["load", "total", "describe"]
-    assert third.steps["describe"].outputs["doubled"].load() == 12
+    assert third.steps["describe"].outputs["doubled"][0].load() == 12
     CALLS.clear()
     fourth = numbers_pipeline(n=4)
     assert CALLS == []

@@ -92,7 +92,8 @@ def show_run(run_name: str, as_json: bool) -> None:
     rows = [
         [step.name, name, artifact.data_type, artifact.size, artifact.full_uri]
         for step in found.steps.values()
-        for name, artifact in step.outputs.items()
+        for name, versions in step.outputs.items()
+        for artifact in versions
     ]
     if rows:
         print_table(["step", "output", "type", "size", "uri"], rows, title="Outputs")

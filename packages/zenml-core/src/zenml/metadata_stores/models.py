@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-# Run and step statuses.
+# Run and step statuses: the values of ``zenml.enums.ExecutionStatus`` (plain strings here, so that
+# records stay JSON-friendly and this module imports no enum).
 RUNNING = "running"
 COMPLETED = "completed"
 FAILED = "failed"
 CACHED = "cached"  # steps only: outputs reused from an earlier run
+RETRIED = "retried"  # step attempts only: an attempt that failed and was tried again
 STATUSES = (RUNNING, COMPLETED, FAILED, CACHED)
 
 
@@ -25,6 +27,8 @@ class RunRecord:
     ended_at: float | None = None
     stack_name: str = "default"
     error: str | None = None
+    # the run's configuration as applied: run_name template, enable_cache, parameters, extra, settings, ...
+    config: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -32,7 +36,8 @@ class RunRecord:
 
 @dataclass(frozen=True)
 class StepRecord:
-    """One step of one run. ``inputs`` maps input names to artifact ids."""
+    """One step of one run. ``inputs`` maps input names to artifact ids (a list of ids for an input
+    that received a list of step outputs)."""
 
     run_id: str
     name: str
@@ -40,9 +45,13 @@ class StepRecord:
     started_at: float
     ended_at: float | None = None
     cache_key: str | None = None
-    inputs: dict[str, str] = field(default_factory=dict)
+    inputs: dict[str, str | list[str]] = field(default_factory=dict)
     parameters: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    # the step's configuration as applied (parameters, enable_cache, extra, settings, retry, hooks, ...)
+    config: dict[str, Any] = field(default_factory=dict)
+    # one entry per execution attempt: {"attempt", "status", "started_at", "ended_at", "error"}
+    attempts: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,6 +78,8 @@ class ArtifactRecord:
     size: int
     content_hash: str
     created_at: float
+    # metadata the step attached to this output (``get_step_context().add_output_metadata``)
+    run_metadata: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -29,11 +29,11 @@ T = TypeVar("T")
 # Connections inherited through fork(): kept referenced so that they are never closed in the child.
 _INHERITED: list[Any] = []
 
-_RUN_COLUMNS = "id, name, pipeline_name, status, created_at, ended_at, stack_name, error"
-_STEP_COLUMNS = "run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error"
+_RUN_COLUMNS = "id, name, pipeline_name, status, created_at, ended_at, stack_name, error, config"
+_STEP_COLUMNS = "run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts"
 _ARTIFACT_COLUMNS = (
     "id, run_id, step_name, output_name, uri, artifact_store_path, data_type, materializer, "
-    "materializer_version, size, content_hash, created_at"
+    "materializer_version, size, content_hash, created_at, run_metadata"
 )
 
 
@@ -161,9 +161,11 @@ class SQLiteMetadataStore(MetadataStore):
 
     @staticmethod
     def _run(row: tuple[Any, ...]) -> RunRecord:
+        import json
+
         from zenml.metadata_stores.models import RunRecord
 
-        return RunRecord(*row)
+        return RunRecord(*row[:-1], config=json.loads(row[-1]))
 
     @staticmethod
     def _step(row: tuple[Any, ...]) -> StepRecord:
@@ -171,7 +173,7 @@ class SQLiteMetadataStore(MetadataStore):
 
         from zenml.metadata_stores.models import StepRecord
 
-        run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error = row
+        run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts = row
         return StepRecord(
             run_id=run_id,
             name=name,
@@ -182,25 +184,35 @@ class SQLiteMetadataStore(MetadataStore):
             inputs=json.loads(inputs),
             parameters=json.loads(parameters),
             error=error,
+            config=json.loads(config),
+            attempts=json.loads(attempts),
         )
 
     @staticmethod
     def _artifact(row: tuple[Any, ...]) -> ArtifactRecord:
+        import json
+
         from zenml.metadata_stores.models import ArtifactRecord
 
-        return ArtifactRecord(*row)
+        return ArtifactRecord(*row[:-1], run_metadata=json.loads(row[-1]))
 
     # -- writes ------------------------------------------------------------------
 
     def create_run(self, run: RunRecord) -> None:
+        import json
         import sqlite3
+
+        try:
+            config = json.dumps(run.config, sort_keys=True)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"run {run.name!r}: its configuration must be JSON-serialisable ({error})") from None
 
         def work(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "INSERT OR IGNORE INTO pipelines (name, created_at) VALUES (?, ?)", (run.pipeline_name, run.created_at)
             )
             conn.execute(
-                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run.id,
                     run.name,
@@ -210,6 +222,7 @@ class SQLiteMetadataStore(MetadataStore):
                     run.ended_at,
                     run.stack_name,
                     run.error,
+                    config,
                 ),
             )
 
@@ -235,8 +248,14 @@ class SQLiteMetadataStore(MetadataStore):
         try:
             inputs = json.dumps(step.inputs, sort_keys=True)
             parameters = json.dumps(step.parameters, sort_keys=True)
+            config = json.dumps(step.config, sort_keys=True)
+            attempts = json.dumps(step.attempts, sort_keys=True)
+            metadata = [json.dumps(artifact.run_metadata, sort_keys=True) for artifact in artifacts]
         except (TypeError, ValueError) as error:
-            raise TypeError(f"step {step.name!r}: inputs and parameters must be JSON-serialisable ({error})") from None
+            raise TypeError(
+                f"step {step.name!r}: inputs, parameters, configuration and output metadata must be "
+                f"JSON-serialisable ({error})"
+            ) from None
         for artifact in artifacts:
             if (artifact.run_id, artifact.step_name) != (step.run_id, step.name):
                 raise ValueError(
@@ -246,10 +265,11 @@ class SQLiteMetadataStore(MetadataStore):
 
         def work(conn: sqlite3.Connection) -> None:
             conn.execute(
-                f"INSERT INTO steps ({_STEP_COLUMNS}, output_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"INSERT INTO steps ({_STEP_COLUMNS}, output_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (run_id, name) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, "
                 "ended_at = excluded.ended_at, cache_key = excluded.cache_key, inputs = excluded.inputs, "
-                "parameters = excluded.parameters, error = excluded.error, "
+                "parameters = excluded.parameters, error = excluded.error, config = excluded.config, "
+                "attempts = excluded.attempts, "
                 "output_count = MAX(steps.output_count, excluded.output_count)",
                 (
                     step.run_id,
@@ -261,11 +281,13 @@ class SQLiteMetadataStore(MetadataStore):
                     inputs,
                     parameters,
                     step.error,
+                    config,
+                    attempts,
                     len(artifacts),
                 ),
             )
             conn.executemany(
-                f"INSERT OR REPLACE INTO artifacts ({_ARTIFACT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO artifacts ({_ARTIFACT_COLUMNS}) VALUES ({', '.join('?' * 13)})",
                 [
                     (
                         a.id,
@@ -280,8 +302,9 @@ class SQLiteMetadataStore(MetadataStore):
                         a.size,
                         a.content_hash,
                         a.created_at,
+                        meta,
                     )
-                    for a in artifacts
+                    for a, meta in zip(artifacts, metadata, strict=True)
                 ],
             )
 

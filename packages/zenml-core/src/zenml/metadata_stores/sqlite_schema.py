@@ -73,6 +73,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX artifacts_by_uri ON artifacts(uri)",
     ),
+    # 2: run and step configuration, step attempts (retries), output metadata (JSON text)
+    (
+        "ALTER TABLE runs ADD COLUMN config TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE steps ADD COLUMN config TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE steps ADD COLUMN attempts TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE artifacts ADD COLUMN run_metadata TEXT NOT NULL DEFAULT '{}'",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

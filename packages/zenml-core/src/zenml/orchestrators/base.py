@@ -39,6 +39,7 @@ class BaseOrchestrator(StackComponent):
                 status=RUNNING,
                 created_at=time.time(),
                 stack_name=stack.name,
+                config=deployment.config,
             )
         )
         try:

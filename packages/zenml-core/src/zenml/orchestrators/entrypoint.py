@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from zenml.metadata_stores.base import MetadataStore
     from zenml.orchestrators.deployment import Deployment, StepPlan
     from zenml.stack.stack import Stack
+    from zenml.steps.base import Step
+    from zenml.steps.step_context import StepContext
 
 _REFERENCES: dict[str, Any] = {"builtins:NoneType": type(None)}
 
@@ -58,10 +60,10 @@ class RunState:
 
 def _input_records(
     deployment: Deployment, plan: StepPlan, stack: Stack, state: RunState | None
-) -> dict[str, ArtifactRecord]:
-    records: dict[str, ArtifactRecord] = {}
+) -> dict[str, ArtifactRecord | list[ArtifactRecord]]:
     fetched: dict[str, dict[str, ArtifactRecord]] = {}
-    for name, (upstream, output) in plan.inputs.items():
+
+    def find(name: str, upstream: str, output: str) -> ArtifactRecord:
         record = state.artifacts.get((upstream, output)) if state is not None else None
         if record is None:
             if upstream not in fetched:
@@ -73,7 +75,14 @@ def _input_records(
                 f"input {name!r} needs output {output!r} of step {upstream!r}, which run "
                 f"{deployment.run_name!r} has not recorded; run step {upstream!r} first"
             )
-        records[name] = record
+        return record
+
+    records: dict[str, ArtifactRecord | list[ArtifactRecord]] = {}
+    for name, source in plan.inputs.items():
+        if isinstance(source, list):
+            records[name] = [find(name, upstream, output) for upstream, output in source]
+        else:
+            records[name] = find(name, *source)
     return records
 
 
@@ -133,7 +142,11 @@ def _reuse_cached(
 
 
 def _save_outputs(
-    deployment: Deployment, plan: StepPlan, store: ArtifactStore, outputs: dict[str, Any]
+    deployment: Deployment,
+    plan: StepPlan,
+    store: ArtifactStore,
+    outputs: dict[str, Any],
+    metadata: dict[str, dict[str, Any]] | None = None,
 ) -> list[ArtifactRecord]:
     from zenml.artifacts import save_artifact
     from zenml.materializers.base import MaterializerError
@@ -148,7 +161,7 @@ def _save_outputs(
                 materializer = materializer_registry.get(type(value))
             except NoMaterializerError as exc:
                 raise NoMaterializerError(f"step {plan.id!r} output {name!r}: {exc}") from None
-        uri = f"runs/{deployment.run_id}/{plan.id}/{name}"
+        uri = output_uri(deployment, plan, name)
         try:
             info = save_artifact(value, store=store, uri=uri, materializer_cls=materializer)
         except MaterializerError as exc:
@@ -167,17 +180,28 @@ def _save_outputs(
                 size=info.size,
                 content_hash=info.content_hash,
                 created_at=time.time(),
+                run_metadata=dict((metadata or {}).get(name, {})),
             )
         )
     return records
 
 
-def _load_inputs(inputs: dict[str, ArtifactRecord], store: ArtifactStore) -> dict[str, Any]:
+def output_uri(deployment: Deployment, plan: StepPlan, output: str) -> str:
+    """The directory name (inside the artifact store) of one output of one step of one run."""
+    return f"runs/{deployment.run_id}/{plan.id}/{output}"
+
+
+def _load_inputs(inputs: dict[str, ArtifactRecord | list[ArtifactRecord]], store: ArtifactStore) -> dict[str, Any]:
     """Load a step's input artifacts; a corrupted one is moved aside so that the next run recomputes it."""
     from zenml.artifacts import ArtifactCorruptedError
 
     try:
-        return {name: load_record(record, store) for name, record in inputs.items()}
+        return {
+            name: [load_record(item, store) for item in record]
+            if isinstance(record, list)
+            else load_record(record, store)
+            for name, record in inputs.items()
+        }
     except ArtifactCorruptedError as exc:
         where = _quarantine(store, exc.uri)
         if where:
@@ -205,11 +229,12 @@ def _record_step(
     status: str,
     started: float,
     key: str | None,
-    input_ids: dict[str, str],
+    input_ids: dict[str, str | list[str]],
     error: str | None = None,
     records: list[ArtifactRecord] | None = None,
+    attempts: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Record one step's outcome (and its output artifacts) in the metadata store."""
+    """Record one step's outcome (its attempts and output artifacts) in the metadata store."""
     step_record = StepRecord(
         run_id=deployment.run_id,
         name=plan.id,
@@ -220,41 +245,188 @@ def _record_step(
         inputs=input_ids,
         parameters=plan.parameters,
         error=error,
+        config=plan.config,
+        attempts=attempts or [],
     )
     metadata.record_step(step_record, records or [])
+
+
+class _Attempts(list):  # type: ignore[type-arg]
+    """The attempts of one step execution, as recorded (a list of dicts)."""
+
+    def add(self, number: int, status: str, started: float, error: BaseException | None = None) -> None:
+        self.append(
+            {
+                "attempt": number,
+                "status": status,
+                "started_at": started,
+                "ended_at": time.time(),
+                "error": None if error is None else f"{type(error).__name__}: {error}",
+            }
+        )
+
+
+def _execute(
+    deployment: Deployment,
+    plan: StepPlan,
+    stack: Stack,
+    inputs: dict[str, ArtifactRecord | list[ArtifactRecord]],
+    *,
+    attempts: _Attempts,
+    started: float,
+) -> tuple[list[ArtifactRecord], StepContext]:
+    """Call the step (trying again as its retry configuration says) and store its outputs.
+
+    Each attempt runs with a fresh step context and freshly loaded inputs; each is recorded
+    in ``attempts``. Saving the outputs is not retried.
+    """
+    from zenml.config.retry_config import StepRetryConfig
+    from zenml.metadata_stores.models import RETRIED
+    from zenml.steps.outputs import split_outputs
+    from zenml.steps.step_context import activate
+
+    step = plan.resolve_step()
+    store = stack.artifact_store
+    retry = StepRetryConfig(**plan.config["retry"]) if plan.config.get("retry") else StepRetryConfig(max_retries=0)
+    number = 0
+    while True:
+        number += 1
+        attempt_started = time.time()
+        context = _new_context(deployment, plan, stack, inputs, started)
+        try:
+            arguments = _load_inputs(inputs, store)
+            _check_input_types(deployment, plan, step, arguments)
+            arguments.update(plan.parameters)
+            with activate(context):
+                outputs = split_outputs(step, plan.id, step.func(**arguments))
+        except Exception as error:
+            from zenml.artifacts import ArtifactCorruptedError
+
+            if number > retry.max_retries or isinstance(error, ArtifactCorruptedError):
+                attempts.add(number, FAILED, attempt_started, error)
+                raise
+            attempts.add(number, RETRIED, attempt_started, error)
+            wait = retry.wait_before(number)
+            if wait > 0:
+                time.sleep(wait)
+            continue
+        records = _save_outputs(deployment, plan, store, outputs, context.output_metadata())
+        attempts.add(number, COMPLETED, attempt_started)
+        return records, context
+
+
+def _check_input_types(deployment: Deployment, plan: StepPlan, step: Step, arguments: dict[str, Any]) -> None:
+    """Check inputs read from outputs without a concrete annotation (not checked when they were saved)."""
+    from zenml.steps.errors import StepInvocationError
+    from zenml.steps.typing_utils import matches, type_name
+
+    for name, source in plan.inputs.items():
+        annotation = step.inputs.get(name)
+        sources = source if isinstance(source, list) else [source]
+        unchecked = False
+        for upstream, output in sources:
+            try:
+                unchecked = unchecked or not deployment.step(upstream).outputs.get(output, ("", 0))[0]
+            except KeyError:
+                unchecked = True
+        if unchecked and not matches(arguments[name], annotation):
+            raise StepInvocationError(
+                f"step {plan.id!r} input {name!r} must be {type_name(annotation)} (its annotation), but the "
+                f"artifact connected to it holds {type(arguments[name]).__name__} (from an untyped step output)"
+            )
+
+
+def _new_context(
+    deployment: Deployment,
+    plan: StepPlan,
+    stack: Stack,
+    inputs: dict[str, ArtifactRecord | list[ArtifactRecord]],
+    started: float,
+) -> StepContext:
+    from zenml.steps.step_context import StepContext, StepContextOutput
+
+    step = plan.resolve_step()
+    outputs = {}
+    for name in plan.outputs:
+        store_name = output_uri(deployment, plan, name)
+        outputs[name] = StepContextOutput(
+            _planned_materializer(plan, step, name), store_name, stack.artifact_store.uri(store_name)
+        )
+    return StepContext(deployment=deployment, plan=plan, stack=stack, inputs=inputs, outputs=outputs,
+                       started_at=started)  # fmt: skip
+
+
+def _planned_materializer(plan: StepPlan, step: Step, name: str) -> type[BaseMaterializer] | None:
+    """The materializer chosen for an output when the pipeline was built (``None``: chosen from the value)."""
+    explicit = step.explicit_materializer(name)
+    if explicit is not None:
+        return explicit
+    from zenml.steps.typing_utils import concrete_class
+
+    cls = concrete_class(step.outputs.get(name))
+    if cls is None or not plan.outputs.get(name, ("", 0))[0]:
+        return None
+    from zenml.materializers.registry import materializer_registry
+
+    return materializer_registry.find(cls)
+
+
+def _run_hook(kind: str, deployment: Deployment, plan: StepPlan, context: StepContext | None,
+              exception: BaseException | None = None) -> None:  # fmt: skip
+    """Run the step's ``on_success`` or ``on_failure`` hook, if it has one, inside its step context."""
+    hook = plan.hook(kind)
+    if not hook:
+        return
+    from zenml.hooks.hook_validators import load_and_run_hook
+    from zenml.steps.step_context import activate
+
+    where = f"step {plan.id!r} of run {deployment.run_name!r}"
+    if context is None:
+        load_and_run_hook(hook, exception=exception, where=where, kind=kind)
+        return
+    with activate(context):
+        load_and_run_hook(hook, exception=exception, where=where, kind=kind)
 
 
 def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunState | None = None) -> dict[str, Any]:
     """Run one step of ``deployment`` on ``stack`` and record it; return ``{"step", "status", "artifacts"}``.
 
-    A failure is recorded (step status ``failed``) and re-raised as
-    :class:`~zenml.steps.errors.StepFailedError` naming the step, with the
-    original exception as its cause.
+    A failure (after the retries the step's configuration allows) is recorded (step status
+    ``failed``, every attempt kept), the step's ``on_failure`` hook runs, and the failure is
+    re-raised as :class:`~zenml.steps.errors.StepFailedError` naming the step, with the original
+    exception as its cause. After a success the ``on_success`` hook runs (not for cached steps).
     """
     started = time.time()
-    store = stack.artifact_store
     metadata = stack.metadata_store
     key: str | None = None
-    input_ids: dict[str, str] = {}
+    input_ids: dict[str, str | list[str]] = {}
+    attempts = _Attempts()
+    context: StepContext | None = None
+    inputs: dict[str, ArtifactRecord | list[ArtifactRecord]] = {}
     try:
         step = plan.resolve_step()
         inputs = _input_records(deployment, plan, stack, state)
-        input_ids = {name: record.id for name, record in inputs.items()}
+        input_ids = {
+            name: [item.id for item in record] if isinstance(record, list) else record.id
+            for name, record in inputs.items()
+        }
         reused = None
         if plan.enable_cache:  # with caching off no key is computed (nor recorded)
             from zenml.orchestrators.cache import cache_key
 
-            key = cache_key(step, plan, {name: record.content_hash for name, record in inputs.items()})
+            hashes = {
+                name: ",".join(item.content_hash for item in record)
+                if isinstance(record, list)
+                else record.content_hash
+                for name, record in inputs.items()
+            }
+            key = cache_key(step, plan, hashes)
             reused = _reuse_cached(deployment, plan, stack, key)
         if reused is not None:
             status, records = CACHED, reused[1]
         else:
-            from zenml.steps.outputs import split_outputs
-
-            arguments = _load_inputs(inputs, store)
-            arguments.update(plan.parameters)
-            outputs = split_outputs(step, plan.id, step.func(**arguments))
-            status, records = COMPLETED, _save_outputs(deployment, plan, store, outputs)
+            records, context = _execute(deployment, plan, stack, inputs, attempts=attempts, started=started)
+            status = COMPLETED
     except BaseException as exc:
         _record_step(
             metadata,
@@ -265,9 +437,16 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
             key=key,
             input_ids=input_ids,
             error=f"{type(exc).__name__}: {exc}",
+            attempts=attempts,
         )
         if not isinstance(exc, Exception):
             raise
+        if attempts:  # the step's own code (or its outputs) failed, not the run's machinery before it
+            try:
+                failed_context = _new_context(deployment, plan, stack, inputs, started)
+            except Exception:
+                failed_context = None
+            _run_hook("on_failure", deployment, plan, failed_context, exc)
         raise StepFailedError(
             plan.id,
             f"step {plan.id!r} of pipeline {deployment.pipeline_name!r} failed: {type(exc).__name__}: {exc}",
@@ -275,11 +454,21 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
             run_name=deployment.run_name,
         ) from exc
     _record_step(
-        metadata, deployment, plan, status=status, started=started, key=key, input_ids=input_ids, records=records
+        metadata,
+        deployment,
+        plan,
+        status=status,
+        started=started,
+        key=key,
+        input_ids=input_ids,
+        records=records,
+        attempts=attempts,
     )
     if state is not None:
         for record in records:
             state.artifacts[(plan.id, record.output_name)] = record
+    if status == COMPLETED:
+        _run_hook("on_success", deployment, plan, context)
     return {"step": plan.id, "status": status, "artifacts": {record.output_name: record.id for record in records}}
 
 

@@ -124,6 +124,31 @@ class MetadataStoreContract:
         store.record_step(step)
         assert store.list_steps("r1") == [step]
 
+    def test_configuration_attempts_and_output_metadata_round_trip(self, store: MetadataStore) -> None:
+        run = make_run(
+            "r1",
+            config={"run_name": "training_{date}", "enable_cache": False, "extra": {"team": "ml"},
+                    "substitutions": {"who": "me"}, "parameters": {"lr": 0.1}},
+        )  # fmt: skip
+        store.create_run(run)
+        assert store.get_run("r1").config == run.config
+        attempts = [
+            {"attempt": 1, "status": "retried", "started_at": 1.0, "ended_at": 1.5, "error": "OSError: flaky"},
+            {"attempt": 2, "status": "completed", "started_at": 2.0, "ended_at": 2.5, "error": None},
+        ]
+        step = make_step(
+            "r1",
+            "trainer",
+            config={"parameters": {"lr": 0.1}, "retry": {"max_retries": 2, "delay": 0, "backoff": 0}},
+            attempts=attempts,
+            inputs={"data": "a1", "parts": ["a2", "a3"]},
+        )
+        artifact = make_artifact("r1", "trainer", run_metadata={"accuracy": 0.9, "shape": [2, 3], "note": "ünï"})
+        store.record_step(step, [artifact])
+        assert store.list_steps("r1") == [step]
+        assert store.get_artifact(artifact.id).run_metadata == {"accuracy": 0.9, "shape": [2, 3], "note": "ünï"}
+        assert store.list_artifacts(run_id="r1") == [artifact]
+
     def test_steps_in_start_order(self, store: MetadataStore) -> None:
         store.create_run(make_run("r1"))
         for name, started in (("c", 3.0), ("a", 1.0), ("b", 2.0)):

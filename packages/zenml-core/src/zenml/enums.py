@@ -1,0 +1,74 @@
+"""ZenML's enums, with ZenML's names and values (``zenml.enums``).
+
+Every status this package records is one of :class:`ExecutionStatus`'s values, and
+being a ``str`` enum, ``run.status == "completed"`` and ``run.status ==
+ExecutionStatus.COMPLETED`` both hold.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class StrEnum(str, Enum):
+    """A ``str`` enum whose ``str()`` is its value (ZenML's ``zenml.utils.enum_utils.StrEnum``)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def values(cls) -> list[str]:
+        """Every value of the enum."""
+        return [member.value for member in cls]
+
+
+class ExecutionStatus(StrEnum):
+    """The status of a pipeline run or of a step run."""
+
+    INITIALIZING = "initializing"
+    PROVISIONING = "provisioning"
+    RUNNING = "running"
+    FAILED = "failed"
+    COMPLETED = "completed"
+    CACHED = "cached"
+    SKIPPED = "skipped"
+    RETRYING = "retrying"
+    RETRIED = "retried"  # a failed attempt of a step that was then tried again
+    STOPPED = "stopped"
+    STOPPING = "stopping"
+
+    @property
+    def is_finished(self) -> bool:
+        """Whether the run or step has ended."""
+        return self in _FINISHED
+
+    @property
+    def is_successful(self) -> bool:
+        """Whether it ended well (completed or cached)."""
+        return self in _SUCCESSFUL
+
+    @property
+    def is_failed(self) -> bool:
+        """Whether it failed."""
+        return self is ExecutionStatus.FAILED
+
+
+_FINISHED = frozenset(
+    {
+        ExecutionStatus.FAILED,
+        ExecutionStatus.COMPLETED,
+        ExecutionStatus.CACHED,
+        ExecutionStatus.SKIPPED,
+        ExecutionStatus.RETRIED,
+        ExecutionStatus.STOPPED,
+    }
+)
+_SUCCESSFUL = frozenset({ExecutionStatus.COMPLETED, ExecutionStatus.CACHED, ExecutionStatus.SKIPPED})
+
+
+def as_status(value: str) -> ExecutionStatus | str:
+    """``value`` as an :class:`ExecutionStatus`, or unchanged if it is not one (a status of a newer zenml)."""
+    try:
+        return ExecutionStatus(value)
+    except ValueError:
+        return value
