@@ -72,3 +72,21 @@ def as_status(value: str) -> ExecutionStatus | str:
         return ExecutionStatus(value)
     except ValueError:
         return value
+
+
+class StackComponentType(StrEnum):
+    """The kinds of stack component (ZenML's names; this zenml implements the first three)."""
+
+    ARTIFACT_STORE = "artifact_store"
+    METADATA_STORE = "metadata_store"
+    ORCHESTRATOR = "orchestrator"
+    ALERTER = "alerter"
+    ANNOTATOR = "annotator"
+    CONTAINER_REGISTRY = "container_registry"
+    DATA_VALIDATOR = "data_validator"
+    EXPERIMENT_TRACKER = "experiment_tracker"
+    FEATURE_STORE = "feature_store"
+    IMAGE_BUILDER = "image_builder"
+    MODEL_DEPLOYER = "model_deployer"
+    STEP_OPERATOR = "step_operator"
+    MODEL_REGISTRY = "model_registry"

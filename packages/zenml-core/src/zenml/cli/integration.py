@@ -169,15 +169,11 @@ def requirements(names: tuple[str, ...]) -> None:
     """
     known = _known()
     _check_names(names, known)
+    from zenml.integrations.registry import integration_registry
+
     lines: list[str] = []
     for name in names:
-        entry, installed = known[name]
-        if installed is None:
-            assert entry is not None
-            new = [entry.install_requirement()]
-        else:
-            cls = _load(name)
-            new = [*cls.REQUIREMENTS, *cls.core_requirements()]
+        new = integration_registry.select_integration_requirements(name)
         lines.extend(line for line in new if line not in lines)
     click.echo("\n".join(lines))
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from typing import ClassVar
 
+    from zenml.stack.flavor import Flavor
+
 
 class IntegrationMeta(type):
     """Registers every :class:`Integration` subclass in the integration registry when it is created."""
@@ -33,6 +35,8 @@ class Integration(metaclass=IntegrationMeta):
 
     NAME: ClassVar[str] = ""
     REQUIREMENTS: ClassVar[list[str]] = []
+    APT_PACKAGES: ClassVar[list[str]] = []  # system packages it needs (listed, never installed by zenml)
+    REQUIREMENTS_IGNORED_ON_UNINSTALL: ClassVar[list[str]] = []  # prefixes kept by `integration uninstall`
     DISTRIBUTION: ClassVar[str] = ""
     FLAVORS: ClassVar[dict[tuple[str, str], str]] = {}
     MATERIALIZERS: ClassVar[dict[str, tuple[str, ...]]] = {}
@@ -52,7 +56,34 @@ class Integration(metaclass=IntegrationMeta):
         """
         from zenml.integrations.requirements import check_requirements
 
-        return check_requirements([*cls.REQUIREMENTS, *cls.core_requirements()])
+        return check_requirements([*cls.get_requirements(), *cls.core_requirements()])
+
+    @classmethod
+    def get_requirements(cls, target_os: str | None = None, python_version: str | None = None) -> list[str]:
+        """The integration's requirements (ZenML's signature; override to vary them by OS or Python)."""
+        del target_os, python_version
+        return list(cls.REQUIREMENTS)
+
+    @classmethod
+    def get_uninstall_requirements(cls, target_os: str | None = None) -> list[str]:
+        """The requirements to remove on uninstall: all but those starting with ``REQUIREMENTS_IGNORED_ON_UNINSTALL``."""
+        return [
+            requirement
+            for requirement in cls.get_requirements(target_os=target_os)
+            if not any(requirement.startswith(prefix) for prefix in cls.REQUIREMENTS_IGNORED_ON_UNINSTALL)
+        ]
+
+    @classmethod
+    def flavors(cls) -> list[type[Flavor]]:
+        """The stack component flavors it adds, as :class:`~zenml.stack.flavor.Flavor` classes.
+
+        By default these describe ``FLAVORS`` (nothing is imported until a flavor's
+        ``implementation_class`` is read). A ZenML-style integration overrides this and
+        returns its own flavor classes; activation registers them by reference.
+        """
+        from zenml.stack.flavor import reference_flavor
+
+        return [reference_flavor(kind, name, reference) for (kind, name), reference in cls.FLAVORS.items()]
 
     @classmethod
     def core_requirements(cls) -> list[str]:
@@ -73,7 +104,7 @@ class Integration(metaclass=IntegrationMeta):
         """Each requirement with its problem in words, or ``None`` when it is met."""
         from zenml.integrations.requirements import requirement_problem
 
-        return [(text, requirement_problem(text)) for text in [*cls.REQUIREMENTS, *cls.core_requirements()]]
+        return [(text, requirement_problem(text)) for text in [*cls.get_requirements(), *cls.core_requirements()]]
 
     @classmethod
     def version(cls) -> str | None:
@@ -97,3 +128,16 @@ class Integration(metaclass=IntegrationMeta):
             flavor_registry.register(component_type, flavor, reference, owner=cls.NAME)
         for module, packages in cls.MATERIALIZERS.items():
             materializer_registry.register_lazy(packages, module)
+
+
+def register_flavor_classes(cls: type[Integration]) -> None:
+    """Register the flavor classes of an integration that overrides ``flavors()`` (ZenML-style), by reference."""
+    if getattr(cls.flavors, "__func__", None) is getattr(Integration.flavors, "__func__", None):
+        return  # the default describes FLAVORS, registered already
+    from zenml.stack.flavors import flavor_registry
+
+    for flavor in cls.flavors():
+        instance = flavor()
+        flavor_registry.register(
+            instance.component_type, instance.name, f"{flavor.__module__}:{flavor.__qualname__}", owner=cls.NAME
+        )

@@ -20,15 +20,13 @@ if TYPE_CHECKING:
     from zenml.integrations.catalog import CatalogEntry
     from zenml.integrations.integration import Integration
 
+from zenml.exceptions import IntegrationError
+
 ENTRY_POINT_GROUP = "zenml.integrations"
 
 
-class IntegrationError(Exception):
-    """Base class of the errors about integrations."""
-
-
-class UnknownIntegrationError(IntegrationError, LookupError):
-    """No integration of that name is installed or in the catalog."""
+class UnknownIntegrationError(IntegrationError, KeyError):
+    """No integration of that name is installed or in the catalog (a ``KeyError``, as ZenML raises)."""
 
     def __init__(self, name: str, known: list[str]) -> None:
         from zenml.utils.suggestions import unknown_choice
@@ -36,6 +34,9 @@ class UnknownIntegrationError(IntegrationError, LookupError):
         self.name = name
         self.known = known
         super().__init__(unknown_choice("integration", name, known))
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class IntegrationNotInstalledError(IntegrationError, LookupError):
@@ -316,6 +317,9 @@ class IntegrationRegistry:
         for name, cls in sorted(classes.items()):
             try:
                 cls.activate()
+                from zenml.integrations.integration import register_flavor_classes
+
+                register_flavor_classes(cls)
             except Exception as error:
                 skipped[name] = f"activate() raised {type(error).__name__}: {error}"
                 continue
@@ -360,6 +364,98 @@ class IntegrationRegistry:
         if not (isinstance(value, type) and issubclass(value, Integration)) or name != value.NAME:
             raise BrokenIntegrationError(f"entry point '{name} = {reference}' is not the Integration {name!r}")
         return value
+
+    # -- ZenML's registry API ---------------------------------------------------------------------------
+
+    @property
+    def integrations(self) -> dict[str, type[Integration]]:
+        """Every integration class by name: the installed ones (their light modules imported through their
+        entry points; broken ones left out) and those defined in code."""
+        found: dict[str, type[Integration]] = {}
+        for name, installed in self.installed().items():
+            try:
+                found[name] = self._load(installed)
+            except BrokenIntegrationError:
+                continue
+        for name, cls in self.registered().items():
+            found.setdefault(name, cls)
+        return found
+
+    @integrations.setter
+    def integrations(self, value: object) -> None:
+        raise IntegrationError(
+            "Please do not manually change the integrations within the registry. If you would like to register a "
+            "new integration manually, please use `integration_registry.register_integration()`."
+        )
+
+    def register_integration(self, key: str, type_: type[Integration]) -> None:
+        """Register an integration class under ``key`` (ZenML's name for :meth:`register`)."""
+        self._integrations[key] = type_
+
+    @property
+    def list_integration_names(self) -> list[str]:
+        """Every known integration name: installed, official (catalog) and defined in code; nothing is imported."""
+        return self.names()
+
+    def _requirements_of(self, name: str, target_os: str | None, *, uninstall: bool = False) -> list[str]:
+        known = self.known()
+        if name not in known and name not in self.registered():
+            raise UnknownIntegrationError(name, self.names())
+        entry, installed = known.get(name, (None, None))
+        if installed is None and name not in self.registered():
+            assert entry is not None
+            return [entry.install_requirement()]
+        cls = self.get(name)
+        if uninstall:
+            return cls.get_uninstall_requirements(target_os=target_os)
+        return [*cls.get_requirements(target_os=target_os), *cls.core_requirements()]
+
+    def select_integration_requirements(
+        self, integration_name: str | None = None, target_os: str | None = None
+    ) -> list[str]:
+        """Requirement lines of one integration (of every installed one without a name), for pip.
+
+        For an official integration that is not installed, its distribution. An unknown name
+        raises :class:`UnknownIntegrationError` (a ``KeyError``).
+        """
+        names = [integration_name] if integration_name else sorted(self.installed())
+        lines: list[str] = []
+        for name in names:
+            lines += [line for line in self._requirements_of(name, target_os) if line not in lines]
+        return lines
+
+    def select_uninstall_requirements(
+        self, integration_name: str | None = None, target_os: str | None = None
+    ) -> list[str]:
+        """Like :meth:`select_integration_requirements`, leaving out ``REQUIREMENTS_IGNORED_ON_UNINSTALL``."""
+        names = [integration_name] if integration_name else sorted(self.installed())
+        lines: list[str] = []
+        for name in names:
+            lines += [line for line in self._requirements_of(name, target_os, uninstall=True) if line not in lines]
+        return lines
+
+    def is_installed(self, integration_name: str | None = None) -> bool:
+        """Whether an integration is installed and usable (every requirement met); without a name, all of them.
+
+        Judged from package metadata for installed distributions. An unknown name raises
+        :class:`UnknownIntegrationError` (a ``KeyError``).
+        """
+        if not integration_name:
+            return all(self.is_installed(name) for name in self.names())
+        installed = self.installed().get(integration_name)
+        if installed is not None:
+            return not installed.problems()
+        registered = self.registered().get(integration_name)
+        if registered is not None:
+            return registered.check_installation()
+        if integration_name in self.known():
+            return False
+        raise UnknownIntegrationError(integration_name, self.names())
+
+    def get_installed_integrations(self) -> list[str]:
+        """The names of the integrations that are installed and usable."""
+        return [name for name in self.names() if name in self.installed() or name in self.registered()
+                if self.is_installed(name)]  # fmt: skip
 
     def reset_activation(self) -> None:
         """Forget that activation happened, so that the next call activates again (tests)."""

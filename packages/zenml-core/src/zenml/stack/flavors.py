@@ -64,6 +64,10 @@ class FlavorRegistry:
 
         reference = self.reference(component_type, flavor)
         cls = import_reference(reference)
+        from zenml.stack.flavor import Flavor
+
+        if isinstance(cls, type) and issubclass(cls, Flavor):  # registered through Integration.flavors()
+            cls = cls().implementation_class
         if not (isinstance(cls, type) and issubclass(cls, StackComponent)):
             raise TypeError(f"flavor {flavor!r} points at {reference!r}, which is not a StackComponent class")
         return cls
