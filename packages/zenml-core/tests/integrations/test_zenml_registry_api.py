@@ -191,7 +191,7 @@ def test_an_integration_copied_from_zenml_works_when_installed(
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert "numpy" in found["activated"], found
     assert "numpy" not in found["skipped"]
-    assert found["names"] and found["installed"] and found["installed_list"]
+    assert (found["names"], found["installed"], found["installed_list"]) == (True, True, True)
     assert found["requirements"] == ["numpy<3.0.0"]
     assert found["class"] == "NumpyIntegration"
     assert found["value"] == 11.0  # 3**2 + 2

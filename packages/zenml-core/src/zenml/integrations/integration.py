@@ -66,7 +66,7 @@ class Integration(metaclass=IntegrationMeta):
 
     @classmethod
     def get_uninstall_requirements(cls, target_os: str | None = None) -> list[str]:
-        """The requirements to remove on uninstall: all but those starting with ``REQUIREMENTS_IGNORED_ON_UNINSTALL``."""
+        """What to remove on uninstall: requirements without a ``REQUIREMENTS_IGNORED_ON_UNINSTALL`` prefix."""
         return [
             requirement
             for requirement in cls.get_requirements(target_os=target_os)
