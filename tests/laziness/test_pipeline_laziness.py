@@ -82,3 +82,44 @@ assert get_active_stack().artifact_store.FLAVOR == "gcp"
     modules = fresh(code, cwd=tmp_path, env={"ZENML_CONFIG_DIR": str(tmp_path / "zen")})
     assert "zenml.stack.stack" in modules
     assert heavy(modules) == []
+
+
+def test_step_and_pipeline_contexts_import_no_typing(fresh: Callable[..., set[str]]) -> None:
+    before = fresh("from zenml import step, pipeline")
+    modules = fresh("from zenml import step, pipeline, get_step_context, get_pipeline_context")
+    new = modules - before
+    assert new <= {"zenml.steps.step_context", "zenml.pipelines.pipeline_context", "zenml.exceptions",
+                   "contextvars", "_contextvars"}, sorted(new)  # fmt: skip
+
+
+CONFIGURED = """
+from zenml import pipeline, step
+
+@step
+def scale(x: int, factor: int = 1) -> int:
+    return x * factor
+
+@pipeline
+def configured():
+    scale(2)
+
+import sys
+options = {"enable_cache": False, "run_name": "configured_{date}", "steps": {"scale": {"parameters": {"factor": 3}}}}
+run = configured.with_options(**options)()
+assert run.steps["scale"].output.load() == 6
+assert "yaml" not in sys.modules, "configuring in code must not import yaml"
+if CONFIG:
+    run = configured.with_options(config_path=CONFIG)()
+    assert run.steps["scale"].output.load() == 8
+"""
+
+
+def test_yaml_is_imported_only_when_a_config_file_is_used(fresh: Callable[..., set[str]], tmp_path: Path) -> None:
+    env = {"ZENML_CONFIG_DIR": str(tmp_path / "zen")}
+    without = fresh("CONFIG = None\n" + CONFIGURED, cwd=tmp_path, env=env)
+    assert "zenml.orchestrators.local" in without
+    assert "yaml" not in without
+    config = tmp_path / "run.yaml"
+    config.write_text("steps:\n  scale:\n    parameters: {factor: 4}\n", encoding="utf-8")
+    with_file = fresh(f"CONFIG = {str(config)!r}\n" + CONFIGURED, cwd=tmp_path, env=env)
+    assert "yaml" in with_file

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+# Imported by ``from zenml import get_pipeline_context``: no ``typing`` at run time (mypy treats this name
+# like typing.TYPE_CHECKING).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from zenml.config.pipeline_run_configuration import PipelineRunConfiguration
 
 

@@ -1,19 +1,22 @@
 """``get_step_context()``: what a running step (or its hooks) can know about its run and its outputs.
 
 The context exists while a step's function and its hooks run, in the step's own thread (a
-:class:`contextvars.ContextVar`), so concurrent steps never see each other's.
+:class:`contextvars.ContextVar`), so concurrent steps never see each other's. This module is
+imported by ``from zenml import get_step_context``: it imports only ``contextvars`` (no
+``typing``, no ``functools``) so that the import stays as cheap as ``from zenml import step``.
 """
 
 from __future__ import annotations
 
 from contextvars import ContextVar
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
 
 from zenml.exceptions import StepContextError
 
+# ``typing`` itself is not imported at run time: mypy treats this name like typing.TYPE_CHECKING.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from typing import Any
 
     from zenml.materializers.base import BaseMaterializer
     from zenml.metadata_stores.models import ArtifactRecord
@@ -75,6 +78,8 @@ class StepContext:
         self._outputs = outputs
         self._started_at = started_at
         self.step_name: str = plan.id
+        self._pipeline_run: PipelineRun | None = None
+        self._step_run: StepRunView | None = None
 
     @classmethod
     def _exists(cls) -> bool:
@@ -89,12 +94,14 @@ class StepContext:
 
     # -- the run ---------------------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def pipeline_run(self) -> PipelineRun:
         """The running pipeline run (``.name``, ``.id``, ``.config``, ``.steps`` so far)."""
-        from zenml.pipelines.runs import PipelineRun
+        if self._pipeline_run is None:
+            from zenml.pipelines.runs import PipelineRun
 
-        return PipelineRun(self._stack.metadata_store.get_run(self._deployment.run_id), self._stack)
+            self._pipeline_run = PipelineRun(self._stack.metadata_store.get_run(self._deployment.run_id), self._stack)
+        return self._pipeline_run
 
     @property
     def pipeline(self) -> PipelineView:
@@ -103,9 +110,14 @@ class StepContext:
 
         return PipelineView(self._deployment.pipeline_name, self._stack)
 
-    @cached_property
+    @property
     def step_run(self) -> StepRunView:
         """The running step (``.name``, ``.status`` running, ``.config.parameters``, ``.inputs``)."""
+        if self._step_run is None:
+            self._step_run = self._new_step_run()
+        return self._step_run
+
+    def _new_step_run(self) -> StepRunView:
         from zenml.metadata_stores.models import RUNNING, StepRecord
         from zenml.pipelines.runs import StepRunView
 
