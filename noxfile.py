@@ -61,6 +61,7 @@ TOOLING = ["noxfile.py", "dev.py", "tools", "benchmarks/run.py", "benchmarks/ben
 # Linters are pinned to a minor series (the one in uv.lock): a new release may add rules or change types.
 RUFF = "ruff>=0.17,<0.18"
 MYPY = "mypy>=2.4,<2.5"
+YAML_STUBS = "types-PyYAML>=6.0"
 TEST_DEPS = ["pytest>=8", "pytest-cov>=5"]
 TOWNCRIER = "towncrier>=24.7,<27"
 NUMPY = "numpy>=1.24"
@@ -121,7 +122,8 @@ TYPECHECK_PYTHON = _usable_python("3.11")
 @nox.session(python=TYPECHECK_PYTHON, tags=["ci", "static"])
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the sources of every package (they are one ``zenml`` namespace) and the tooling."""
-    session.install(MYPY, NUMPY, "nox>=2024.10.9", "pytest>=8", "packaging>=23.2", "tomli>=2.0", *_editable(*PACKAGES))
+    tools = [MYPY, NUMPY, YAML_STUBS, "nox>=2024.10.9", "pytest>=8", "packaging>=23.2", "tomli>=2.0"]
+    session.install(*tools, *_editable(*PACKAGES))
     env = {"MYPYPATH": os.pathsep.join(SOURCES)}  # one namespace over every package's src/
     session.run("mypy", *SOURCES, env=env)
     session.run("mypy", *TOOLING, env=env)

@@ -23,6 +23,14 @@ import time
 from pathlib import Path
 
 BASELINE = "python -c pass"
+# (command, reference command, limit): ratios between two commands of the table, measured in the same run
+RELATIVE = [
+    (
+        'python -c "from zenml import step, pipeline, get_step_context"',
+        'python -c "from zenml import step, pipeline"',
+        1.5,
+    ),
+]
 
 
 def commands() -> dict[str, tuple[list[str], float]]:
@@ -32,6 +40,10 @@ def commands() -> dict[str, tuple[list[str], float]]:
     table: dict[str, tuple[list[str], float]] = {
         'python -c "import zenml"': ([python, "-c", "import zenml"], 1.5),
         'python -c "from zenml import step, pipeline"': ([python, "-c", "from zenml import step, pipeline"], 3.5),
+        'python -c "from zenml import step, pipeline, get_step_context"': (
+            [python, "-c", "from zenml import step, pipeline, get_step_context"],
+            3.5,
+        ),
     }
     if zenml is not None:
         table["zenml --help"] = ([zenml, "--help"], 4.0)
@@ -92,6 +104,17 @@ def main(argv: list[str] | None = None) -> int:
                 f"min {min(times[name]) * 1000:.1f} ms vs baseline {min(base) * 1000:.1f} ms; "
                 f"median ratio {statistics.median(ratios):.2f}; n={repeat}"
             ),
+        }
+        print(json.dumps(record), flush=True)
+    for name, reference, limit in RELATIVE:
+        if name not in times or reference not in times:
+            continue
+        record = {
+            "benchmark": f"{name.removeprefix('python -c ')} vs {reference.removeprefix('python -c ')}",
+            "value": round(min(times[name]) / min(times[reference]), 2),
+            "unit": "x the second command",
+            "limit": limit,
+            "detail": f"min {min(times[name]) * 1000:.1f} ms vs {min(times[reference]) * 1000:.1f} ms; n={repeat}",
         }
         print(json.dumps(record), flush=True)
     return 1 if failed else 0

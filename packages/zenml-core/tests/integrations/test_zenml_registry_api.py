@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from zenml.exceptions import IntegrationError
 from zenml.integrations.integration import Integration
-from zenml.integrations.registry import IntegrationError, IntegrationRegistry, UnknownIntegrationError
+from zenml.integrations.registry import IntegrationRegistry, UnknownIntegrationError
 from zenml.stack.flavor import Flavor
 
 FIXTURES = Path(__file__).parent / "fixtures" / "zenml_numpy_copy"

@@ -37,7 +37,8 @@ def _check_names(names: tuple[str, ...], known: Mapping[str, object]) -> None:
 
 
 def _load(name: str) -> type[Integration]:
-    from zenml.integrations.registry import IntegrationError, integration_registry
+    from zenml.exceptions import IntegrationError
+    from zenml.integrations.registry import integration_registry
 
     try:
         return integration_registry.get(name)

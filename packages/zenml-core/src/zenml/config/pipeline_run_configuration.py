@@ -20,11 +20,13 @@ naming the key and the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
-from zenml.config.retry_config import StepRetryConfig
-from zenml.config.step_configurations import RECORDED_ONLY, StepConfigurationUpdate, model_to_dict
+from zenml.config.step_configurations import StepConfigurationUpdate, merge_options, options_to_dict, parse_options
+
+if TYPE_CHECKING:
+    from zenml.config.retry_config import StepRetryConfig
 
 UNSUPPORTED = {
     "schedule": "runs start when the pipeline is called; schedule them with cron or your CI",
@@ -59,73 +61,27 @@ class PipelineRunConfiguration:
 
     def merged(self, update: PipelineRunConfiguration, *, merge: bool = True) -> PipelineRunConfiguration:
         """This configuration with ``update`` applied (see :mod:`zenml.config.step_configurations`)."""
-        changes: dict[str, Any] = {}
-        for item in fields(PipelineRunConfiguration):
-            new = getattr(update, item.name)
-            if item.name in _MAPPINGS:
-                if new or not merge:
-                    changes[item.name] = {**getattr(self, item.name), **new} if merge else dict(new)
-            elif item.name == "steps":
-                steps = dict(self.steps) if merge else {}
-                for name, step_update in new.items():
-                    steps[name] = steps.get(name, StepConfigurationUpdate()).merged(step_update, merge=merge)
-                changes["steps"] = steps
-            elif new is not None:
-                changes[item.name] = new
-        return replace(self, **changes)
+        merged: PipelineRunConfiguration = merge_options(self, update, merge=merge, mappings=_MAPPINGS)
+        return merged
 
     def to_dict(self) -> dict[str, Any]:
         """The configuration as JSON-able data (unset options left out)."""
-        data: dict[str, Any] = {}
-        for item in fields(PipelineRunConfiguration):
-            value = getattr(self, item.name)
-            if value is None or (item.name in (*_MAPPINGS, "steps") and not value):
-                continue
-            if isinstance(value, StepRetryConfig):
-                value = value.to_dict()
-            elif item.name == "steps":
-                value = {name: update.to_dict() for name, update in value.items()}
-            data[item.name] = value
-        return data
+        return options_to_dict(self, _MAPPINGS)
 
     @classmethod
     def from_mapping(cls, data: Any, where: str) -> PipelineRunConfiguration:
         """Parse a run configuration (a config file's content), naming ``where`` in every error."""
         if data is None:
             return cls()
-        if not isinstance(data, dict):
-            raise ConfigurationError(f"{where} must hold a mapping of options, not {type(data).__name__}")
         known = {item.name for item in fields(cls)}
-        options: dict[str, Any] = {}
-        for key, value in data.items():
-            if key in UNSUPPORTED:
-                if value:
-                    raise ConfigurationError(f"{where}: option {key!r} is not supported: {UNSUPPORTED[key]}")
-                continue
-            if key not in known:
-                from zenml.utils.suggestions import unknown_choice
-
-                raise ConfigurationError(f"{where}: " + unknown_choice("option", str(key), known | set(UNSUPPORTED)))
-            options[key] = value
         try:
-            for key in ("enable_cache", *RECORDED_ONLY):
-                if options.get(key) is not None and not isinstance(options[key], bool):
-                    raise ConfigurationError(f"{where}: {key} must be true or false, not {options[key]!r}")
+            options = parse_options(data, where, known=known, unsupported=UNSUPPORTED, kind="option",
+                                    mappings=_MAPPINGS)  # fmt: skip
             if options.get("run_name") is not None and not isinstance(options["run_name"], str):
                 raise ConfigurationError(f"{where}: run_name must be a string, not {options['run_name']!r}")
-            for key in _MAPPINGS:
-                if options.get(key) is None:
-                    options.pop(key, None)
-                elif not isinstance(options[key], dict):
-                    raise ConfigurationError(f"{where}: {key} must be a mapping, not {type(options[key]).__name__}")
-            if "tags" in options and options["tags"] is not None:
-                tags = options["tags"]
-                if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-                    raise ConfigurationError(f"{where}: tags must be a list of strings, not {tags!r}")
-            if "retry" in options:
-                options["retry"] = StepRetryConfig.parse(options["retry"], f"{where}: retry")
-            if "model" in options:
-                options["model"] = model_to_dict(options["model"], f"{where}: model")
+            tags = options.get("tags")
+            if tags is not None and (not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags)):
+                raise ConfigurationError(f"{where}: tags must be a list of strings, not {tags!r}")
             steps = options.get("steps") or {}
             if not isinstance(steps, dict):
                 raise ConfigurationError(f"{where}: steps must map step names to their options")

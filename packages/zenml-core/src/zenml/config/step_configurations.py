@@ -49,6 +49,76 @@ def model_to_dict(model: Any, where: str) -> Any:
     raise TypeError(f"{where}: model must be a Model, a mapping or a name, not {type(model).__name__}")
 
 
+def merge_options(base: Any, update: Any, *, merge: bool, mappings: tuple[str, ...]) -> Any:
+    """``base`` (a configuration dataclass) with the options set in ``update`` applied.
+
+    ``merge=True`` merges the ``mappings`` fields key by key; ``merge=False`` replaces them.
+    Other fields are replaced when ``update`` sets them (not ``None``); a ``steps`` field maps
+    step ids to step configurations, each merged the same way.
+    """
+    changes: dict[str, Any] = {}
+    for item in fields(base):
+        new = getattr(update, item.name)
+        if item.name in mappings:
+            if new or not merge:
+                changes[item.name] = {**getattr(base, item.name), **new} if merge else dict(new)
+        elif item.name == "steps":
+            steps = dict(base.steps) if merge else {}
+            for name, step_update in new.items():
+                steps[name] = steps.get(name, StepConfigurationUpdate()).merged(step_update, merge=merge)
+            changes["steps"] = steps
+        elif new is not None:
+            changes[item.name] = new
+    return replace(base, **changes)
+
+
+def options_to_dict(config: Any, mappings: tuple[str, ...]) -> dict[str, Any]:
+    """The options set in a configuration dataclass, as JSON-able data (unset ones left out)."""
+    data: dict[str, Any] = {}
+    for item in fields(config):
+        value = getattr(config, item.name)
+        if value is None or (item.name in (*mappings, "steps") and not value):
+            continue
+        if isinstance(value, StepRetryConfig):
+            value = value.to_dict()
+        elif item.name == "steps":
+            value = {name: update.to_dict() for name, update in value.items()}
+        data[item.name] = value
+    return data
+
+
+def parse_options(
+    data: Any, where: str, *, known: set[str], unsupported: dict[str, str], kind: str, mappings: tuple[str, ...]
+) -> dict[str, Any]:
+    """Check a mapping of options from a configuration file; ``ValueError`` naming ``where`` and the key."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{where} must be a mapping of {kind}s, not {type(data).__name__}")
+    options: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in unsupported:
+            if value:
+                raise ValueError(f"{where}: option {key!r} is not supported: {unsupported[key]}")
+            continue
+        if key not in known:
+            from zenml.utils.suggestions import unknown_choice
+
+            raise ValueError(f"{where}: " + unknown_choice(kind, str(key), known | set(unsupported)))
+        options[key] = value
+    for key in ("enable_cache", *RECORDED_ONLY):
+        if options.get(key) is not None and not isinstance(options[key], bool):
+            raise ValueError(f"{where}: {key} must be true or false, not {options[key]!r}")
+    for key in mappings:
+        if options.get(key) is None:
+            options.pop(key, None)
+        elif not isinstance(options[key], dict):
+            raise ValueError(f"{where}: {key} must be a mapping, not {type(options[key]).__name__}")
+    if "retry" in options:
+        options["retry"] = StepRetryConfig.parse(options["retry"], f"{where}: retry")
+    if "model" in options:
+        options["model"] = model_to_dict(options["model"], f"{where}: model")
+    return options
+
+
 @dataclass
 class StepConfigurationUpdate:
     """Options of a step that are set; see the module docstring."""
@@ -68,53 +138,18 @@ class StepConfigurationUpdate:
 
     def merged(self, update: StepConfigurationUpdate, *, merge: bool = True) -> StepConfigurationUpdate:
         """This configuration with ``update`` applied."""
-        changes: dict[str, Any] = {}
-        for item in fields(StepConfigurationUpdate):
-            new = getattr(update, item.name)
-            if item.name in _MAPPINGS:
-                if new or not merge:
-                    changes[item.name] = {**getattr(self, item.name), **new} if merge else dict(new)
-            elif new is not None:
-                changes[item.name] = new
-        return replace(self, **changes)
+        merged: StepConfigurationUpdate = merge_options(self, update, merge=merge, mappings=_MAPPINGS)
+        return merged
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {}
-        for item in fields(StepConfigurationUpdate):
-            value = getattr(self, item.name)
-            if value is None or (item.name in _MAPPINGS and not value):
-                continue
-            data[item.name] = value.to_dict() if isinstance(value, StepRetryConfig) else value
-        return data
+        return options_to_dict(self, _MAPPINGS)
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], where: str) -> StepConfigurationUpdate:
         """Parse a step's section of a configuration file, naming ``where`` in every error."""
-        if not isinstance(data, dict):
-            raise ValueError(f"{where} must be a mapping of step options, not {type(data).__name__}")
-        known = {item.name for item in fields(cls)}
-        options: dict[str, Any] = {}
-        for key, value in data.items():
-            if key in UNSUPPORTED:
-                if value:
-                    raise ValueError(f"{where}: option {key!r} is not supported: {UNSUPPORTED[key]}")
-                continue
-            if key not in known:
-                from zenml.utils.suggestions import unknown_choice
-
-                raise ValueError(f"{where}: " + unknown_choice("step option", str(key), known | set(UNSUPPORTED)))
-            options[key] = value
-        for key in ("enable_cache", *RECORDED_ONLY):
-            if options.get(key) is not None and not isinstance(options[key], bool):
-                raise ValueError(f"{where}: {key} must be true or false, not {options[key]!r}")
-        for key in _MAPPINGS:
-            value = options.get(key)
-            if value is None:
-                options.pop(key, None)
-            elif not isinstance(value, dict):
-                raise ValueError(f"{where}: {key} must be a mapping, not {type(value).__name__}")
-        if "retry" in options:
-            options["retry"] = StepRetryConfig.parse(options["retry"], f"{where}: retry")
+        known = {item.name for item in fields(StepConfigurationUpdate)}
+        options = parse_options(data, where, known=known, unsupported=UNSUPPORTED, kind="step option",
+                                mappings=_MAPPINGS)  # fmt: skip
         return cls(**options)
 
 

@@ -100,6 +100,25 @@ def resolve_and_validate_hook(hook: HookSpecification, kind: str = "on_failure")
     return reference, func
 
 
+def resolve_hooks(
+    update: Any,
+    callables: dict[str, Callable[..., Any]],
+    *,
+    on_success: HookSpecification | None,
+    on_failure: HookSpecification | None,
+) -> None:
+    """Resolve the hooks given to ``configure``: their references go to ``update``'s
+    ``success_hook_source``/``failure_hook_source``, their callables to ``callables``."""
+    for kind, hook, attribute in (
+        ("on_success", on_success, "success_hook_source"),
+        ("on_failure", on_failure, "failure_hook_source"),
+    ):
+        if hook is not None:
+            reference, func = resolve_and_validate_hook(hook, kind)
+            callables[kind] = func
+            setattr(update, attribute, reference)
+
+
 def _takes_exception(func: Callable[..., Any]) -> bool:
     code = getattr(func, "__code__", None)
     if code is None:

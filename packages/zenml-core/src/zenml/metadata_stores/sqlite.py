@@ -165,7 +165,9 @@ class SQLiteMetadataStore(MetadataStore):
 
         from zenml.metadata_stores.models import RunRecord
 
-        return RunRecord(*row[:-1], config=json.loads(row[-1]))
+        values = dict(zip(_RUN_COLUMNS.split(", "), row, strict=True))
+        values["config"] = json.loads(values["config"])
+        return RunRecord(**values)
 
     @staticmethod
     def _step(row: tuple[Any, ...]) -> StepRecord:
@@ -194,7 +196,9 @@ class SQLiteMetadataStore(MetadataStore):
 
         from zenml.metadata_stores.models import ArtifactRecord
 
-        return ArtifactRecord(*row[:-1], run_metadata=json.loads(row[-1]))
+        values = dict(zip(_ARTIFACT_COLUMNS.split(", "), row, strict=True))
+        values["run_metadata"] = json.loads(values["run_metadata"])
+        return ArtifactRecord(**values)
 
     # -- writes ------------------------------------------------------------------
 

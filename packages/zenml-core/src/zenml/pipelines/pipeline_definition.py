@@ -106,16 +106,10 @@ class Pipeline:
                     raise ConfigurationError(f"{where}: {option} must be True, False or None, not {flag!r}")
         except (TypeError, ValueError) as error:
             raise ConfigurationError(str(error)) from None
-        for kind, hook in (("on_success", on_success), ("on_failure", on_failure)):
-            if hook is not None:
-                from zenml.hooks.hook_validators import resolve_and_validate_hook
+        if on_success is not None or on_failure is not None:
+            from zenml.hooks.hook_validators import resolve_hooks
 
-                reference, func = resolve_and_validate_hook(hook, kind)
-                self._hooks[kind] = func
-                if kind == "on_success":
-                    update.success_hook_source = reference
-                else:
-                    update.failure_hook_source = reference
+            resolve_hooks(update, self._hooks, on_success=on_success, on_failure=on_failure)
         self.configuration = self.configuration.merged(update, merge=merge)
         return self
 

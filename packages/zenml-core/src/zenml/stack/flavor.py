@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import builtins
+
     from zenml.stack.component import StackComponent
 
 
@@ -25,7 +27,7 @@ class Flavor:
         raise NotImplementedError(f"{type(self).__name__} does not define type")
 
     @property
-    def implementation_class(self) -> type[StackComponent]:
+    def implementation_class(self) -> builtins.type[StackComponent]:
         raise NotImplementedError(f"{type(self).__name__} does not define implementation_class")
 
     @property

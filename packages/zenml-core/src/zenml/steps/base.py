@@ -164,16 +164,10 @@ class Step:
                 f"{where}: parameters names unknown input(s) {', '.join(unknown)}; its inputs are: "
                 f"{', '.join(self.inputs) or 'none'}"
             )
-        for kind, hook in (("on_success", on_success), ("on_failure", on_failure)):
-            if hook is not None:
-                from zenml.hooks.hook_validators import resolve_and_validate_hook
+        if on_success is not None or on_failure is not None:
+            from zenml.hooks.hook_validators import resolve_hooks
 
-                reference, func = resolve_and_validate_hook(hook, kind)
-                self._hooks[kind] = func
-                if kind == "on_success":
-                    update.success_hook_source = reference
-                else:
-                    update.failure_hook_source = reference
+            resolve_hooks(update, self._hooks, on_success=on_success, on_failure=on_failure)
         self.configuration = self.configuration.merged(update, merge=merge)
         if output_materializers is not None:
             self._materializers = self._check_materializers(output_materializers)
