@@ -246,7 +246,7 @@ def _record_step(
         parameters=plan.parameters,
         error=error,
         config=plan.config,
-        attempts=attempts or [],
+        attempts=list(attempts or []),
     )
     metadata.record_step(step_record, records or [])
 
