@@ -56,7 +56,7 @@ def _usable_python(preferred: str) -> str:
 MAIN_PYTHON = _usable_python("3.12")
 SOURCES = [f"{package.relpath}/src" for package in PACKAGES]
 TOOLING = ["noxfile.py", "dev.py", "tools", "benchmarks/run.py", "benchmarks/bench_commands.py", "tests/packaging",
-           "tests/install_combos", "tests/tooling"]  # fmt: skip
+           "tests/install_combos", "tests/tooling", "tests/release"]  # fmt: skip
 
 # Linters are pinned to a minor series (the one in uv.lock): a new release may add rules or change types.
 RUFF = "ruff>=0.17,<0.18"
@@ -191,6 +191,15 @@ def install_combos(session: nox.Session) -> None:
     )  # for a subset: python3 dev.py nox -s install-combos -- --only core,gcp
 
 
+@nox.session(name="release-rehearsal", python=MAIN_PYTHON, tags=["ci", "release"])
+def release_rehearsal(session: nox.Session) -> None:
+    """Publish with tools/release.py to pypiserver on 127.0.0.1, install, release one package alone (tests/release)."""
+    if not shutil.which("uv"):
+        session.error("release-rehearsal needs uv on PATH (python3 dev.py provides it)")
+    session.install(*TEST_DEPS, "pypiserver[passlib]>=2.3", "twine>=6.1", TOWNCRIER, "packaging>=23.2", "tomli>=2.0")
+    _pytest(session, "tests/release")
+
+
 def _every_test_group() -> list[str]:
     """The union of every package's ``test`` group (tensorflow-cpu, the GCS emulator, ...), in order."""
     return list(dict.fromkeys(requirement for package in PACKAGES for requirement in _test_group(package)))
@@ -200,7 +209,7 @@ def _every_test_group() -> list[str]:
 def tests_cross(session: nox.Session) -> None:
     """Cross-package tests (laziness, end to end, tooling) with every package and every test group installed."""
     session.install(*_every_test_group(), *_editable(*PACKAGES), TOWNCRIER)  # towncrier: tests/tooling
-    _pytest(session, "tests", "--ignore=tests/packaging", "--ignore=tests/install_combos")
+    _pytest(session, "tests", "--ignore=tests/packaging", "--ignore=tests/install_combos", "--ignore=tests/release")
     # Tests inside a package marked `needs_integrations` (deselected in tests-NAME) run here, with everything installed.
     _pytest(session, *(f"{package.relpath}/tests" for package in PACKAGES), "-m", "needs_integrations")
 

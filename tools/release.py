@@ -2,11 +2,19 @@
 
     python3 dev.py release bump zenml-gcp minor       version (major|minor|patch|X.Y.Z) + CHANGELOG.md
     python3 dev.py release check-tag zenml-gcp-v0.2.0 the tag names a package at that version, changelog done
+    python tools/release.py publish zenml-gcp-v0.2.0 --publish-url URL --check-url SIMPLE-URL [--trusted-publishing]
+                                                      what the release workflow runs for a tag
 
 ``bump`` writes the new ``__version__`` into the package's ``__about__.py`` and runs
 ``towncrier build --version X.Y.Z`` in the package's folder, which turns the fragments in
 ``changelog.d/`` into a section of its ``CHANGELOG.md`` and removes them. Then commit, tag
-``<distribution>-v<version>`` and push the tag: the release workflow runs this same script.
+``<distribution>-v<version>`` and push the tag: the release workflow runs ``publish``, and so
+does the ``release-rehearsal`` nox session against pypiserver on 127.0.0.1. ``publish`` stops,
+with nothing uploaded, when the tag does not match the package's version or changelog, when the
+version is already on the index (``--check-url``), when the build makes anything but that
+package's sdist and wheel, or when ``twine check --strict`` fails; a failed upload stops it too.
+Upload credentials come from ``UV_PUBLISH_USERNAME``/``UV_PUBLISH_PASSWORD`` (or OIDC with
+``--trusted-publishing`` in GitHub Actions).
 """
 
 from __future__ import annotations
@@ -73,8 +81,13 @@ def bump(package: Package, part: str) -> str:
         raise ReleaseError("towncrier is not on PATH: run this through `python3 dev.py release ...`")
     text = package.version_file.read_text(encoding="utf-8")
     package.version_file.write_text(_VERSION_LINE.sub(rf"\g<1>{version}\g<3>", text, count=1), encoding="utf-8")
-    result = subprocess.run([towncrier, "build", "--yes", "--version", version], cwd=package.path,
-                            capture_output=True, text=True, check=False)  # fmt: skip
+    result = subprocess.run(
+        [towncrier, "build", "--yes", "--version", version],
+        cwd=package.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         package.version_file.write_text(text, encoding="utf-8")  # leave no half-done bump behind
         raise ReleaseError(
@@ -97,36 +110,152 @@ def check_tag(tag: str, root: Path = ROOT) -> Package:
         )
     changelog = (package.path / "CHANGELOG.md").read_text(encoding="utf-8")
     if not re.search(rf"^## {re.escape(version)}\b", changelog, re.MULTILINE):
-        raise ReleaseError(f"{package.relpath}/CHANGELOG.md has no section '## {version}': "
-                           f"run `python3 dev.py release bump {distribution} {version}` before tagging")  # fmt: skip
+        raise ReleaseError(
+            f"{package.relpath}/CHANGELOG.md has no section '## {version}': "
+            f"run `python3 dev.py release bump {distribution} {version}` before tagging"
+        )
     leftovers = unreleased_fragments(package)
-    if leftovers:
-        raise ReleaseError(f"{package.relpath}/changelog.d still holds {', '.join(path.name for path in leftovers)}: "
-                           "they would be missing from this release's changelog; bump again or move them")  # fmt: skip
+    if leftovers:  # changes merged after the bump: they belong to the next release's changelog
+        print(
+            f"release: note: {package.relpath}/changelog.d holds {', '.join(path.name for path in leftovers)}, "
+            f"which {version}'s changelog does not list",
+            file=sys.stderr,
+        )
     return package
 
 
+def build(package: Package, out: Path, root: Path = ROOT) -> list[Path]:
+    """Build only ``package``'s sdist and wheel into the empty folder ``out``; return the two files."""
+    uv = shutil.which("uv")
+    if uv is None:
+        raise ReleaseError("uv is not on PATH: it builds the package (python3 dev.py provides it)")
+    out.mkdir(parents=True, exist_ok=True)
+    if any(out.iterdir()):
+        raise ReleaseError(f"{out} is not empty: the release builds into an empty folder, so only this package ships")
+    result = subprocess.run(
+        [uv, "build", "--package", package.distribution, "--out-dir", str(out), "--quiet"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise ReleaseError(f"building {package.distribution} failed:\n{(result.stderr or result.stdout).strip()}")
+    stem = f"{package.distribution.replace('-', '_')}-{package.version}"
+    expected = {f"{stem}-py3-none-any.whl", f"{stem}.tar.gz"}
+    built = {path.name for path in out.iterdir() if not path.name.startswith(".")}  # uv adds a .gitignore
+    if built != expected:
+        raise ReleaseError(f"the build made {sorted(built)}, expected exactly {sorted(expected)}")
+    return sorted(out / name for name in expected)
+
+
+def validate(files: list[Path]) -> None:
+    """``twine check --strict``: the metadata and the README render as the index will show them."""
+    twine = shutil.which("twine")
+    if twine is None:
+        raise ReleaseError("twine is not on PATH: it validates the files before the upload (pip install twine)")
+    result = subprocess.run([twine, "check", "--strict", *map(str, files)], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise ReleaseError(
+            f"the built files do not pass `twine check --strict`:\n{(result.stdout + result.stderr).strip()}"
+        )
+
+
+def published_files(check_url: str, distribution: str) -> set[str]:
+    """The file names the index at ``check_url`` (a PEP 503 simple index) already has for ``distribution``."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    url = f"{check_url.rstrip('/')}/{re.sub(r'[-_.]+', '-', distribution).lower()}/"
+    request = urllib.request.Request(url, headers={"Accept": "text/html"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            page = response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return set()
+        raise ReleaseError(f"cannot read {url} to check for an existing release: HTTP {error.code}") from None
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise ReleaseError(f"cannot read {url} to check for an existing release: {reason}") from None
+    links = re.findall(r"""href=["']([^"'#]+)""", page)
+    return {urllib.parse.unquote(link.rstrip("/").rpartition("/")[2]) for link in links}
+
+
+def upload(files: list[Path], publish_url: str, *, trusted_publishing: bool) -> None:
+    """``uv publish`` the files; credentials come from ``UV_PUBLISH_USERNAME``/``UV_PUBLISH_PASSWORD`` or OIDC."""
+    uv = shutil.which("uv")
+    if uv is None:
+        raise ReleaseError("uv is not on PATH: it uploads the files (python3 dev.py provides it)")
+    oidc = ["--trusted-publishing", "always"] if trusted_publishing else []
+    command = [uv, "publish", "--publish-url", publish_url, *oidc, *map(str, files)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        detail = "\n".join(line for line in (result.stderr + result.stdout).splitlines() if line.strip())
+        raise ReleaseError(
+            f"the upload to {publish_url} failed, so the release stopped:\n{detail}\n"
+            "Fix the cause (credentials, index URL, permissions) and run the release again."
+        )
+
+
+def publish(tag: str, *, publish_url: str, check_url: str, out: Path, trusted_publishing: bool = False,
+            root: Path = ROOT) -> list[Path]:  # fmt: skip
+    """Everything the release workflow does for ``tag``: check, build that package only, validate, upload."""
+    package = check_tag(tag, root)
+    existing = published_files(check_url, package.distribution)
+    files = build(package, out, root)
+    already = sorted(existing & {path.name for path in files})
+    if already:
+        raise ReleaseError(
+            f"{package.distribution} {package.version} is already on {check_url} ({', '.join(already)}): "
+            "a published version is never replaced; release a new one "
+            f"(python3 dev.py release bump {package.distribution} patch)"
+        )
+    validate(files)
+    upload(files, publish_url, trusted_publishing=trusted_publishing)
+    return files
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="dev.py release", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="dev.py release", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     bump_parser = commands.add_parser("bump", help="new version + CHANGELOG.md from the fragments")
     bump_parser.add_argument("distribution")
     bump_parser.add_argument("part", help="major, minor, patch, or the new version X.Y.Z")
     tag_parser = commands.add_parser("check-tag", help="check that a tag is ready to publish")
     tag_parser.add_argument("tag")
+    publish_parser = commands.add_parser("publish", help="check, build only that package, validate, upload")
+    publish_parser.add_argument("tag")
+    publish_parser.add_argument("--publish-url", required=True, help="the upload URL (https://upload.pypi.org/legacy/)")
+    publish_parser.add_argument("--check-url", required=True, help="the simple index (https://pypi.org/simple/)")
+    publish_parser.add_argument("--out", type=Path, default=ROOT / "dist", help="an empty folder for the built files")
+    publish_parser.add_argument("--trusted-publishing", action="store_true", help="OIDC in GitHub Actions")
     args = parser.parse_args(argv)
     try:
         if args.command == "bump":
             package = find(args.distribution)
             old = package.version
             version = bump(package, args.part)
-            print(f"{package.distribution}: {old} -> {version}; CHANGELOG.md built from changelog.d/\n"
-                  f"next: git commit -am '{package.distribution} {version}' && "
-                  f"git tag {package.distribution}-v{version} && git push --follow-tags")  # fmt: skip
-        else:
+            print(
+                f"{package.distribution}: {old} -> {version}; CHANGELOG.md built from changelog.d/\n"
+                f"next: git commit -am '{package.distribution} {version}' && "
+                f"git tag {package.distribution}-v{version} && git push --follow-tags"
+            )
+        elif args.command == "check-tag":
             package = check_tag(args.tag)
             print(f"{args.tag}: {package.distribution} {package.version} is ready to publish")
+        else:
+            files = publish(
+                args.tag,
+                publish_url=args.publish_url,
+                check_url=args.check_url,
+                out=args.out,
+                trusted_publishing=args.trusted_publishing,
+            )
+            print(f"{args.tag}: published {', '.join(path.name for path in files)} to {args.publish_url}")
     except (ReleaseError, PackageError) as error:
         print(f"release: {error}", file=sys.stderr)
         return 1

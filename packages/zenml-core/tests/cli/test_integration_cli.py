@@ -231,3 +231,20 @@ def test_install_of_a_missing_integration_without_network(tmp_path: Path) -> Non
     assert result.stderr.startswith("Error: cannot reach the package index")
     assert "Traceback" not in result.stderr
     assert site_packages() == before
+
+
+def test_install_explains_an_integration_that_needs_another_core(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    write_integration(tmp_path, "newcore", ["zenml-core>=99"])
+    core = version("zenml-core")
+    before = site_packages()
+    result = zenml("install", "newcore", "-y", site=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    message = " ".join(result.stderr.split())
+    assert f"newcore: zt-newcore 0.3 supports zenml-core>=99, but zenml-core {core} is installed" in message
+    assert "never changes zenml-core" in message
+    assert f'pip install "zt-newcore" "zenml-core=={core}"' in message
+    assert 'pip install "zenml-core>=99"' in message
+    assert site_packages() == before

@@ -204,6 +204,11 @@ def _install_targets(
         if not missing:
             click.echo(f"{name}: {installed.distribution} {installed.version} is installed and usable; nothing to do.")
             continue
+        core_ranges = list(
+            dict.fromkeys(text for text in missing if canonical_name(parse_requirement(text).name) == "zenml-core")
+        )
+        if core_ranges:
+            fail(_core_conflict(name, installed, core_ranges))
         for text in missing:
             # Upgrade the distribution that provides the package (tensorflow-cpu), not a rival one.
             requirement = parse_requirement(text)
@@ -213,6 +218,21 @@ def _install_targets(
             if str(requirement) not in targets:
                 targets.append(str(requirement))
     return targets
+
+
+def _core_conflict(name: str, installed: InstalledIntegration, core_ranges: list[str]) -> str:
+    """Why an installed integration that needs another zenml-core cannot be fixed here, and the ways out."""
+    from importlib.metadata import version
+
+    core = version("zenml-core")
+    wanted = " and ".join(core_ranges)
+    return (
+        f"{name}: {installed.distribution} {installed.version} supports {wanted}, but zenml-core {core} is "
+        "installed, and `zenml integration install` never changes zenml-core. Either install the newest "
+        f"{installed.distribution} that supports zenml-core {core}: "
+        f'pip install "{installed.distribution}" "zenml-core=={core}" (or the same with `uv pip install`), '
+        f'or move zenml-core into that range once such a release exists: pip install "{core_ranges[0]}".'
+    )
 
 
 @integration.command("install")

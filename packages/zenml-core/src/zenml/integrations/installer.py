@@ -7,6 +7,11 @@ uv is used when it is on ``PATH`` (or next to the interpreter), as
 anything changes; after installing, ``pip check`` reports the conflicts left in
 the environment instead of hiding them.
 
+The index is the one the user configured: uv and pip each read their own settings,
+and when only the other tool's are set (``pip.conf`` or ``PIP_INDEX_URL`` while uv
+runs, ``UV_DEFAULT_INDEX`` while pip runs), they are passed on the command line
+(:mod:`zenml.integrations.index_settings`), so the command shown says which index is used.
+
 In a source checkout (``packages/<distribution>/pyproject.toml`` beside
 core's own package directory), an official integration is installed from its
 local directory, in editable mode like the rest of the development
@@ -89,8 +94,19 @@ class Installer:
         else:
             self.tool = "pip"
             self._uv = ""
+        self._index: list[str] | None = None
+
+    def index_options(self) -> list[str]:
+        """The index options an install passes: the user's settings that this tool would not read itself."""
+        if self._index is None:
+            from zenml.integrations.index_settings import index_arguments
+
+            self._index = index_arguments(self.tool, self.python)
+        return self._index
 
     def _command(self, action: str, *args: str) -> list[str]:
+        if action == "install":
+            args = (*self.index_options(), *args)
         if self.tool == "uv":
             return [self._uv, "pip", action, "--python", self.python, *args]
         return [self.python, "-m", "pip", action, "--disable-pip-version-check", *args]
