@@ -146,6 +146,8 @@ def start_pypi_without_zenml() -> Iterator[str]:
 def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run a command, echoing it (pytest shows the output of a failing test)."""
     print("$", " ".join(args), flush=True)
+    started = time.monotonic()
     result = subprocess.run(args, capture_output=True, text=True, check=False, env=env, cwd=cwd)
-    print(result.stdout[-3000:], result.stderr[-3000:], sep="\n", flush=True)
+    print(result.stdout[-3000:], result.stderr[-3000:], f"[exit {result.returncode} in {time.monotonic() - started:.1f}s]",
+          sep="\n", flush=True)  # fmt: skip
     return result

@@ -44,3 +44,14 @@ def test_help_names_both_quickstart_commands() -> None:
     assert result.returncode == 0
     assert "python3 dev.py demo" in result.stdout
     assert "python3 dev.py test" in result.stdout
+
+
+def test_every_tool_command_runs_a_script_that_answers_help() -> None:
+    dev = load_dev()
+    assert set(dev.SCRIPTS) == {"new-integration", "sync", "release", "ci-setup"}
+    for command, script in dev.SCRIPTS.items():
+        result = subprocess.run(
+            [sys.executable, str(ROOT / script), "--help"], capture_output=True, text=True, check=False, cwd=ROOT
+        )
+        assert result.returncode == 0, f"{command}: {result.stderr}"
+        assert f"dev.py {command}" in result.stdout
