@@ -148,6 +148,6 @@ def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) 
     print("$", " ".join(args), flush=True)
     started = time.monotonic()
     result = subprocess.run(args, capture_output=True, text=True, check=False, env=env, cwd=cwd)
-    print(result.stdout[-3000:], result.stderr[-3000:], f"[exit {result.returncode} in {time.monotonic() - started:.1f}s]",
-          sep="\n", flush=True)  # fmt: skip
+    elapsed = time.monotonic() - started
+    print(result.stdout[-3000:], result.stderr[-3000:], f"[exit {result.returncode} in {elapsed:.1f}s]", sep="\n")
     return result
