@@ -33,7 +33,6 @@ DIST = ROOT / "dist"
 # Every package under packages/ (tools/packages.py): nothing below names one, except the demo's TensorFlow.
 PACKAGES = discover(ROOT)
 BY_NAME = by_name(PACKAGES)
-OLDEST_PYTHON = PYTHONS[0]
 nox.options.sessions = ["lint", "typecheck", *(f"tests-{package.name}" for package in PACKAGES), "tests-cross"]
 
 
@@ -168,10 +167,11 @@ for _package in PACKAGES:
     _package_tests(_package)
 
 
-@nox.session(python=OLDEST_PYTHON, tags=["ci", "lowest"])
-@nox.parametrize("package", [package.name for package in PACKAGES], ids=[package.name for package in PACKAGES])
+@nox.session(tags=["ci", "lowest"])
+@nox.parametrize(("python", "package"), [(package.test_pythons[0], package.name) for package in PACKAGES],
+                 ids=[package.name for package in PACKAGES])  # fmt: skip
 def lowest(session: nox.Session, package: str) -> None:
-    """Each package's tests on the oldest Python with the lowest versions its direct requirements allow."""
+    """Each package's tests on its oldest Python with the lowest versions its direct requirements allow."""
     if session.venv_backend != "uv":
         session.error("lowest needs uv (`--resolution lowest-direct`); python3 dev.py provides it")
     chosen = BY_NAME[package]

@@ -22,7 +22,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `tools` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.packages import PYTHONS, ROOT, Package, dependents, discover, read_toml
+from tools.packages import ROOT, Package, dependents, discover, read_toml
 from tools.sync import CATALOG_DATA
 
 # <issue>.<type>.md, <issue>.<type>.<n>.md, or +<slug>.<type>.md (no issue), as towncrier reads them.
@@ -58,7 +58,9 @@ def matrix(packages: list[Package]) -> dict[str, list[dict[str, str]]]:
     for package in packages:
         include += [{"session": f"tests-{package.name}-{python}", "python": python, "package": package.name}
                     for python in package.test_pythons]  # fmt: skip
-        include.append({"session": f"lowest({package.name})", "python": PYTHONS[0], "package": package.name})
+        include.append(
+            {"session": f"lowest({package.name})", "python": package.test_pythons[0], "package": package.name}
+        )
     return {"include": include}
 
 
