@@ -1,7 +1,8 @@
 """The ``zenml`` click group: subcommands are imported only when they are used.
 
 Kept apart from :mod:`zenml.cli.main` so that ``zenml --help`` and
-``zenml --version`` can answer without importing click at all.
+``zenml --version`` can answer without importing click at all; both read the
+command table from :mod:`zenml.cli.commands`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 import click
 
-from zenml.cli.main import COMMANDS, HELP
+from zenml.cli.commands import COMMANDS, HELP
 
 
 class LazyGroup(click.Group):
@@ -49,7 +50,7 @@ class LazyGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:  # the reader of stdout left (`| head -1`): not an error, and nothing to print
-            from zenml.cli.main import exit_on_broken_pipe
+            from zenml.cli.broken_pipe import exit_on_broken_pipe
 
             exit_on_broken_pipe()
         except Exception as error:
@@ -65,7 +66,7 @@ class LazyGroup(click.Group):
         try:
             return super().parse_args(ctx, args)
         except BrokenPipeError:
-            from zenml.cli.main import exit_on_broken_pipe
+            from zenml.cli.broken_pipe import exit_on_broken_pipe
 
             exit_on_broken_pipe()
 

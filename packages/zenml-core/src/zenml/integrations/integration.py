@@ -11,14 +11,20 @@ if TYPE_CHECKING:
 
 
 class IntegrationMeta(type):
-    """Registers every :class:`Integration` subclass in the integration registry when it is created."""
+    """Registers every :class:`Integration` subclass in the integration registry when it is created.
+
+    (It records the class in :data:`zenml.integrations.defined.DEFINED`, the
+    table that :data:`zenml.integrations.registry.integration_registry` keeps
+    its classes in.)
+    """
 
     def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, object]) -> None:
         super().__init__(name, bases, namespace)
-        if bases and namespace.get("NAME"):
-            from zenml.integrations.registry import integration_registry
+        integration_name = namespace.get("NAME")
+        if bases and isinstance(integration_name, str) and integration_name:
+            from zenml.integrations.defined import DEFINED
 
-            integration_registry.register(cls)  # type: ignore[arg-type]
+            DEFINED[integration_name] = cls  # type: ignore[assignment]  # cls is an Integration subclass
 
 
 class Integration(metaclass=IntegrationMeta):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from zenml.materializers.base import BaseMaterializer, MaterializerError
-from zenml.materializers.builtin import read_json, write_json
+from zenml.materializers.json_files import read_json, write_json
 
 
 def is_dataclass_type(data_type: object) -> bool:

@@ -25,26 +25,6 @@ if TYPE_CHECKING:
     from zenml.steps.base import Step
     from zenml.steps.step_context import StepContext
 
-_REFERENCES: dict[str, Any] = {"builtins:NoneType": type(None)}
-
-
-def resolve_reference(reference: str) -> Any:
-    """Import ``"module:attr"`` once per process (types and materializers are looked up for every artifact)."""
-    try:
-        return _REFERENCES[reference]
-    except KeyError:
-        from zenml.utils.imports import import_reference
-
-        value = _REFERENCES[reference] = import_reference(reference)
-        return value
-
-
-def remember_type(data_type: type[Any]) -> str:
-    """The reference of ``data_type``, remembered so that it resolves in this process even if not importable."""
-    reference = f"{data_type.__module__}:{data_type.__qualname__}"
-    _REFERENCES.setdefault(reference, data_type)
-    return reference
-
 
 def _new_id() -> str:
     """A random 128-bit id in hex, like ``uuid4().hex`` without importing :mod:`uuid`."""
@@ -84,26 +64,6 @@ def _input_records(
         else:
             records[name] = find(name, *source)
     return records
-
-
-def load_record(
-    record: ArtifactRecord, store: ArtifactStore, *, materializer: type[BaseMaterializer] | None = None
-) -> Any:
-    """Load one recorded artifact from ``store``, checking its content hash.
-
-    ``materializer`` overrides the recorded one; it must read the same format
-    (the recorded version is checked against it).
-    """
-    from zenml.artifacts import load_artifact
-
-    return load_artifact(
-        store=store,
-        uri=record.uri,
-        materializer_cls=materializer or resolve_reference(record.materializer),
-        data_type=resolve_reference(record.data_type),
-        content_hash=record.content_hash,
-        materializer_version=record.materializer_version,
-    )
 
 
 def _intact(store: ArtifactStore, artifact: ArtifactRecord) -> bool:
@@ -149,6 +109,7 @@ def _save_outputs(
     metadata: dict[str, dict[str, Any]] | None = None,
 ) -> list[ArtifactRecord]:
     from zenml.artifacts import save_artifact
+    from zenml.artifacts.recorded import remember_type
     from zenml.materializers.base import MaterializerError
     from zenml.materializers.registry import NoMaterializerError, materializer_registry
 
@@ -194,6 +155,7 @@ def output_uri(deployment: Deployment, plan: StepPlan, output: str) -> str:
 def _load_inputs(inputs: dict[str, ArtifactRecord | list[ArtifactRecord]], store: ArtifactStore) -> dict[str, Any]:
     """Load a step's input artifacts; a corrupted one is moved aside so that the next run recomputes it."""
     from zenml.artifacts import ArtifactCorruptedError
+    from zenml.artifacts.recorded import load_record
 
     try:
         return {

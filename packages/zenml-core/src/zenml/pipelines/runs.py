@@ -69,7 +69,7 @@ class ArtifactView:
         Pass a compatible ``materializer`` to load differently, e.g.
         ``MemmapNumpyMaterializer`` to memory-map a large array.
         """
-        from zenml.orchestrators.entrypoint import load_record
+        from zenml.artifacts.recorded import load_record
 
         store = _store_for(self.record.artifact_store_path, self._stack)
         return load_record(self.record, store, materializer=materializer)

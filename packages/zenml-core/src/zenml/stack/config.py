@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from zenml.stack.errors import StackConfigError
 from zenml.stack.flavors import ARTIFACT_STORE, METADATA_STORE, ORCHESTRATOR
 
 DEFAULT = "default"
@@ -36,9 +37,18 @@ REPO_DIR = ".zen"
 # component type -> table name in the file
 SECTIONS = {ARTIFACT_STORE: "artifact_stores", METADATA_STORE: "metadata_stores", ORCHESTRATOR: "orchestrators"}
 
-
-class StackConfigError(ValueError):
-    """The stack config is unreadable or inconsistent, or a change to it is not allowed."""
+__all__ = [  # StackConfigError lives in zenml.stack.errors (so that components need not import this module)
+    "CONFIG_FILE",
+    "DEFAULT",
+    "REPO_DIR",
+    "SECTIONS",
+    "StackConfig",
+    "StackConfigError",
+    "config_dir",
+    "edit_config",
+    "find_repo_dir",
+    "user_config_dir",
+]
 
 
 def find_repo_dir(start: str | None = None) -> str | None:
