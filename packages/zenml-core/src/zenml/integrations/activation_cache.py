@@ -31,12 +31,10 @@ def enabled() -> bool:
 
 
 def cache_file() -> str:
-    """``$ZENML_CACHE_DIR``, else ``$XDG_CACHE_HOME/zenml``, else ``~/.cache/zenml``; then ``integrations.json``."""
-    directory = os.environ.get("ZENML_CACHE_DIR")
-    if not directory:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        directory = os.path.join(base, "zenml")
-    return os.path.join(directory, "integrations.json")
+    """``integrations.json`` in the user's cache directory (:func:`zenml.utils.user_dirs.user_cache_dir`)."""
+    from zenml.utils.user_dirs import user_cache_dir
+
+    return os.path.join(user_cache_dir(), "integrations.json")
 
 
 def environment_key() -> str:
