@@ -1,4 +1,4 @@
-"""``zenml --help`` and ``zenml --version`` answer without click, in exactly click's words."""
+"""``zenml --help``, ``--version`` and ``version`` answer without click, in exactly click's words."""
 
 from __future__ import annotations
 
@@ -50,7 +50,27 @@ def test_version_is_exactly_what_click_prints(flag: str) -> None:
     assert fast.stdout.startswith("zenml ")
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"]])
+def test_version_command_prints_what_zenml_prints_with_and_without_click() -> None:
+    from zenml import __version__
+
+    fast = zenml(FAST, "version")
+    slow = zenml(CLICK, "version")
+    assert fast.returncode == slow.returncode == 0, fast.stderr + slow.stderr
+    assert fast.stdout == slow.stdout == f"version: {__version__}\n"  # ZenML's `zenml version` line
+
+
+def test_python_dash_m_zenml_is_the_zenml_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "zenml", "version"], capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, zenml(FAST, "version").stdout, "")
+    usage = subprocess.run([sys.executable, "-m", "zenml", "stak"], capture_output=True, text=True, check=False)
+    assert usage.returncode == 2
+    assert usage.stderr.startswith("Usage: zenml ")  # the program is called zenml, not __main__.py
+    assert "Did you mean 'stack'?" in usage.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["version"]])
 def test_fast_path_imports_no_click_and_no_config_library(
     args: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

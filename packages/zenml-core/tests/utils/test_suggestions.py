@@ -9,6 +9,8 @@ def test_closest() -> None:
     assert closest("tensorflw", ["gcp", "tensorflow"]) == "tensorflow"
     assert closest("zzzz", ["gcp", "tensorflow"]) is None
     assert closest("x", []) is None
+    assert closest("version", ["integration", "run", "stack"]) is None  # 0.56 alike: no sensible guess
+    assert closest("versoin", ["integration", "version"]) == "version"
 
 
 def test_unknown_choice() -> None:

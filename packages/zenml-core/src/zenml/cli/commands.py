@@ -17,4 +17,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("zenml.cli.run:run", "List and inspect pipeline runs."),
     "orchestrator": ("zenml.cli.stack:orchestrator", "Register, list and delete orchestrators."),
     "init": ("zenml.cli.stack:init", "Keep this directory's stacks in ./.zen/config.toml."),
+    "version": ("zenml.cli.version:version", "Show the version of zenml."),
 }
+
+
+def version_line() -> str:
+    """What ``zenml version`` prints (ZenML's ``version: X.Y.Z``); the click-free fast path prints it too."""
+    from zenml.__about__ import __version__
+
+    return f"version: {__version__}"

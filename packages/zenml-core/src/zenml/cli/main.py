@@ -63,13 +63,18 @@ def render_help() -> str | None:
 
 
 def _answer_without_click(args: list[str]) -> bool:
-    """Print the answer to ``zenml --help`` or ``zenml --version`` and return True; False for anything else."""
+    """Print the answer to ``zenml --help``, ``--version`` or ``version`` and return True; False for anything else."""
     if len(args) != 1:
         return False
     if args[0] in {"--version", "-V"}:
         from zenml.__about__ import __version__
 
         sys.stdout.write(f"zenml {__version__}\n")
+        return True
+    if args[0] == "version":
+        from zenml.cli.commands import version_line
+
+        sys.stdout.write(version_line() + "\n")
         return True
     if args[0] in {"--help", "-h"}:
         text = render_help()

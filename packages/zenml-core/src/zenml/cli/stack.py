@@ -78,7 +78,7 @@ def _check_flavor(kind: str, name: str, table: dict[str, Any]) -> None:
     except UnknownFlavorError as error:
         fail(str(error), code=2)
     try:
-        build_component(kind, name, table, source="command line")
+        build_component(kind, name, table)
     except MissingOptionsError as error:
         flags = ", ".join("`--path`" if option == "path" else f"`--option {option}=VALUE`" for option in error.missing)
         fail(f"{flags} {'is' if len(error.missing) == 1 else 'are'} required for flavor {table['flavor']}", code=2)

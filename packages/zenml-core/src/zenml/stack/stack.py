@@ -76,41 +76,43 @@ class Stack:
         return f"Stack({self.name!r})"
 
 
-def build_component(kind: str, name: str, table: Mapping[str, Any], *, source: str) -> StackComponent:
+def build_component(kind: str, name: str, table: Mapping[str, Any], *, source: str | None = None) -> StackComponent:
     """Instantiate one component from its config table (imports only the flavor's class).
 
     Every failure the user can fix (no or unknown flavor, a flavor whose code
     cannot be imported, unknown or invalid options) is a
     :class:`~zenml.stack.config.StackConfigError` or
-    :class:`~zenml.stack.flavors.UnknownFlavorError` naming ``source`` and the component.
+    :class:`~zenml.stack.flavors.UnknownFlavorError` naming the component, after
+    ``source`` (the config file it comes from) when there is one.
     """
     from zenml.stack.component import InvalidOptionError, MissingOptionsError, UnknownOptionsError
     from zenml.stack.config import StackConfigError
     from zenml.stack.flavors import UnknownFlavorError, flavor_registry
 
-    label = f"{kind.replace('_', ' ')} {name!r}"
+    label = f"{source}: " if source else ""
+    label += f"{kind.replace('_', ' ')} {name!r}"
     flavor = table.get("flavor")
     if not isinstance(flavor, str):
-        raise StackConfigError(f"{source}: {label} has no flavor")
+        raise StackConfigError(f"{label} has no flavor")
     try:
         cls = flavor_registry.load(kind, flavor)
     except UnknownFlavorError as exc:
-        raise UnknownFlavorError(f"{source}: {label}: {exc}") from None
+        raise UnknownFlavorError(f"{label}: {exc}") from None
     except (ImportError, TypeError) as exc:
         reference = flavor_registry.reference(kind, flavor)
         raise StackConfigError(
-            f"{source}: {label}: cannot load its flavor {flavor!r} ({reference}): {type(exc).__name__}: {exc}. "
+            f"{label}: cannot load its flavor {flavor!r} ({reference}): {type(exc).__name__}: {exc}. "
             "Check that the integration providing it is installed and working: `zenml integration list`"
         ) from exc
     try:
         return cls.from_config(name, table)
     except (UnknownOptionsError, MissingOptionsError, InvalidOptionError) as exc:
-        exc.args = (f"{source}: {label}: {exc}",)  # same class: the CLI tells usage errors by it
+        exc.args = (f"{label}: {exc}",)  # same class: the CLI tells usage errors by it
         raise exc from None
     except StackConfigError as exc:
-        raise StackConfigError(f"{source}: {label} ({flavor}): {exc}") from None
+        raise StackConfigError(f"{label} ({flavor}): {exc}") from None
     except (TypeError, ValueError) as exc:
-        raise StackConfigError(f"{source}: {label} ({flavor}) has invalid options: {exc}") from None
+        raise StackConfigError(f"{label} ({flavor}) has invalid options: {exc}") from None
 
 
 _ACTIVE: dict[str, Stack] = {}

@@ -16,7 +16,7 @@ def closest(name: str, choices: Iterable[str]) -> str | None:
     folded = [choice for choice in options if choice.casefold() == name.casefold()]
     if folded:  # `GCP` for `gcp`: the same name in another case is the best guess
         return folded[0]
-    matches = get_close_matches(name, options, n=1, cutoff=0.5)
+    matches = get_close_matches(name, options, n=1, cutoff=0.6)  # 0.5 took `version` for `integration`
     return matches[0] if matches else None
 
 
