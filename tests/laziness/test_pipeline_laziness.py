@@ -123,3 +123,16 @@ def test_yaml_is_imported_only_when_a_config_file_is_used(fresh: Callable[..., s
     config.write_text("steps:\n  scale:\n    parameters: {factor: 4}\n", encoding="utf-8")
     with_file = fresh(f"CONFIG = {str(config)!r}\n" + CONFIGURED, cwd=tmp_path, env=env)
     assert "yaml" in with_file
+
+
+def test_materializer_classes_load_on_access_and_numpy_only_with_the_numpy_ones(
+    fresh: Callable[..., set[str]], heavy: Callable[..., list[str]]
+) -> None:
+    builtin = fresh("import zenml.materializers\nfrom zenml.materializers import BytesMaterializer, BaseMaterializer")
+    assert "zenml.materializers.builtin" in builtin
+    assert "zenml.materializers.numpy" not in builtin
+    assert heavy(builtin) == []
+    memmap = fresh("from zenml.materializers import MemmapNumpyMaterializer")
+    assert "zenml.materializers.numpy" in memmap
+    assert "numpy" in memmap
+    assert heavy(memmap, ("tensorflow", "keras", "google.cloud")) == []

@@ -8,7 +8,7 @@ import numpy as np
 
 from zenml import pipeline, step
 from zenml.client import Client
-from zenml.materializers.numpy import MemmapNumpyMaterializer
+from zenml.materializers import MemmapNumpyMaterializer  # the README's import
 
 
 @step
