@@ -1,7 +1,8 @@
 """zenml quickstart: train and evaluate a small Keras classifier as a three-step pipeline.
 
-    pip install "zenml-core[tensorflow-cpu]"   # or "zenml-core[tensorflow]" for the GPU-capable build
-    python examples/quickstart.py          # run it twice: the second run reuses every step from the cache
+    pip install ./packages/zenml-core              # from the root of a clone of the repository
+    zenml integration install "tensorflow[cpu]"    # or `tensorflow` for the GPU-capable build
+    python examples/quickstart.py                  # run it twice: the second run reuses every step from the cache
 
 No setup and no download: the data (two interleaving half-moons) is generated
 here with a fixed seed, and the default local stack keeps artifacts and run

@@ -69,6 +69,7 @@ class Package:
     version_file: Path
     dependencies: tuple[str, ...]
     extras: tuple[str, ...]
+    extra_requirements: tuple[tuple[str, tuple[str, ...]], ...]  # each extra and what it installs
     summary: str
     flavors: tuple[tuple[str, str], ...]
     type_packages: tuple[str, ...]
@@ -201,6 +202,7 @@ def load(path: Path) -> Package:
     if unknown:
         raise PackageError(f"{where}.tests: pythons {unknown} are not supported ({', '.join(PYTHONS)})")
     setup = _text(tests, "ci-setup", f"{where}.tests")
+    optional, extras_where = project.get("optional-dependencies", {}), f"{pyproject} [project.optional-dependencies]"
     return Package(
         distribution=distribution,
         path=path,
@@ -208,7 +210,8 @@ def load(path: Path) -> Package:
         entry_point=entry_point,
         version_file=path / version_path,
         dependencies=_strings(project, "dependencies", f"{pyproject} [project]"),
-        extras=tuple(project.get("optional-dependencies", {})),
+        extras=tuple(optional),
+        extra_requirements=tuple((extra, _strings(optional, extra, extras_where)) for extra in optional),
         summary=_text(zenml, "summary", where, _text(project, "description", f"{pyproject} [project]")),
         flavors=tuple(flavors),
         type_packages=_strings(zenml, "type-packages", where),

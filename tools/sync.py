@@ -6,8 +6,9 @@
 Generated, never edited by hand:
 
 - ``packages/zenml-core/src/zenml/integrations/_catalog_data.py``: the official integrations
-  (name, distribution, summary, flavors, type packages, default extra) for core's catalog, so that
-  the CLI and error messages know an integration before it is installed, from a wheel too;
+  (name, distribution, summary, flavors, type packages, default extra) and the extras each offers
+  (``[project.optional-dependencies]``) for core's catalog, so that the CLI and error messages know
+  an integration before it is installed, from a wheel too;
 - the block of extras in ``packages/zenml-core/pyproject.toml`` between the two marker comments:
   each integration's ``[tool.zenml] core-extras``;
 - ``uv.lock``, the workspace's lock (``uv lock``; skipped without uv).
@@ -44,6 +45,11 @@ OFFICIAL: tuple[tuple[str, str, str, tuple[tuple[str, str], ...], tuple[str, ...
 '''
 
 
+_EXTRAS_HEADER = """
+# The extras each integration offers (its [project.optional-dependencies]): name -> ((extra, requirements), ...).
+EXTRAS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {"""
+
+
 def _literal(values: tuple[str, ...]) -> str:
     """A tuple of strings as ``ruff format`` writes it."""
     items = ", ".join(json.dumps(value) for value in values)
@@ -66,6 +72,14 @@ def catalog_data(packages: list[Package]) -> str:
         ]
         lines.append("    (\n" + "".join(f"        {field},\n" for field in fields) + "    ),\n")
     lines.append(")\n")
+    offering = [package for package in packages if not package.is_core and package.extra_requirements]
+    lines.append(_EXTRAS_HEADER + ("\n" if offering else ""))
+    for package in offering:
+        lines.append(f"    {json.dumps(package.name)}: (\n")
+        for extra, requirements in package.extra_requirements:
+            lines.append(f"        ({json.dumps(extra)}, {_literal(requirements)}),\n")
+        lines.append("    ),\n")
+    lines.append("}\n")
     return "".join(lines)
 
 

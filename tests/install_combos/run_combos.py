@@ -8,15 +8,19 @@ Combinations (the packages are discovered under packages/): core alone; core
 plus each integration through its extra (``zenml-core[gcp]``,
 ``zenml-core[tensorflow-cpu]``, ...: ``ci-extra`` in its ``[tool.zenml]``);
 every integration at once, then ``pip uninstall`` of the first one in that
-venv; ``zenml integration install gcp`` from the CLI; and a ``--dry-run``
-resolve of ``zenml-core[gcp,tensorflow]`` that must pick ``tensorflow``, not
-``tensorflow-cpu``. Every venv is created in a temporary directory and every
-command runs from there, so no source tree is on ``sys.path``.
+venv; ``zenml integration install gcp`` from the CLI, with core installed from
+the index (the wheels stand in for it), from its wheel file (the sibling comes
+from the same directory) and from this checkout as the README says
+(``pip install ./packages/zenml-core``: the sibling comes from the checkout);
+and a ``--dry-run`` resolve of ``zenml-core[gcp,tensorflow]`` that must pick
+``tensorflow``, not ``tensorflow-cpu``. Every venv is created in a temporary
+directory and every command runs from there, so no source tree is on ``sys.path``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -32,7 +36,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
 SMOKE = Path(__file__).with_name("smoke.py")
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: make `tools` importable
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # run as a script: make `tools` importable
 from tools.packages import Package, discover  # noqa: E402
 
 PACKAGES = discover()
@@ -188,6 +193,49 @@ def cli_install(ctx: Context) -> None:
     ctx.smoke(python, expect=[], absent=[gcp])
 
 
+def cli_install_beside_core_wheel(ctx: Context) -> None:
+    """Core installed from its wheel file: `zenml integration install` takes siblings from the same directory."""
+    python = ctx.venv("cli-wheel-file")
+    (core_wheel,) = ctx.dist.glob("zenml_core-*.whl")
+    ctx.run(ctx.uv, "pip", "install", "--quiet", "--python", str(python), *REFRESH, str(core_wheel))
+    zenml = str(python.parent / "zenml")
+    # No UV_FIND_LINKS: the CLI finds the wheel directory from core's install record.
+    env = {"ZENML_INSTALLER": "uv", "UV_CONSTRAINT": str(ctx.constraints), "UV_NO_CACHE": "1"}
+    gcp = next(package for package in INTEGRATIONS if package.name == "gcp")
+    installed = ctx.run(zenml, "integration", "install", "gcp", "--yes", env=env, capture=True)
+    expect_line(installed.stdout, f"Installing zenml-gcp from the wheel directory {ctx.dist}, then the package index")
+    ctx.smoke(python, expect=[gcp])
+    dry = ctx.run(zenml, "integration", "install", "tensorflow[cpu]", "--dry-run", env=env, capture=True)
+    expect_line(dry.stdout, f"Installing zenml-tensorflow[cpu] from the wheel directory {ctx.dist}")
+    if " + tensorflow-cpu==" not in dry.stdout or " + tensorflow==" in dry.stdout:
+        raise ComboError(f"tensorflow[cpu] should bring tensorflow-cpu and not tensorflow:\n{dry.stdout}")
+    print("ok: tensorflow[cpu] resolves to zenml-tensorflow from the wheel directory and tensorflow-cpu")
+
+
+def cli_install_in_checkout(ctx: Context) -> None:
+    """`pip install ./packages/zenml-core` (the README's install): `zenml integration install` uses the checkout."""
+    python = ctx.venv("cli-checkout")
+    ctx.run(str(python), "-m", "pip", "install", "--quiet", str(ROOT / "packages" / "zenml-core"))
+    zenml = str(python.parent / "zenml")
+    env = {"ZENML_INSTALLER": "pip"}  # what a user with only Python and pip has
+    installed = ctx.run(zenml, "integration", "install", "gcp", "--yes", env=env, capture=True)
+    expect_line(installed.stdout, f"Installing zenml-gcp from the checkout {ROOT / 'packages'}")
+    gcp = next(package for package in INTEGRATIONS if package.name == "gcp")
+    ctx.smoke(python, expect=[gcp])
+    (record,) = python.parent.parent.glob("lib/python*/site-packages/zenml_gcp-*.dist-info/direct_url.json")
+    origin = json.loads(record.read_text(encoding="utf-8"))
+    if origin.get("url") != (ROOT / "packages" / "zenml-gcp").as_uri() or origin.get("dir_info", {}).get("editable"):
+        raise ComboError(f"zenml-gcp should come from the checkout, not editable, as core did: {origin}")
+    print("ok: zenml-gcp installed from the checkout, not editable, as zenml-core was")
+
+
+def expect_line(output: str, start: str) -> None:
+    """Fail unless a line of ``output`` starts with ``start``."""
+    if not any(line.startswith(start) for line in output.splitlines()):
+        raise ComboError(f"expected a line starting with {start!r} in:\n{output}")
+    print(f"ok: {start}")
+
+
 def resolve_gpu_flavour(ctx: Context) -> None:
     python = ctx.venv("resolve")
     result = ctx.run(
@@ -210,6 +258,8 @@ COMBOS: dict[str, Callable[[Context], None]] = {
     **{package.name: with_integration(package) for package in INTEGRATIONS},
     "all-integrations": all_integrations,
     "cli-install": cli_install,
+    "cli-install-wheel-file": cli_install_beside_core_wheel,
+    "cli-install-checkout": cli_install_in_checkout,
     "resolve-tensorflow": resolve_gpu_flavour,
 }
 

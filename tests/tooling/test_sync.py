@@ -37,15 +37,17 @@ def test_the_catalog_lists_every_integration_as_it_declares_itself() -> None:
         assert (entry.distribution, entry.summary) == (package.distribution, package.summary)
         assert (entry.flavors, entry.type_packages) == (package.flavors, package.type_packages)
         assert entry.default_extra == package.default_extra
+        assert entry.extras == dict(package.extra_requirements)
 
 
 def test_check_names_a_stale_file_and_sync_repairs_it(tmp_path: Path) -> None:
     from tests.tooling.repo import copy_repository, git
 
     repo = copy_repository(tmp_path / "repo")
-    pyproject = repo / "packages" / "zenml-gcp" / "pyproject.toml"
+    pyproject = repo / "packages" / "zenml-tensorflow" / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
-    pyproject.write_text(text.replace('type-packages = ["google"]', 'type-packages = ["google", "grpc"]'), "utf-8")
+    assert 'type-packages = ["tensorflow", "keras"]' in text
+    pyproject.write_text(text.replace('"tensorflow", "keras"]', '"tensorflow", "keras", "grpc"]'), "utf-8")
     script = str(repo / "tools" / "sync.py")
     check = subprocess.run(
         [sys.executable, script, "--check", "--no-lock"], capture_output=True, text=True, check=False
@@ -54,9 +56,10 @@ def test_check_names_a_stale_file_and_sync_repairs_it(tmp_path: Path) -> None:
     assert "stale: packages/zenml-core/src/zenml/integrations/_catalog_data.py" in check.stderr
     assert "python3 dev.py sync" in check.stderr
     subprocess.run([sys.executable, script, "--no-lock"], check=True, capture_output=True)
-    assert '("google", "grpc")' in (repo / "packages/zenml-core/src/zenml/integrations/_catalog_data.py").read_text()
+    catalog = (repo / "packages/zenml-core/src/zenml/integrations/_catalog_data.py").read_text()
+    assert '("tensorflow", "keras", "grpc")' in catalog
     assert git(repo, "status", "--porcelain").split() == [
-        "M", "packages/zenml-core/src/zenml/integrations/_catalog_data.py", "M", "packages/zenml-gcp/pyproject.toml"
+        "M", "packages/zenml-core/src/zenml/integrations/_catalog_data.py", "M", "packages/zenml-tensorflow/pyproject.toml"
     ]  # fmt: skip
 
 

@@ -93,7 +93,24 @@ def test_show_reports_requirements_and_components() -> None:
 def test_requirements_lines_for_pip() -> None:
     result = run("requirements", "gcp", "tensorflow")
     assert result.exit_code == 0
-    assert result.output.splitlines() == ["google-cloud-storage>=3.0,<4", "zenml-core<0.2,>=0.1", "tensorflow>=2.16"]
+    assert result.stdout.splitlines() == ["google-cloud-storage>=3.0,<4", "zenml-core<0.2,>=0.1", "tensorflow>=2.16"]
+    # The choice of TensorFlow distribution is shown to people, on stderr (pip reads stdout).
+    assert result.stderr.splitlines() == [
+        "# tensorflow offers a choice: zenml integration install tensorflow[EXTRA] picks one",
+        "#   tensorflow[cpu]         tensorflow-cpu>=2.16",
+        "#   tensorflow[tensorflow]  tensorflow>=2.16  (the default)",
+    ]
+    chosen = run("requirements", "tensorflow[cpu]")
+    assert (chosen.exit_code, chosen.stdout.split(), chosen.stderr) == (
+        0, ["tensorflow-cpu>=2.16", "zenml-core<0.2,>=0.1"], ""
+    )  # fmt: skip
+
+
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
+def test_install_of_an_extra_that_is_met_does_nothing() -> None:
+    result = run("install", "tensorflow[cpu]", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "tensorflow: zenml-tensorflow[cpu] 0.1.0 is installed and usable; nothing to do.\n"
 
 
 @pytest.mark.parametrize("command", ["show", "requirements", "install", "uninstall"])
@@ -210,10 +227,62 @@ def test_catalog_integrations_are_known_before_they_are_installed(tmp_path: Path
     record = json.loads(shown.stdout)
     assert record["installed"] is False
     assert record["requirements"] == [{"requirement": "zenml-tensorflow[tensorflow]", "problem": "not installed"}]
-    assert zenml_core_alone(tmp_path, "requirements", "tensorflow", "gcp").stdout.split() == [
-        "zenml-tensorflow[tensorflow]",
-        "zenml-gcp",
+    both = zenml_core_alone(tmp_path, "requirements", "tensorflow", "gcp")
+    assert both.stdout.split() == ["zenml-tensorflow[tensorflow]", "zenml-gcp"]
+    assert both.stderr.splitlines() == [
+        "# tensorflow offers a choice: zenml integration install tensorflow[EXTRA] picks one",
+        "#   tensorflow[tensorflow]  tensorflow>=2.16  (the default)",
+        "#   tensorflow[cpu]         tensorflow-cpu>=2.16",
     ]
+    chosen = zenml_core_alone(tmp_path, "requirements", "tensorflow[cpu]")
+    assert (chosen.returncode, chosen.stdout, chosen.stderr) == (0, "zenml-tensorflow[cpu]\n", "")
+
+
+@pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
+@pytest.mark.parametrize("name", sorted(CATALOG))
+def test_show_says_the_same_before_and_after_install(tmp_path: Path, name: str) -> None:
+    before = json.loads(zenml_core_alone(tmp_path, "show", name, "--json").stdout)
+    after = json.loads(run("show", name, "--json").stdout)
+    assert (before["installed"], after["installed"]) == (False, True)
+    assert [(f["component_type"], f["flavor"]) for f in before["flavors"]] == [
+        (f["component_type"], f["flavor"]) for f in after["flavors"]
+    ]
+    packages_before = {t.partition(":")[0] for item in before["materializers"] for t in item["types"]}
+    packages_after = {t.partition(":")[0].partition(".")[0] for item in after["materializers"] for t in item["types"]}
+    assert packages_before == packages_after  # gcp: none, before and after
+    assert before["extras"] == after["extras"]
+
+
+@pytest.mark.parametrize("command", ["requirements", "install"])
+def test_an_unknown_extra_is_a_usage_error_naming_the_extras(tmp_path: Path, command: str) -> None:
+    result = zenml_core_alone(tmp_path, command, "tensorflow[gpu]")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "Error: integration 'tensorflow' has no extra 'gpu'; its extras: tensorflow[tensorflow], tensorflow[cpu]\n"
+    )
+
+
+def test_install_with_an_extra_installs_the_distribution_with_that_extra(tmp_path: Path) -> None:
+    before = site_packages()
+    result = zenml_core_alone(
+        tmp_path,
+        "install",
+        "tensorflow[cpu]",
+        "--dry-run",
+        ZENML_INSTALL_SOURCE="index",
+        ZENML_INSTALLER="uv",
+        UV_INDEX_URL="http://127.0.0.1:9/simple",
+        UV_DEFAULT_INDEX="http://127.0.0.1:9/simple",
+        UV_HTTP_RETRIES="0",
+        UV_NO_CACHE="1",
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Installing zenml-tensorflow[cpu] from the package index http://127.0.0.1:9/simple", lines
+    assert lines[1].startswith("Resolving: ")
+    assert lines[1].endswith(" 'zenml-tensorflow[cpu]'")
+    assert "Traceback" not in result.stderr
+    assert site_packages() == before  # a dry run (and a closed index port) changes nothing
 
 
 def test_install_of_a_missing_integration_without_network(tmp_path: Path) -> None:

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from zenml.integrations.index_settings import index_arguments, pip_index_settings
+from zenml.integrations.index_settings import index_arguments, index_description, pip_settings
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-SETTINGS = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_CONFIG_FILE", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "UV_INDEX",
+SETTINGS = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_CONFIG_FILE", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "UV_INDEX",
             "UV_EXTRA_INDEX_URL", "UV_FIND_LINKS", "UV_NO_INDEX", "UV_CONFIG_FILE", "UV_NO_CONFIG")  # fmt: skip
 
 
@@ -48,9 +48,9 @@ def test_install_section_and_environment_override_in_pips_order(
     conf = tmp_path / "pip.conf"
     conf.write_text("[global]\nindex-url = http://global/\n[install]\nindex_url = http://install/\n")
     monkeypatch.setenv("PIP_CONFIG_FILE", str(conf))
-    assert pip_index_settings(sys.executable) == ("http://install/", [])
+    assert pip_settings(sys.executable) == ("http://install/", [], [])
     monkeypatch.setenv("PIP_INDEX_URL", "http://env/")
-    assert pip_index_settings(sys.executable) == ("http://env/", [])
+    assert pip_settings(sys.executable) == ("http://env/", [], [])
 
 
 def test_uv_settings_win_over_pip_for_uv_and_reach_pip(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -70,3 +70,32 @@ def test_a_uv_toml_with_an_index_is_left_to_uv(tmp_path: Path, monkeypatch: pyte
     uv_toml.parent.mkdir(parents=True)
     uv_toml.write_text('[[index]]\nurl = "http://uv/"\ndefault = true\n')
     assert index_arguments("uv", sys.executable) == []
+
+
+def test_find_links_reach_the_other_tool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    conf = tmp_path / "config" / "pip" / "pip.conf"
+    conf.parent.mkdir(parents=True)
+    conf.write_text("[global]\nfind-links = /wheels\n")
+    assert index_arguments("uv", sys.executable) == ["--find-links", "/wheels"]
+    monkeypatch.setenv("PIP_FIND_LINKS", "/a /b")  # the environment wins over the file, as in pip
+    assert index_arguments("uv", sys.executable) == ["--find-links", "/a", "--find-links", "/b"]
+    monkeypatch.delenv("PIP_FIND_LINKS")
+    conf.unlink()
+    monkeypatch.setenv("UV_FIND_LINKS", "/c,/d")
+    assert index_arguments("pip", sys.executable) == ["--find-links", "/c", "--find-links", "/d"]
+    assert index_arguments("uv", sys.executable) == []
+
+
+def test_the_index_is_described_as_the_tool_will_use_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert index_description("uv", sys.executable) == "the package index https://pypi.org/simple"
+    assert index_description("pip", sys.executable) == "the package index https://pypi.org/simple"
+    monkeypatch.setenv("PIP_EXTRA_INDEX_URL", "http://extra/")
+    assert index_description("uv", sys.executable) == "the package index https://pypi.org/simple, http://extra/"
+    monkeypatch.setenv("UV_DEFAULT_INDEX", "http://uv/")
+    assert index_description("uv", sys.executable) == "the package index http://uv/"  # uv's own setting wins
+    assert index_description("pip", sys.executable) == "the package index https://pypi.org/simple, http://extra/"
+    monkeypatch.delenv("UV_DEFAULT_INDEX")
+    uv_toml = tmp_path / "config" / "uv" / "uv.toml"
+    uv_toml.parent.mkdir(parents=True)
+    uv_toml.write_text('[[index]]\nurl = "http://uv/"\ndefault = true\n')
+    assert index_description("uv", sys.executable) == "the package index in uv's configuration (uv.toml)"

@@ -1,4 +1,4 @@
-"""The installer: command lines, checkout detection, and failing cleanly without network."""
+"""The installer: command lines and failing cleanly without network (where from: test_install_source.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ from shutil import which
 
 import pytest
 
-from zenml.integrations.installer import Installer, InstallerError, NoNetworkError, local_source
-
-CHECKOUT_PACKAGES = Path(__file__).resolve().parents[3]
+from zenml.integrations.installer import Installer, InstallerError, NoNetworkError
 
 
 def _site_packages_listing() -> list[str]:
@@ -28,18 +26,6 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UV_HTTP_RETRIES", "0")
     monkeypatch.setenv("PIP_RETRIES", "0")
     monkeypatch.setenv("UV_NO_CACHE", "1")
-
-
-def test_local_source_in_a_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert local_source("zenml-gcp") == CHECKOUT_PACKAGES / "zenml-gcp"
-    assert local_source("zenml-not-a-package") is None
-    monkeypatch.setenv("ZENML_INSTALL_SOURCE", "index")
-    assert local_source("zenml-gcp") is None
-
-
-def test_local_directories_install_editable() -> None:
-    arguments = Installer.install_arguments(["/x/packages/zenml-tensorflow[tensorflow]", "tensorflow-cpu>=2.16"])
-    assert arguments == ["-e", "/x/packages/zenml-tensorflow[tensorflow]", "tensorflow-cpu>=2.16"]
 
 
 def test_uv_runs_against_this_interpreter() -> None:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from zenml.integrations.catalog import CatalogEntry
+    from zenml.integrations.install_source import InstallSource
     from zenml.integrations.integration import Integration
     from zenml.integrations.registry import InstalledIntegration
 
@@ -100,6 +101,7 @@ def show(name: str, as_json: bool) -> None:
         "version": installed.version if installed else None,
         "summary": entry.summary if entry else "",
         "entry_point": installed.entry_point if installed else None,
+        "extras": _extras_offered(entry, installed),
     }
     if installed is None:
         assert entry is not None
@@ -144,6 +146,11 @@ def _print_show(record: dict[str, object]) -> None:
     lines.append("  requirements:")
     for requirement in record["requirements"]:  # type: ignore[attr-defined]
         lines.append(f"    {requirement['requirement']}: {requirement['problem'] or 'ok'}")
+    extras = record["extras"]
+    if extras:
+        lines.append(f"  extras (zenml integration install {record['name']}[EXTRA]):")
+        for extra, requirements in extras.items():  # type: ignore[attr-defined]
+            lines.append(f"    {extra}: {', '.join(requirements) or 'nothing more'}")
     flavors = record["flavors"]
     if flavors:
         lines.append("  flavors:")
@@ -159,47 +166,120 @@ def _print_show(record: dict[str, object]) -> None:
     click.echo("\n".join(lines))
 
 
+def _extras_offered(entry: CatalogEntry | None, installed: InstalledIntegration | None) -> dict[str, list[str]]:
+    """The extras an integration's distribution offers and what each installs (metadata when installed)."""
+    if installed is not None:
+        from importlib.metadata import PackageNotFoundError
+
+        from zenml.integrations.requirements import extras_of_distribution
+
+        try:
+            return extras_of_distribution(installed.distribution)
+        except PackageNotFoundError:  # pragma: no cover - uninstalled while running
+            return {}
+    return {extra: list(lines) for extra, lines in entry.extras.items()} if entry else {}
+
+
+def _with_extras(
+    names: tuple[str, ...], known: dict[str, tuple[CatalogEntry | None, InstalledIntegration | None]]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """``NAME`` or ``NAME[EXTRA,...]`` arguments as (name, extras); exit 2 on an unknown name or extra."""
+    import re
+
+    parsed = []
+    for argument in names:
+        match = re.fullmatch(r"\s*([^\[\]\s]+)\s*(?:\[([^\[\]]*)\])?\s*", argument)
+        name = match.group(1) if match else argument
+        _check_names((name,), known)
+        extras = tuple(dict.fromkeys(extra.strip() for extra in (match.group(2) or "").split(",") if extra.strip()))
+        if extras:
+            offered = _extras_offered(*known[name])
+            unknown = [extra for extra in extras if extra not in offered]
+            if unknown:
+                choices = ", ".join(f"{name}[{extra}]" for extra in offered) or "none"
+                fail(f"integration {name!r} has no extra {unknown[0]!r}; its extras: {choices}", code=2)
+        parsed.append((name, extras))
+    return parsed
+
+
+def _explain_extras(name: str, offered: dict[str, list[str]], default: str) -> None:
+    """Tell a person (on stderr, so that `pip install $(...)` reads only requirements) which extras there are."""
+    width = max(len(f"{name}[{extra}]") for extra in offered)
+    click.echo(f"# {name} offers a choice: zenml integration install {name}[EXTRA] picks one", err=True)
+    for extra, lines in offered.items():
+        chosen = "  (the default)" if extra == default else ""
+        click.echo(f"#   {f'{name}[{extra}]':<{width}}  {', '.join(lines) or 'nothing more'}{chosen}", err=True)
+
+
 @integration.command("requirements")
 @click.argument("names", nargs=-1, required=True)
 def requirements(names: tuple[str, ...]) -> None:
     """The requirement lines of integrations, one per line, for pip.
 
     For an installed integration these are its requirements; for one that is
-    not installed, its distribution. Example:
+    not installed, its distribution. NAME[EXTRA] chooses one of the extras an
+    integration offers (tensorflow[cpu]: tensorflow-cpu); without one, the
+    choices are listed on stderr. Example:
 
     \b
-      pip install $(zenml integration requirements tensorflow)
+      pip install $(zenml integration requirements tensorflow[cpu])
     """
     known = _known()
-    _check_names(names, known)
     from zenml.integrations.registry import integration_registry
+    from zenml.integrations.requirements import with_extras
 
     lines: list[str] = []
-    for name in names:
-        new = integration_registry.select_integration_requirements(name)
+    for name, extras in _with_extras(names, known):
+        entry, installed = known[name]
+        offered = _extras_offered(entry, installed)
+        if not extras:
+            new = integration_registry.select_integration_requirements(name)
+            if len(offered) > 1:
+                _explain_extras(name, offered, entry.default_extra if entry else "")
+        elif installed is None:
+            assert entry is not None
+            new = [entry.install_requirement(extras=extras)]
+        else:
+            cls = _load(name)
+            chosen = [line for extra in extras for line in offered[extra]]
+            new = [*with_extras(cls.get_requirements(), chosen), *cls.core_requirements()]
         lines.extend(line for line in new if line not in lines)
     click.echo("\n".join(lines))
 
 
-def _install_targets(
-    names: tuple[str, ...], known: dict[str, tuple[CatalogEntry | None, InstalledIntegration | None]]
-) -> list[str]:
-    """What to install for ``names``: missing requirements of installed ones, distributions of the others."""
-    from zenml.integrations.installer import local_source
-    from zenml.integrations.requirements import canonical_name, find_provider, parse_requirement
+def _install_arguments(
+    wanted: list[tuple[str, tuple[str, ...]]],
+    known: dict[str, tuple[CatalogEntry | None, InstalledIntegration | None]],
+) -> tuple[list[str], list[tuple[str, InstallSource]]]:
+    """Installer arguments for ``wanted``, and each distribution taken from a source with that source.
 
-    targets: list[str] = []
-    for name in names:
+    An integration that is not installed comes from where zenml-core came from; an installed one
+    gets its missing requirements (those of the extras asked for: tensorflow[cpu] brings tensorflow-cpu).
+    """
+    from zenml.integrations.install_source import source_for
+    from zenml.integrations.requirements import canonical_name, find_provider, parse_requirement, requirement_problem
+
+    arguments: list[str] = []
+    origins: list[tuple[str, InstallSource]] = []
+    for name, extras in wanted:
         entry, installed = known[name]
         if installed is None:
             assert entry is not None
-            with_extra = not (entry.default_extra and find_provider(entry.default_extra))
-            source = local_source(entry.distribution)
-            if source is not None:
-                extra = f"[{entry.default_extra}]" if with_extra and entry.default_extra else ""
-                targets.append(f"{source}{extra}")
-            else:
-                targets.append(entry.install_requirement(with_extra=with_extra))
+            chosen = extras or (
+                (entry.default_extra,) if entry.default_extra and not find_provider(entry.default_extra) else ()
+            )
+            source = source_for(entry.distribution)
+            _extend(arguments, source.arguments(entry.distribution, chosen))
+            origins.append((entry.install_requirement(extras=chosen, with_extra=False), source))
+            continue
+        if extras:
+            wanted_text = f"{installed.distribution}[{','.join(extras)}]"
+            if requirement_problem(wanted_text) is None:
+                click.echo(f"{name}: {wanted_text} {installed.version} is installed and usable; nothing to do.")
+                continue
+            source = source_for(installed.distribution)
+            _extend(arguments, source.arguments(installed.distribution, extras, version=installed.version))
+            origins.append((wanted_text, source))
             continue
         cls = _load(name)
         missing = [text for text, problem in cls.requirement_status() if problem]
@@ -217,9 +297,16 @@ def _install_targets(
             provider = find_provider(requirement.name)
             if provider is not None and provider.name != canonical_name(requirement.name):
                 requirement.name = provider.name
-            if str(requirement) not in targets:
-                targets.append(str(requirement))
-    return targets
+            if str(requirement) not in arguments:
+                arguments.append(str(requirement))
+    return arguments, origins
+
+
+def _extend(arguments: list[str], new: list[str]) -> None:
+    """Add installer arguments, leaving out a ``--find-links DIR`` that is there already."""
+    if new[:1] == ["--find-links"] and any(arguments[i : i + 2] == new[:2] for i in range(len(arguments))):
+        new = new[2:]
+    arguments.extend(new)
 
 
 def _core_conflict(name: str, installed: InstalledIntegration, core_ranges: list[str]) -> str:
@@ -242,18 +329,27 @@ def _core_conflict(name: str, installed: InstalledIntegration, core_ranges: list
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--dry-run", is_flag=True, help="Only show what would change.")
 def install(names: tuple[str, ...], yes: bool, dry_run: bool) -> None:
-    """Install integrations (and their requirements) into this interpreter's environment."""
+    """Install integrations (and their requirements) into this interpreter's environment.
+
+    An integration comes from where zenml-core came from: the same checkout (editable if
+    zenml-core is), the same wheel directory, the same git commit, or the package index.
+    NAME[EXTRA] picks one of its extras: `zenml integration install tensorflow[cpu]`.
+    """
+    from zenml.integrations.index_settings import index_description
     from zenml.integrations.installer import Installer, InstallerError
 
     known = _known()
-    _check_names(names, known)
-    targets = _install_targets(names, known)
-    if not targets:
+    wanted = _with_extras(names, known)
+    arguments, origins = _install_arguments(wanted, known)
+    if not arguments:
         return
     try:
         installer = Installer()
-        click.echo(f"Resolving: {installer.describe('install', targets)}")
-        changes = installer.preview_install(targets)
+        index = index_description(installer.tool, installer.python)
+        for requirement, source in origins:  # where zenml-core came from: say where that is
+            click.echo(f"Installing {requirement} from {source.describe(index)}")
+        click.echo(f"Resolving: {installer.describe('install', arguments)}")
+        changes = installer.preview_install(arguments)
     except InstallerError as error:
         fail(str(error))
     click.echo("Would change:" if changes else "Nothing to change: the requirements are already met.")
@@ -264,7 +360,7 @@ def install(names: tuple[str, ...], yes: bool, dry_run: bool) -> None:
     if not yes and not click.confirm("Proceed?", default=False):
         fail("aborted; nothing was changed.")
     try:
-        installer.install(targets)
+        installer.install(arguments)
         conflicts = installer.check()
     except InstallerError as error:
         fail(str(error))

@@ -13,7 +13,7 @@ OFFICIAL: tuple[tuple[str, str, str, tuple[tuple[str, str], ...], tuple[str, ...
         "zenml-gcp",
         "Google Cloud Storage artifact store and shared metadata store.",
         (("artifact_store", "gcp"), ("metadata_store", "gcp")),
-        ("google",),
+        (),
         "",
     ),
     (
@@ -25,3 +25,11 @@ OFFICIAL: tuple[tuple[str, str, str, tuple[tuple[str, str], ...], tuple[str, ...
         "tensorflow",
     ),
 )
+
+# The extras each integration offers (its [project.optional-dependencies]): name -> ((extra, requirements), ...).
+EXTRAS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "tensorflow": (
+        ("tensorflow", ("tensorflow>=2.16",)),
+        ("cpu", ("tensorflow-cpu>=2.16",)),
+    ),
+}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from zenml.integrations._catalog_data import OFFICIAL
+from zenml.integrations._catalog_data import EXTRAS, OFFICIAL
 
 if TYPE_CHECKING:
     from typing import Any
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 class CatalogEntry:
     """One official integration: its name, distribution, summary and what it provides."""
 
-    __slots__ = ("default_extra", "distribution", "flavors", "name", "summary", "type_packages")
+    __slots__ = ("default_extra", "distribution", "extras", "flavors", "name", "summary", "type_packages")
 
     def __init__(
         self,
@@ -30,6 +30,7 @@ class CatalogEntry:
         flavors: tuple[tuple[str, str], ...] = (),
         type_packages: tuple[str, ...] = (),
         default_extra: str = "",
+        extras: tuple[tuple[str, tuple[str, ...]], ...] = (),
     ) -> None:
         self.name = name
         self.distribution = distribution
@@ -40,19 +41,27 @@ class CatalogEntry:
         # (zenml-tensorflow: `tensorflow` or `cpu`). It is also the import package's name:
         # the installer leaves the extra out when some distribution already provides it.
         self.default_extra = default_extra
+        self.extras = dict(extras)  # extra -> the requirements it installs (``cpu`` -> ``tensorflow-cpu>=2.16``)
 
-    def install_requirement(self, *, with_extra: bool = True) -> str:
-        """What to give pip: ``zenml-tensorflow[tensorflow]``, or the bare distribution name."""
-        if with_extra and self.default_extra:
-            return f"{self.distribution}[{self.default_extra}]"
-        return self.distribution
+    def install_requirement(self, *, with_extra: bool = True, extras: tuple[str, ...] = ()) -> str:
+        """What to give pip: ``zenml-tensorflow[tensorflow]`` (``extras``, else the default one), or the bare name."""
+        chosen = extras or ((self.default_extra,) if with_extra and self.default_extra else ())
+        return f"{self.distribution}[{','.join(chosen)}]" if chosen else self.distribution
 
     def __repr__(self) -> str:
         return f"CatalogEntry({self.name!r}, {self.distribution!r})"
 
 
 CATALOG: dict[str, CatalogEntry] = {
-    name: CatalogEntry(name, distribution, summary, flavors=flavors, type_packages=types, default_extra=extra)
+    name: CatalogEntry(
+        name,
+        distribution,
+        summary,
+        flavors=flavors,
+        type_packages=types,
+        default_extra=extra,
+        extras=EXTRAS.get(name, ()),
+    )
     for name, distribution, summary, flavors, types, extra in OFFICIAL
 }
 

@@ -5,8 +5,8 @@ configuration files (``pip.conf``), and pip reads none of uv's (``UV_DEFAULT_IND
 ``UV_INDEX_URL``, ``UV_INDEX``, ``UV_EXTRA_INDEX_URL``). ``zenml integration install`` runs uv
 whenever uv is on ``PATH``, so a user who pointed pip at a private index would otherwise install
 from PyPI. When the installer that runs has no index setting of its own and the other one has,
-:func:`index_arguments` passes it on the command line; with none anywhere, each tool keeps its
-default (PyPI).
+:func:`index_arguments` passes it on the command line (index URLs and find-links); with none
+anywhere, each tool keeps its default (PyPI).
 """
 
 from __future__ import annotations
@@ -66,12 +66,13 @@ def _pip_config_files(python: str) -> list[Path]:
     return files
 
 
-def pip_index_settings(python: str) -> tuple[str | None, list[str]]:
-    """pip's index URL and extra index URLs for ``python``, from its configuration files and environment."""
+def pip_settings(python: str) -> tuple[str | None, list[str], list[str]]:
+    """pip's index URL, extra index URLs and find-links (directories or pages of distributions) for ``python``."""
     from configparser import ConfigParser, Error
 
     index: str | None = None
     extra: list[str] = []
+    links: list[str] = []
     for path in _pip_config_files(python):
         parser = ConfigParser(interpolation=None)
         try:
@@ -88,23 +89,29 @@ def pip_index_settings(python: str) -> tuple[str | None, list[str]]:
                     index = value.strip() or index
                 elif option == "extra-index-url":
                     extra = value.split()
+                elif option == "find-links":
+                    links = value.split()
     index = os.environ.get("PIP_INDEX_URL") or index
     extra = os.environ.get("PIP_EXTRA_INDEX_URL", "").split() or extra
-    return index, extra
+    links = os.environ.get("PIP_FIND_LINKS", "").split() or links
+    return index, extra, links
 
 
-def uv_index_settings() -> tuple[str | None, list[str]]:
-    """uv's default index and extra indexes from its environment variables (``name=url`` entries allowed)."""
+def uv_settings() -> tuple[str | None, list[str], list[str]]:
+    """uv's default index, extra indexes and find-links from its environment variables."""
     index = os.environ.get("UV_DEFAULT_INDEX") or os.environ.get("UV_INDEX_URL") or None
     extra = [entry.partition("=")[2] if "=" in entry.split("://")[0] else entry
              for entry in os.environ.get("UV_INDEX", "").split()]  # fmt: skip
-    return index, [*extra, *os.environ.get("UV_EXTRA_INDEX_URL", "").split()]
+    links = os.environ.get("UV_FIND_LINKS", "").replace(",", " ").split()
+    return index, [*extra, *os.environ.get("UV_EXTRA_INDEX_URL", "").split()], links
 
 
-def _options(index: str | None, extra: list[str]) -> list[str]:
+def _options(index: str | None, extra: list[str], links: list[str]) -> list[str]:
     options = ["--index-url", index] if index else []
     for url in extra:
         options += ["--extra-index-url", url]
+    for link in links:
+        options += ["--find-links", link]
     return options
 
 
@@ -113,9 +120,22 @@ def index_arguments(tool: str, python: str) -> list[str]:
     if tool == "uv":
         if uv_has_index_settings():
             return []
-        index, extra = pip_index_settings(python)
+        index, extra, links = pip_settings(python)
         # pip takes the best version across all its indexes; uv by default the first index that has a name.
-        return [*_options(index, extra), *(["--index-strategy", "unsafe-best-match"] if extra else [])]
-    if any(pip_index_settings(python)):
+        return [*_options(index, extra, links), *(["--index-strategy", "unsafe-best-match"] if extra else [])]
+    if any(pip_settings(python)):
         return []
-    return _options(*uv_index_settings())
+    return _options(*uv_settings())
+
+
+def index_description(tool: str, python: str) -> str:
+    """Where ``tool`` looks for distributions, in words: its index URLs and find-links, or PyPI."""
+    if tool == "uv" and uv_has_index_settings():
+        index, extra, links = uv_settings()
+        if not (index or extra or links):
+            return "the package index in uv's configuration (uv.toml)"
+    else:
+        index, extra, links = pip_settings(python)
+        if tool == "pip" and not (index or extra or links):
+            index, extra, links = uv_settings()
+    return "the package index " + ", ".join([index or "https://pypi.org/simple", *extra, *links])

@@ -12,11 +12,8 @@ and when only the other tool's are set (``pip.conf`` or ``PIP_INDEX_URL`` while 
 runs, ``UV_DEFAULT_INDEX`` while pip runs), they are passed on the command line
 (:mod:`zenml.integrations.index_settings`), so the command shown says which index is used.
 
-In a source checkout (``packages/<distribution>/pyproject.toml`` beside
-core's own package directory), an official integration is installed from its
-local directory, in editable mode like the rest of the development
-environment, rather than from the package index; ``ZENML_INSTALL_SOURCE=index``
-installs from the index even there.
+The arguments say what to install; :mod:`zenml.integrations.install_source` says where an official
+integration comes from (the place zenml-core came from).
 """
 
 from __future__ import annotations
@@ -52,20 +49,6 @@ class InstallerError(Exception):
 
 class NoNetworkError(InstallerError):
     """The package index cannot be reached."""
-
-
-def local_source(distribution: str) -> Path | None:
-    """The checkout directory of ``distribution`` when zenml runs from a source checkout, else ``None``."""
-    if os.environ.get("ZENML_INSTALL_SOURCE", "").lower() == "index":
-        return None
-    import zenml
-
-    core_package = Path(zenml.__file__).resolve().parent  # .../packages/zenml-core/src/zenml
-    packages = core_package.parents[2]
-    if core_package.parents[1].name != "zenml-core":
-        return None
-    candidate = packages / distribution
-    return candidate if (candidate / "pyproject.toml").is_file() else None
 
 
 def _find_uv() -> str | None:
@@ -125,32 +108,18 @@ class Installer:
         except OSError as error:
             raise InstallerError(f"cannot run {command[0]}: {error}") from error
 
-    @staticmethod
-    def install_arguments(targets: list[str]) -> list[str]:
-        """Command-line arguments for ``targets``: local directories become ``-e DIR``."""
-        arguments: list[str] = []
-        for target in targets:
-            path_part = target.partition("[")[0]
-            if os.sep in path_part or (os.altsep and os.altsep in path_part):
-                arguments += ["-e", target]
-            else:
-                arguments.append(target)
-        return arguments
-
-    def describe(self, action: str, targets: list[str]) -> str:
+    def describe(self, action: str, arguments: list[str]) -> str:
         """The command that :meth:`install` or :meth:`uninstall` would run, for display."""
         import shlex
 
-        extra = self.install_arguments(targets) if action == "install" else targets
-        return shlex.join(self._command(action, *extra))
+        return shlex.join(self._command(action, *arguments))
 
-    def preview_install(self, targets: list[str]) -> list[str]:
-        """What installing ``targets`` would change, one line per distribution; nothing is changed.
+    def preview_install(self, arguments: list[str]) -> list[str]:
+        """What installing ``arguments`` (requirements, ``-e DIR``, ``--find-links DIR``) would change.
 
-        Raises :class:`NoNetworkError` when the index cannot be reached and
-        :class:`InstallerError` when the requirements cannot be resolved (a conflict).
+        One line per distribution; nothing is changed. Raises :class:`NoNetworkError` when the index
+        cannot be reached and :class:`InstallerError` when the requirements cannot be resolved.
         """
-        arguments = self.install_arguments(targets)
         if self.tool == "uv":
             result = self._run(self._command("install", "--dry-run", *arguments))
             self._raise_for(result, "resolve")
@@ -169,9 +138,9 @@ class Installer:
             lines.append(f"+ {metadata.get('name', '?')}=={metadata.get('version', '?')}")
         return lines
 
-    def install(self, targets: list[str]) -> None:
-        """Install ``targets`` (requirement strings or local directories)."""
-        self._raise_for(self._run(self._command("install", *self.install_arguments(targets))), "install")
+    def install(self, arguments: list[str]) -> None:
+        """Install ``arguments`` (requirements, ``-e DIR``, ``--find-links DIR``, as :meth:`preview_install`)."""
+        self._raise_for(self._run(self._command("install", *arguments)), "install")
         from zenml.integrations.requirements import clear_cache
 
         clear_cache()

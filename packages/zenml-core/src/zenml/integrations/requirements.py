@@ -191,6 +191,30 @@ def _extra_requirements(distribution: str, extras: Iterable[str], seen: set[str]
     return result
 
 
+def extras_of_distribution(distribution: str) -> dict[str, list[str]]:
+    """Each extra an installed ``distribution`` offers (``Provides-Extra``) and the requirements it adds."""
+    from importlib.metadata import metadata
+
+    extras = metadata(distribution).get_all("Provides-Extra") or []
+    return {extra: _extra_requirements(distribution, [extra], set()) for extra in extras}
+
+
+def with_extras(requirements: Iterable[str], extra_requirements: Iterable[str]) -> list[str]:
+    """``requirements`` with the requirements of chosen extras in place of those they provide.
+
+    A chosen extra that installs another distribution of an import package replaces the
+    requirement on that package: ``tensorflow>=2.16`` becomes ``tensorflow-cpu>=2.16`` for
+    zenml-tensorflow's ``cpu`` extra.
+    """
+    chosen = list(dict.fromkeys(extra_requirements))
+    provided = set()
+    for line in chosen:
+        name = canonical_name(parse_requirement(line).name)
+        provided |= {name, import_package_of(name) or name}
+    kept = [line for line in requirements if canonical_name(parse_requirement(line).name) not in provided]
+    return [*chosen, *(line for line in kept if line not in chosen)]
+
+
 def check_requirements(requirements: Iterable[str]) -> list[str]:
     """Each problem with ``requirements`` in this environment, one sentence each; empty when all are met.
 
