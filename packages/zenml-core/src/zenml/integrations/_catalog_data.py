@@ -9,6 +9,14 @@ from __future__ import annotations
 
 OFFICIAL: tuple[tuple[str, str, str, tuple[tuple[str, str], ...], tuple[str, ...], str], ...] = (
     (
+        "dashboard",
+        "zenml-dashboard",
+        "A read-only web UI of runs: DAGs, steps, logs and artifact previews.",
+        (),
+        (),
+        "",
+    ),
+    (
         "gcp",
         "zenml-gcp",
         "Google Cloud Storage artifact store and shared metadata store.",
