@@ -1,0 +1,105 @@
+"""What the pages show, read from the stack's metadata store (never written).
+
+Runs come a page at a time from the store's own filtering and limit; a run's steps and
+artifacts in one read each, whatever the number of steps. Artifact values are loaded only
+by :mod:`zenml.integrations.dashboard.previews`, through the Client's own load path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from zenml.metadata_stores.models import CACHED, COMPLETED, FAILED, RUNNING
+
+if TYPE_CHECKING:
+    from zenml.metadata_stores.models import ArtifactRecord, RunRecord, StepRecord
+    from zenml.stack.stack import Stack
+
+PENDING = "pending"  # a planned step with no record yet
+RUN_STATUSES = (RUNNING, COMPLETED, FAILED)
+DONE = (COMPLETED, CACHED)
+
+
+@dataclass(frozen=True)
+class RunsPage:
+    """One page of the runs list, newest first."""
+
+    runs: list[RunRecord]
+    page: int
+    size: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+@dataclass(frozen=True)
+class RunDetail:
+    """A run with its step records, its artifacts and its step graph (step -> upstream steps)."""
+
+    run: RunRecord
+    steps: dict[str, StepRecord]
+    artifacts: list[ArtifactRecord]
+    graph: dict[str, list[str]]
+
+    def status_of(self, step: str) -> str:
+        """The recorded status of ``step``, or :data:`PENDING` for a planned step that has none yet."""
+        record = self.steps.get(step)
+        return record.status if record is not None else PENDING
+
+    def statuses(self) -> dict[str, str]:
+        return {name: self.status_of(name) for name in self.graph}
+
+    def outputs_of(self, step: str) -> list[ArtifactRecord]:
+        return [artifact for artifact in self.artifacts if artifact.step_name == step]
+
+    def consumers_of(self, artifact_id: str) -> list[StepRecord]:
+        """The steps of this run that read the artifact."""
+        return [step for step in self.steps.values() if artifact_id in _input_ids(step)]
+
+
+def _input_ids(step: StepRecord) -> list[str]:
+    ids: list[str] = []
+    for value in step.inputs.values():
+        ids.extend(value if isinstance(value, list) else [value])
+    return ids
+
+
+class History:
+    """Read-only access to one stack's run history for the pages."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.store = stack.metadata_store
+
+    def runs_page(self, *, pipeline: str | None, status: str | None, page: int, size: int) -> RunsPage:
+        """Page ``page`` (from 1) of ``size`` runs, newest first, filtered by the store itself."""
+        skip = (page - 1) * size
+        records = self.store.list_runs(pipeline_name=pipeline, status=status, limit=skip + size + 1)
+        return RunsPage(runs=records[skip : skip + size], page=page, size=size, has_next=len(records) > skip + size)
+
+    def pipelines(self) -> list[str]:
+        return self.store.list_pipelines()
+
+    def run(self, run_id: str) -> RunDetail:
+        """A run by id (``RunNotFoundError`` if there is none) with its steps, artifacts and graph."""
+        record = self.store.get_run(run_id)
+        steps = {step.name: step for step in self.store.list_steps(record.id)}
+        artifacts = self.store.list_artifacts(run_id=record.id)
+        return RunDetail(run=record, steps=steps, artifacts=artifacts, graph=recorded_graph(steps, artifacts))
+
+    def artifact(self, artifact_id: str) -> ArtifactRecord:
+        """An artifact by id (``ArtifactRecordNotFoundError`` if there is none)."""
+        return self.store.get_artifact(artifact_id)
+
+
+def recorded_graph(steps: dict[str, StepRecord], artifacts: list[ArtifactRecord]) -> dict[str, list[str]]:
+    """Step -> the steps whose outputs it read, as far as the records tell (in the order the steps ran)."""
+    producer = {artifact.id: artifact.step_name for artifact in artifacts}
+    graph: dict[str, list[str]] = {}
+    for name, step in steps.items():
+        upstream = [producer[aid] for aid in _input_ids(step) if aid in producer]
+        graph[name] = list(dict.fromkeys(upstream))
+    return graph
