@@ -22,7 +22,7 @@ class DashboardIntegration(Integration):
         "starlette>=0.40",
         "uvicorn>=0.30",
         "jinja2>=3.1",
-        "igraph>=0.10",
+        "igraph>=1.0",
         "pillow>=9.1",
     ]
     # Declare what it adds by reference, never by import, and list the same in [tool.zenml]:

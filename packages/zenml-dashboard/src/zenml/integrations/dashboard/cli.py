@@ -25,26 +25,26 @@ def dashboard(host: str, port: int, token: str | None, no_open: bool, preview_li
     """Serve a read-only web UI of the active stack's runs: DAGs, steps, logs and artifact previews."""
     from zenml.client import Client
     from zenml.integrations.dashboard.app import Settings, create_app
-    from zenml.integrations.dashboard.security import is_loopback, new_token
+    from zenml.integrations.dashboard.security import choose_access
     from zenml.integrations.dashboard.server import DashboardServer, PortInUseError
 
-    if token is not None and len(token) < 16:
-        raise click.BadParameter("use at least 16 characters (or leave it out to get a generated one)", param_hint="--token")
-    loopback = is_loopback(host)
-    generated = token is None and not loopback
-    if generated:
-        token = new_token()
+    try:
+        access = choose_access(host, token)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--token") from None
     stack = Client().active_stack
-    settings = Settings(token=token, loopback_only=loopback, preview_limit=preview_limit)
+    settings = Settings(token=access.token, loopback_only=access.loopback_only, preview_limit=preview_limit)
     try:
         server = DashboardServer(create_app(stack, settings), host, port)
     except PortInUseError as error:
         raise click.ClickException(str(error.strerror)) from None
-    url = server.url + (f"/runs?token={token}" if token else "/runs")
+    except OSError as error:  # an address this machine does not have, a name that does not resolve
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    url = server.url + (f"/runs?token={access.token}" if access.token else "/runs")
     click.echo(f"zenml dashboard: stack {stack.name!r}, read-only, at {url}")
-    if generated:
+    if access.generated:
         click.echo("The access token was generated for this server and is shown only now: keep the URL above.")
-    if not loopback:
+    if not access.loopback_only:
         click.echo(f"Listening on {host}: anyone who can reach it and has the token can read every run and artifact.")
     click.echo("Press Ctrl+C to stop.", err=True)
     if not no_open:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
@@ -50,6 +51,31 @@ def is_loopback(host: str) -> bool:
 def new_token() -> str:
     """A fresh random access token (192 bits, URL-safe)."""
     return secrets.token_urlsafe(24)
+
+
+MIN_TOKEN_LENGTH = 16
+
+
+@dataclass(frozen=True)
+class Access:
+    """The access rules for one server: the token to require (or none), whether only loopback ``Host``
+    names are answered, and whether the token was generated here (then it is printed once)."""
+
+    token: str | None
+    loopback_only: bool
+    generated: bool = False
+
+
+def choose_access(host: str, token: str | None) -> Access:
+    """The rules for a server on ``host``: a loopback address needs no token unless one is given; any
+    other address requires one, generated when none is given. A given token must be long enough."""
+    if token is not None and len(token) < MIN_TOKEN_LENGTH:
+        raise ValueError(f"an access token needs at least {MIN_TOKEN_LENGTH} characters (leave it out to get one)")
+    if is_loopback(host):
+        return Access(token=token, loopback_only=True)
+    if token is None:
+        return Access(token=new_token(), loopback_only=False, generated=True)
+    return Access(token=token, loopback_only=False)
 
 
 def _host_name(header: str) -> str:
