@@ -89,8 +89,9 @@ def page(browser: BrowserContext) -> Iterator[Page]:
     assert problems == []
 
 
-def test_the_runs_page_lists_the_runs_and_opens_one(page: Page, dashboard: DashboardServer, history: History,
-                                                    screenshots: Path) -> None:  # fmt: skip
+def test_the_runs_page_lists_the_runs_and_opens_one(
+    page: Page, dashboard: DashboardServer, history: History, screenshots: Path
+) -> None:
     from playwright.sync_api import expect
 
     page.goto(f"{dashboard.url}/runs?pipeline=showcase")
@@ -103,8 +104,9 @@ def test_the_runs_page_lists_the_runs_and_opens_one(page: Page, dashboard: Dashb
     expect(page).to_have_url(f"{dashboard.url}/runs/{history.completed.id}")
 
 
-def test_the_dag_shows_every_step_with_its_status_and_opens_a_step(page: Page, dashboard: DashboardServer,
-                                                                   history: History, screenshots: Path) -> None:  # fmt: skip
+def test_the_dag_shows_every_step_with_its_status_and_opens_a_step(
+    page: Page, dashboard: DashboardServer, history: History, screenshots: Path
+) -> None:
     from playwright.sync_api import expect
 
     page.goto(f"{dashboard.url}/runs/{history.completed.id}")
@@ -123,8 +125,9 @@ def test_the_dag_shows_every_step_with_its_status_and_opens_a_step(page: Page, d
     page.screenshot(path=screenshots / "step.png", full_page=True)
 
 
-def test_a_failed_step_shows_its_error(page: Page, dashboard: DashboardServer, history: History,
-                                       screenshots: Path) -> None:  # fmt: skip
+def test_a_failed_step_shows_its_error(
+    page: Page, dashboard: DashboardServer, history: History, screenshots: Path
+) -> None:
     from playwright.sync_api import expect
 
     page.goto(f"{dashboard.url}/runs/{history.failed.id}")
@@ -134,8 +137,9 @@ def test_a_failed_step_shows_its_error(page: Page, dashboard: DashboardServer, h
     page.screenshot(path=screenshots / "failed-step.png", full_page=True)
 
 
-def test_a_numpy_artifact_shows_its_statistics_and_image(page: Page, dashboard: DashboardServer, history: History,
-                                                         screenshots: Path) -> None:  # fmt: skip
+def test_a_numpy_artifact_shows_its_statistics_and_image(
+    page: Page, dashboard: DashboardServer, history: History, screenshots: Path
+) -> None:
     from playwright.sync_api import expect
 
     image = history.completed.steps["load_image"].outputs["image"]
@@ -151,8 +155,9 @@ def test_a_numpy_artifact_shows_its_statistics_and_image(page: Page, dashboard: 
     page.screenshot(path=screenshots / "artifact.png", full_page=True)
 
 
-def test_markup_in_names_values_and_errors_runs_no_script(page: Page, dashboard: DashboardServer,
-                                                          history: History) -> None:  # fmt: skip
+def test_markup_in_names_values_and_errors_runs_no_script(
+    page: Page, dashboard: DashboardServer, history: History
+) -> None:
     from playwright.sync_api import expect
 
     markup = history.markup
@@ -205,8 +210,9 @@ LIVE_PIPELINE = textwrap.dedent(
 )
 
 
-def test_a_run_in_progress_turns_completed_without_a_reload(page: Page, dashboard: DashboardServer, history: History,
-                                                            stack_of: Any, tmp_path: Path, screenshots: Path) -> None:  # fmt: skip
+def test_a_run_in_progress_turns_completed_without_a_reload(
+    page: Page, dashboard: DashboardServer, history: History, stack_of: Any, tmp_path: Path, screenshots: Path
+) -> None:
     from playwright.sync_api import expect
 
     from zenml.client import Client
@@ -237,4 +243,3 @@ def test_a_run_in_progress_turns_completed_without_a_reload(page: Page, dashboar
     for name in ("first", "wait_for_release", "last"):
         expect(page.locator(f'svg.dag a.node[data-step="{name}"] text.status')).to_have_text("completed")
     assert page.evaluate("window.notReloaded") is True
-

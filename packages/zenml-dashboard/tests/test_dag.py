@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from zenml.integrations.dashboard.dag import NODE_HEIGHT, NODE_WIDTH, layout, shorten
 
 
@@ -9,7 +11,8 @@ def test_a_chain_goes_down_one_layer_per_step() -> None:
     drawing = layout({"a": [], "b": ["a"], "c": ["b"]})
     ys = [node.y for node in drawing.nodes]
     assert [node.name for node in drawing.nodes] == ["a", "b", "c"]
-    assert ys == sorted(ys) and len(set(ys)) == 3
+    assert ys == sorted(ys)
+    assert len(set(ys)) == 3
     assert {(edge.source, edge.target) for edge in drawing.edges} == {("a", "b"), ("b", "c")}
     assert len({node.x for node in drawing.nodes}) == 1
 
@@ -19,10 +22,11 @@ def test_a_fan_out_puts_siblings_side_by_side_without_overlap() -> None:
     drawing = layout(graph)
     branches = sorted((node for node in drawing.nodes if node.name.startswith("branch")), key=lambda node: node.x)
     assert len({node.y for node in branches}) == 1
-    assert all(right.x - left.x >= NODE_WIDTH for left, right in zip(branches, branches[1:]))
+    assert all(right.x - left.x >= NODE_WIDTH for left, right in pairwise(branches))
     by_name = {node.name: node for node in drawing.nodes}
     assert by_name["source"].y < branches[0].y < by_name["sink"].y
-    assert drawing.width >= 5 * NODE_WIDTH and drawing.height >= 3 * NODE_HEIGHT
+    assert drawing.width >= 5 * NODE_WIDTH
+    assert drawing.height >= 3 * NODE_HEIGHT
 
 
 def test_an_edge_that_skips_a_layer_is_routed_around_the_step_in_between() -> None:
@@ -37,7 +41,8 @@ def test_an_edge_that_skips_a_layer_is_routed_around_the_step_in_between() -> No
 
 def test_unknown_upstream_names_are_ignored_and_an_empty_graph_draws_nothing() -> None:
     drawing = layout({"only": ["missing"]})
-    assert [node.name for node in drawing.nodes] == ["only"] and drawing.edges == ()
+    assert [node.name for node in drawing.nodes] == ["only"]
+    assert drawing.edges == ()
     assert layout({}).nodes == ()
 
 
@@ -49,5 +54,8 @@ def test_the_same_graph_is_laid_out_once() -> None:
 def test_long_names_keep_their_start_and_end() -> None:
     name = "preprocess_the_training_images_for_the_model"
     short = shorten(name)
-    assert len(short) == 26 and short.startswith("preprocess") and short.endswith("model") and "…" in short
+    assert len(short) == 26
+    assert short.startswith("preprocess")
+    assert short.endswith("model")
+    assert "…" in short
     assert shorten("train") == "train"

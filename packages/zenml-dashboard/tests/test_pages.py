@@ -21,10 +21,13 @@ def _step_path(run_id: str, name: str) -> str:
 
 def test_the_home_page_leads_to_the_runs(get: Any) -> None:
     answer = get("/")
-    assert answer.status == 303 and answer.headers["location"] == "/runs"
+    assert answer.status == 303
+    assert answer.headers["location"] == "/runs"
 
 
-def test_the_runs_page_lists_runs_newest_first_with_pipeline_status_start_and_duration(get: Any, history: History) -> None:
+def test_the_runs_page_lists_runs_newest_first_with_pipeline_status_start_and_duration(
+    get: Any, history: History
+) -> None:
     answer = get("/runs?pipeline=showcase")
     assert answer.status == 200
     assert _run_links(answer.body) == [history.cached.id, history.completed.id]
@@ -56,12 +59,16 @@ def test_runs_are_paged_through_the_store(get: Any, history: History) -> None:
         page += 1
     assert (len(seen), len(set(seen)), pages) == (history.paging_runs, history.paging_runs, 3)
     assert 'rel="prev" href="/runs?pipeline=ticks&amp;page=2"' in body
-    assert get("/runs?page=0").status == 400 and get("/runs?page=x").status == 400
+    assert get("/runs?page=0").status == 400
+    assert get("/runs?page=x").status == 400
 
 
 def test_the_run_page_draws_every_step_with_its_status(get: Any, history: History) -> None:
     body = get(f"/runs/{history.failed.id}").body
-    nodes = {name: status for status, name in re.findall(r'<a class="node status-(\w+)" href="[^"]+" data-step="([^"]+)"', body)}
+    nodes = {
+        name: status
+        for status, name in re.findall(r'<a class="node status-(\w+)" href="[^"]+" data-step="([^"]+)"', body)
+    }
     assert nodes == {"load_image": "completed", "explode": "failed"}
     assert body.count("marker-end=") == 1  # one dependency, one edge
     assert "data-live-run" not in body  # finished: nothing to poll
@@ -71,7 +78,8 @@ def test_the_run_page_draws_every_step_with_its_status(get: Any, history: Histor
 
 def test_the_status_answer_has_the_run_and_every_step(get: Any, history: History) -> None:
     data = get(f"/runs/{history.completed.id}/status").json()
-    assert data["status"] == "completed" and data["duration"].endswith("s")
+    assert data["status"] == "completed"
+    assert data["duration"].endswith("s")
     assert set(data["steps"]) == {"load_image", "make_rows", "describe", "report"}
     assert {step["status"] for step in data["steps"].values()} == {"completed"}
 
@@ -79,8 +87,9 @@ def test_the_status_answer_has_the_run_and_every_step(get: Any, history: History
 def test_the_step_page_shows_status_timings_parameters_cache_and_artifacts(get: Any, history: History) -> None:
     run = history.completed
     body = get(_step_path(run.id, "load_image")).body
-    assert "completed" in body and "<dt>Duration</dt><dd>" in body
-    assert '<tr><th>size</th><td><pre>32</pre></td></tr>' in body
+    assert "completed" in body
+    assert "<dt>Duration</dt><dd>" in body
+    assert "<tr><th>size</th><td><pre>32</pre></td></tr>" in body
     assert f"<code>{run.steps['load_image'].cache_key}</code>" in body
     assert "<dt>Cached</dt><dd>no</dd>" in body
     image = run.steps["load_image"].outputs["image"]
@@ -102,15 +111,20 @@ def test_the_artifact_page_shows_type_materializer_size_uri_lineage_and_preview(
     run = history.completed
     image = run.steps["load_image"].outputs["image"]
     body = get(f"/artifacts/{image.id}").body
-    assert "<code>numpy:ndarray</code>" in body and "NumpyMaterializer" in body
-    assert f"({image.size:,} bytes)" in body and f"<code>{image.full_uri}</code>" in body
+    assert "<code>numpy:ndarray</code>" in body
+    assert "NumpyMaterializer" in body
+    assert f"({image.size:,} bytes)" in body
+    assert f"<code>{image.full_uri}</code>" in body
     assert re.search(r"Produced by</dt><dd><a [^>]*>load_image</a>", body)
     assert re.search(r"Read by</dt><dd><a [^>]*>describe</a></dd>", body)
-    assert "<tr><th>shape</th><td>(32, 32)</td></tr>" in body and "<tr><th>max</th><td>1</td></tr>" in body
+    assert "<tr><th>shape</th><td>(32, 32)</td></tr>" in body
+    assert "<tr><th>max</th><td>1</td></tr>" in body
     png = get(f"/artifacts/{image.id}/image.png")
-    assert png.status == 200 and png.headers["content-type"] == "image/png"
+    assert png.status == 200
+    assert png.headers["content-type"] == "image/png"
     rows = get(f"/artifacts/{run.steps['make_rows'].outputs['rows'].id}").body
-    assert "<th>square</th>" in rows and "The first 20 of 30 rows." in rows
+    assert "<th>square</th>" in rows
+    assert "The first 20 of 30 rows." in rows
     summary = get(f"/artifacts/{run.steps['describe'].outputs['summary'].id}").body
     assert "&#34;rows&#34;: 30" in summary
     assert get(f"/artifacts/{run.steps['describe'].outputs['summary'].id}/image.png").status == 404
@@ -120,7 +134,8 @@ def test_unknown_runs_steps_and_artifacts_are_404_pages(get: Any, history: Histo
     assert get("/runs/" + "0" * 32).status == 404
     assert get(_step_path(history.completed.id, "nope")).status == 404
     missing = get("/artifacts/nope")
-    assert missing.status == 404 and "no artifact with id" in missing.body
+    assert missing.status == 404
+    assert "no artifact with id" in missing.body
     assert get("/nothing/here").status == 404
 
 

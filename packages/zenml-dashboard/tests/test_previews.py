@@ -45,7 +45,8 @@ def test_a_2d_array_gets_statistics_and_an_image() -> None:
 def test_a_large_rgb_array_is_subsampled_and_kept_small() -> None:
     preview = preview_value(np.zeros((2000, 1500, 3), dtype=np.uint8))
     image = _png(preview.image)
-    assert image.mode == "RGB" and max(image.size) <= IMAGE_SIDE
+    assert image.mode == "RGB"
+    assert max(image.size) <= IMAGE_SIDE
 
 
 def test_arrays_that_are_not_images_get_no_image() -> None:
@@ -68,24 +69,31 @@ def test_a_structured_array_is_a_table() -> None:
 def test_a_dataframe_shows_its_first_rows() -> None:
     frame = pd.DataFrame({"a": range(100), "b": ["x"] * 100})
     preview = preview_value(frame)
-    assert preview.kind == "table" and preview.columns == ["", "a", "b"]
-    assert len(preview.rows) == MAX_ROWS and preview.rows[1] == ["1", "1", "x"]
-    assert dict(preview.facts)["rows"] == "100" and preview.note == f"The first {MAX_ROWS} of 100 rows."
+    assert preview.kind == "table"
+    assert preview.columns == ["", "a", "b"]
+    assert len(preview.rows) == MAX_ROWS
+    assert preview.rows[1] == ["1", "1", "x"]
+    assert dict(preview.facts)["rows"] == "100"
+    assert preview.note == f"The first {MAX_ROWS} of 100 rows."
     assert preview_value(frame["a"]).columns == ["", "a"]  # a Series
 
 
 def test_records_are_a_table_with_the_union_of_their_keys() -> None:
     preview = preview_value([{"a": 1}, {"b": "x" * 500}])
-    assert preview.columns == ["a", "b"] and preview.rows[0] == ["1", ""]
+    assert preview.columns == ["a", "b"]
+    assert preview.rows[0] == ["1", ""]
     assert len(preview.rows[1][1]) == 200  # cells are cut
 
 
 def test_text_json_binary_and_dataclasses() -> None:
     long_text = preview_value("z" * (MAX_TEXT + 5))
-    assert long_text.kind == "text" and len(long_text.text or "") == MAX_TEXT and "first 20,000" in (long_text.note or "")
+    assert long_text.kind == "text"
+    assert len(long_text.text or "") == MAX_TEXT
+    assert "first 20,000" in (long_text.note or "")
     assert preview_value({"k": [1, 2]}).text == '{\n  "k": [\n    1,\n    2\n  ]\n}'
     binary = preview_value(bytes(range(256)) * 10)
-    assert binary.kind == "binary" and (binary.text or "").startswith("00000000  00 01 02")
+    assert binary.kind == "binary"
+    assert (binary.text or "").startswith("00000000  00 01 02")
     assert binary.note == f"The first {MAX_BYTES} of 2,560 bytes."
 
     @dataclasses.dataclass
@@ -106,7 +114,9 @@ def test_sizes_read_as_people_read_them() -> None:
 def test_a_stored_artifact_is_loaded_through_the_client_and_previewed(history: History) -> None:
     image = history.completed.steps["load_image"].outputs["image"]
     preview = make_preview(image)
-    assert preview.kind == "array" and dict(preview.facts)["shape"] == "(32, 32)" and preview.image is not None
+    assert preview.kind == "array"
+    assert dict(preview.facts)["shape"] == "(32, 32)"
+    assert preview.image is not None
 
 
 def test_an_artifact_over_the_limit_is_not_loaded(history: History, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -117,7 +127,8 @@ def test_an_artifact_over_the_limit_is_not_loaded(history: History, monkeypatch:
 
     monkeypatch.setattr(ArtifactView, "load", refuse)
     preview = make_preview(image, limit=image.size - 1)
-    assert preview.kind == "unavailable" and "preview limit" in (preview.note or "")
+    assert preview.kind == "unavailable"
+    assert "preview limit" in (preview.note or "")
 
 
 def test_a_damaged_artifact_is_reported_not_raised(history: History, tmp_path: object) -> None:
@@ -126,4 +137,5 @@ def test_a_damaged_artifact_is_reported_not_raised(history: History, tmp_path: o
     record = history.completed.steps["make_rows"].outputs["rows"].record
     damaged = ArtifactView(replace(record, content_hash="crc32:00000000"), history.completed.stack)
     preview = make_preview(damaged)
-    assert preview.kind == "unavailable" and "ArtifactCorruptedError" in (preview.note or "")
+    assert preview.kind == "unavailable"
+    assert "ArtifactCorruptedError" in (preview.note or "")

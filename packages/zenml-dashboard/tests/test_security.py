@@ -32,9 +32,12 @@ def test_loopback_needs_no_token_and_anything_else_gets_one() -> None:
     assert choose_access("127.0.0.1", None) == choose_access("localhost", None)
     assert choose_access("127.0.0.1", None).token is None
     generated = choose_access("0.0.0.0", None)
-    assert generated.generated and not generated.loopback_only and len(generated.token or "") >= 32
+    assert generated.generated
+    assert not generated.loopback_only
+    assert len(generated.token or "") >= 32
     assert choose_access("0.0.0.0", None).token != generated.token
-    assert choose_access("0.0.0.0", TOKEN).token == TOKEN and not choose_access("0.0.0.0", TOKEN).generated
+    assert choose_access("0.0.0.0", TOKEN).token == TOKEN
+    assert not choose_access("0.0.0.0", TOKEN).generated
     with pytest.raises(ValueError, match="at least 16 characters"):
         choose_access("0.0.0.0", "short")
 
@@ -63,7 +66,8 @@ def test_every_answer_carries_the_security_headers(get: Any) -> None:
 
 def test_with_a_token_every_request_needs_it(guarded: DashboardServer, http: Any) -> None:
     refused = http(guarded.url + "/runs")
-    assert refused.status == 401 and "?token=" in refused.body
+    assert refused.status == 401
+    assert "?token=" in refused.body
     assert http(guarded.url + "/static/dashboard.css").status == 401
     assert http(guarded.url + "/runs?token=wrong-token-of-some-length").status == 401
     assert http(guarded.url + "/runs", headers={"Authorization": f"Bearer {TOKEN}x"}).status == 401
@@ -74,9 +78,12 @@ def test_with_a_token_every_request_needs_it(guarded: DashboardServer, http: Any
 
 def test_the_token_in_the_url_becomes_a_cookie_and_leaves_the_address_bar(guarded: DashboardServer, http: Any) -> None:
     answer = http(guarded.url + f"/runs?pipeline=showcase&token={TOKEN}")
-    assert answer.status == 303 and answer.headers["location"] == "/runs?pipeline=showcase"
+    assert answer.status == 303
+    assert answer.headers["location"] == "/runs?pipeline=showcase"
     cookie = answer.headers["set-cookie"]
-    assert cookie.startswith(f"{COOKIE}={TOKEN};") and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert cookie.startswith(f"{COOKIE}={TOKEN};")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
     assert http(guarded.url + answer.headers["location"], headers={"Cookie": cookie.split(";")[0]}).status == 200
 
 

@@ -49,4 +49,11 @@ def pretty_json(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True, default=repr, ensure_ascii=False)
 
 
-FILTERS = {"status_class": status_class, "when": when, "utc": utc, "duration": duration, "size": size_text, "pretty_json": pretty_json}
+FILTERS = {
+    "status_class": status_class,
+    "when": when,
+    "utc": utc,
+    "duration": duration,
+    "size": size_text,
+    "pretty_json": pretty_json,
+}

@@ -10,6 +10,7 @@ preview limit are not loaded at all, and what a preview keeps of a loaded value 
 from __future__ import annotations
 
 import math
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -164,10 +165,8 @@ def _layers(model: Any) -> Preview:
             shape = "?"
         rows.append([_cell(layer.name), type(layer).__name__, shape, f"{layer.count_params():,}"])
     facts = [("model", type(model).__name__), ("layers", str(len(rows)))]
-    try:
+    with suppress(Exception):  # an unbuilt model cannot count its weights
         facts.append(("parameters", f"{model.count_params():,}"))
-    except Exception:  # an unbuilt model cannot count its weights
-        pass
     return Preview(kind="layers", facts=facts, columns=["layer", "type", "output shape", "parameters"],
                    rows=rows[: MAX_ROWS * 10], note=_rows_note(min(len(rows), MAX_ROWS * 10), len(rows)))  # fmt: skip
 
