@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 from zenml.metadata_stores.models import CACHED, COMPLETED, FAILED, RUNNING
 
+from zenml.metadata_stores.models import ArtifactRecord
+
 if TYPE_CHECKING:
-    from zenml.metadata_stores.models import ArtifactRecord, RunRecord, StepRecord
+    from zenml.metadata_stores.models import RunRecord, StepRecord
     from zenml.stack.stack import Stack
 
 PENDING = "pending"  # a planned step with no record yet
@@ -43,6 +45,7 @@ class RunDetail:
     steps: dict[str, StepRecord]
     artifacts: list[ArtifactRecord]
     graph: dict[str, list[str]]
+    outputs: dict[str, list[ArtifactRecord]]  # step -> its output artifacts
 
     def status_of(self, step: str) -> str:
         """The recorded status of ``step``, or :data:`PENDING` for a planned step that has none yet."""
@@ -51,9 +54,6 @@ class RunDetail:
 
     def statuses(self) -> dict[str, str]:
         return {name: self.status_of(name) for name in self.graph}
-
-    def outputs_of(self, step: str) -> list[ArtifactRecord]:
-        return [artifact for artifact in self.artifacts if artifact.step_name == step]
 
     def consumers_of(self, artifact_id: str) -> list[StepRecord]:
         """The steps of this run that read the artifact."""
@@ -88,7 +88,11 @@ class History:
         record = self.store.get_run(run_id)
         steps = {step.name: step for step in self.store.list_steps(record.id)}
         artifacts = self.store.list_artifacts(run_id=record.id)
-        return RunDetail(run=record, steps=steps, artifacts=artifacts, graph=recorded_graph(steps, artifacts))
+        outputs: dict[str, list[ArtifactRecord]] = {}
+        for artifact in artifacts:
+            outputs.setdefault(artifact.step_name, []).append(artifact)
+        graph = recorded_graph(steps, artifacts)
+        return RunDetail(run=record, steps=steps, artifacts=artifacts, graph=graph, outputs=outputs)
 
     def artifact(self, artifact_id: str) -> ArtifactRecord:
         """An artifact by id (``ArtifactRecordNotFoundError`` if there is none)."""

@@ -47,7 +47,14 @@ class Context:
 
     @classmethod
     def create(cls, stack: Stack, settings: Settings) -> Context:
-        return cls(stack, History(stack), _environment(), settings, OrderedDict(), threading.Lock())
+        """The context of a new app. The templates are compiled and igraph imported now, once per process,
+        so that no visitor's first page pays for them."""
+        import igraph  # noqa: F401 - imported for its side effect: loaded before the first run page
+
+        templates = _environment()
+        for name in templates.list_templates():
+            templates.get_template(name)
+        return cls(stack, History(stack), templates, settings, OrderedDict(), threading.Lock())
 
     def render(self, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
         page = self.templates.get_template(template).render(poll_ms=self.settings.poll_ms, **values)
@@ -93,7 +100,7 @@ def run_url(run_id: str) -> str:
 
 def step_url(run_id: str, step: str) -> str:
     # The step's name goes in the query: browsers rewrite "." and ".." path segments, never a query.
-    return f"{run_url(run_id)}/step?{urlencode({'name': step})}"
+    return f"{run_url(run_id)}/step?name={quote(step, safe='')}"
 
 
 def artifact_url(artifact_id: str) -> str:
@@ -183,7 +190,7 @@ def step(request: Request) -> Response:
             inputs.append((input_name, by_id.get(artifact_id) or context.history.artifact(artifact_id)))
     downstream = [other for other, upstream in detail.graph.items() if name in upstream]
     return context.render("step.html", detail=detail, name=name, record=record, status=detail.status_of(name),
-                          inputs=inputs, outputs=detail.outputs_of(name), upstream=detail.graph[name],
+                          inputs=inputs, outputs=detail.outputs.get(name, []), upstream=detail.graph[name],
                           downstream=downstream)  # fmt: skip
 
 
