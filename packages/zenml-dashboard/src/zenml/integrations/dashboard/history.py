@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from zenml.metadata_stores.models import CACHED, COMPLETED, FAILED, RUNNING
-
-from zenml.metadata_stores.models import ArtifactRecord
+from zenml.metadata_stores.models import CACHED, COMPLETED, FAILED, RUNNING, ArtifactRecord
 
 if TYPE_CHECKING:
     from zenml.metadata_stores.models import RunRecord, StepRecord
