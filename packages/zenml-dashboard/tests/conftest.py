@@ -2,7 +2,8 @@
 
 The history is made once per session in a private config dir: a completed run, the same
 run again (its steps cached), a failed run, a run whose name, parameters, values, logs and
-error are markup, 120 small runs for paging, and a run recorded straight through the store
+error are markup, a run whose step succeeds on its second attempt and adds metadata to its output,
+120 small runs for paging, and a run recorded straight through the store
 API by "another writer" whose pipeline and step names are markup (zenml refuses such names,
 but a shared store holds whatever anyone with access wrote). The dashboard serves it on a free loopback port.
 """
@@ -20,7 +21,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import numpy as np
 import pytest
 
-from zenml import pipeline, step
+from zenml import get_step_context, pipeline, step
+from zenml.config.retry_config import StepRetryConfig
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -86,6 +88,23 @@ def hostile() -> None:
     fail_with_markup(markup())
 
 
+ATTEMPTS = {"flaky": 0}
+
+
+@step(retry=StepRetryConfig(max_retries=2, delay=0), extra={"owner": "ml team"})
+def flaky() -> Annotated[float, "score"]:
+    ATTEMPTS["flaky"] += 1
+    if ATTEMPTS["flaky"] == 1:
+        raise RuntimeError("the first attempt fails")
+    get_step_context().add_output_metadata(output_name="score", metadata={"accuracy": 0.93, "note": XSS})
+    return 0.93
+
+
+@pipeline(enable_cache=False)
+def retried() -> None:
+    flaky()
+
+
 @step
 def tick() -> int:
     return 1
@@ -104,6 +123,7 @@ class History:
     cached: PipelineRun
     failed: PipelineRun
     hostile: PipelineRun
+    retried: PipelineRun
     foreign_run_id: str
     home: Path
     markup: str = XSS  # in the hostile and foreign runs' names, parameters, values, logs and errors
@@ -120,9 +140,10 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
         cached = showcase()
         failed = _failed(broken)
         hostile_run = _failed(hostile.with_options(run_name=XSS))
+        retried_run = retried()
         for _ in range(PAGING_RUNS):
             ticks()
-        yield History(completed, cached, failed, hostile_run, _foreign_run(), home)
+        yield History(completed, cached, failed, hostile_run, retried_run, _foreign_run(), home)
 
 
 def _failed(definition: Any) -> PipelineRun:

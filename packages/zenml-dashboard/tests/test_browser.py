@@ -142,7 +142,7 @@ def test_a_numpy_artifact_shows_its_statistics_and_image(
 ) -> None:
     from playwright.sync_api import expect
 
-    image = history.completed.steps["load_image"].outputs["image"]
+    image = history.completed.steps["load_image"].outputs["image"][0]
     page.goto(f"{dashboard.url}/runs/{history.completed.id}/step?name=load_image")
     page.locator("#outputs").get_by_role("link", name="image").click()
     expect(page).to_have_url(f"{dashboard.url}/artifacts/{image.id}")

@@ -92,13 +92,28 @@ def test_the_step_page_shows_status_timings_parameters_cache_and_artifacts(get: 
     assert "<tr><th>size</th><td><pre>32</pre></td></tr>" in body
     assert f"<code>{run.steps['load_image'].cache_key}</code>" in body
     assert "<dt>Cached</dt><dd>no</dd>" in body
-    image = run.steps["load_image"].outputs["image"]
+    image = run.steps["load_image"].outputs["image"][0]
     assert f'href="/artifacts/{image.id}">image</a>' in body
     assert 'href="/runs/' + run.id + '/step?name=describe">describe</a>' in body  # downstream
     describe = get(_step_path(run.id, "describe")).body
     assert f'href="/artifacts/{image.id}">load_image.image</a>' in describe  # its input, linked
     cached = get(_step_path(history.cached.id, "load_image")).body
     assert "<dt>Cached</dt><dd>yes" in cached
+
+
+def test_the_step_page_shows_configuration_attempts_and_output_metadata(get: Any, history: History) -> None:
+    body = get(_step_path(history.retried.id, "flaky")).body
+    configuration = body.partition('id="configuration"')[2].partition("</table>")[0]
+    assert "<tr><th>extra</th><td><pre>{\n  &#34;owner&#34;: &#34;ml team&#34;\n}</pre></td></tr>" in configuration
+    assert "&#34;max_retries&#34;: 2" in configuration
+    attempts = body.partition('id="attempts"')[2].partition("</table>")[0]
+    assert attempts.count("<tr class=") == 2
+    assert '<span class="badge">retried</span>' in attempts
+    assert "<code>RuntimeError: the first attempt fails</code>" in attempts
+    metadata = body.partition('id="metadata"')[2].partition("</table>")[0]
+    assert "<tr><th>score: accuracy</th><td><pre>0.93</pre></td></tr>" in metadata
+    score = history.retried.steps["flaky"].outputs["score"][0]
+    assert "<tr><th>accuracy</th><td><pre>0.93</pre></td></tr>" in get(f"/artifacts/{score.id}").body
 
 
 def test_a_failed_step_shows_its_error(get: Any, history: History) -> None:
@@ -109,7 +124,7 @@ def test_a_failed_step_shows_its_error(get: Any, history: History) -> None:
 
 def test_the_artifact_page_shows_type_materializer_size_uri_lineage_and_preview(get: Any, history: History) -> None:
     run = history.completed
-    image = run.steps["load_image"].outputs["image"]
+    image = run.steps["load_image"].outputs["image"][0]
     body = get(f"/artifacts/{image.id}").body
     assert "<code>numpy:ndarray</code>" in body
     assert "NumpyMaterializer" in body
@@ -122,12 +137,12 @@ def test_the_artifact_page_shows_type_materializer_size_uri_lineage_and_preview(
     png = get(f"/artifacts/{image.id}/image.png")
     assert png.status == 200
     assert png.headers["content-type"] == "image/png"
-    rows = get(f"/artifacts/{run.steps['make_rows'].outputs['rows'].id}").body
+    rows = get(f"/artifacts/{run.steps['make_rows'].outputs['rows'][0].id}").body
     assert "<th>square</th>" in rows
     assert "The first 20 of 30 rows." in rows
-    summary = get(f"/artifacts/{run.steps['describe'].outputs['summary'].id}").body
+    summary = get(f"/artifacts/{run.steps['describe'].outputs['summary'][0].id}").body
     assert "&#34;rows&#34;: 30" in summary
-    assert get(f"/artifacts/{run.steps['describe'].outputs['summary'].id}/image.png").status == 404
+    assert get(f"/artifacts/{run.steps['describe'].outputs['summary'][0].id}/image.png").status == 404
 
 
 def test_unknown_runs_steps_and_artifacts_are_404_pages(get: Any, history: History) -> None:
@@ -147,7 +162,8 @@ def test_markup_from_the_stores_is_shown_as_text_everywhere(get: Any, history: H
         f"/runs/{history.hostile.id}",
         _step_path(history.hostile.id, "markup"),
         _step_path(history.hostile.id, "fail_with_markup"),
-        f"/artifacts/{history.hostile.steps['markup'].outputs['payload'].id}",
+        f"/artifacts/{history.hostile.steps['markup'].outputs['payload'][0].id}",
+        _step_path(history.retried.id, "flaky"),
         f"/runs/{history.foreign_run_id}",
         _step_path(history.foreign_run_id, XSS),
         f"/runs?{urlencode({'pipeline': 'pipe ' + XSS})}",

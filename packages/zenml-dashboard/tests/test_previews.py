@@ -112,7 +112,7 @@ def test_sizes_read_as_people_read_them() -> None:
 
 
 def test_a_stored_artifact_is_loaded_through_the_client_and_previewed(history: History) -> None:
-    image = history.completed.steps["load_image"].outputs["image"]
+    image = history.completed.steps["load_image"].outputs["image"][0]
     preview = make_preview(image)
     assert preview.kind == "array"
     assert dict(preview.facts)["shape"] == "(32, 32)"
@@ -120,7 +120,7 @@ def test_a_stored_artifact_is_loaded_through_the_client_and_previewed(history: H
 
 
 def test_an_artifact_over_the_limit_is_not_loaded(history: History, monkeypatch: pytest.MonkeyPatch) -> None:
-    image = history.completed.steps["load_image"].outputs["image"]
+    image = history.completed.steps["load_image"].outputs["image"][0]
 
     def refuse(self: ArtifactView, *args: object, **kwargs: object) -> None:
         raise AssertionError("loaded an artifact over the limit")
@@ -134,7 +134,7 @@ def test_an_artifact_over_the_limit_is_not_loaded(history: History, monkeypatch:
 def test_a_damaged_artifact_is_reported_not_raised(history: History, tmp_path: object) -> None:
     from dataclasses import replace
 
-    record = history.completed.steps["make_rows"].outputs["rows"].record
+    record = history.completed.steps["make_rows"].outputs["rows"][0].record
     damaged = ArtifactView(replace(record, content_hash="crc32:00000000"), history.completed.stack)
     preview = make_preview(damaged)
     assert preview.kind == "unavailable"
