@@ -132,8 +132,10 @@ def test_a_failed_step_shows_its_error(
 
     page.goto(f"{dashboard.url}/runs/{history.failed.id}")
     expect(page.locator('svg.dag a.node[data-step="explode"] text.status')).to_have_text("failed")
+    expect(page.locator('svg.dag a.node[data-step="never"] text.status')).to_have_text("skipped")
     page.locator('svg.dag a.node[data-step="explode"]').click()
-    expect(page.locator("#error pre")).to_have_text("ValueError: an image of mean 0.50 is too <b>bright</b>")
+    expect(page.locator("#error pre").first).to_have_text("ValueError: an image of mean 0.50 is too <b>bright</b>")
+    expect(page.locator("#traceback")).to_contain_text(", in explode")
     page.screenshot(path=screenshots / "failed-step.png", full_page=True)
 
 
@@ -164,7 +166,9 @@ def test_markup_in_names_values_and_errors_runs_no_script(
     page.goto(f"{dashboard.url}/runs/{history.hostile.id}")
     expect(page.locator("h1")).to_contain_text(markup)
     page.goto(f"{dashboard.url}/runs/{history.hostile.id}/step?name=fail_with_markup")
-    expect(page.locator("#error pre")).to_have_text(f"RuntimeError: {markup}")
+    expect(page.locator("#error pre").first).to_have_text(f"RuntimeError: {markup}")
+    page.goto(f"{dashboard.url}/runs/{history.hostile.id}/step?name=markup")
+    expect(page.locator("#logs")).to_have_text(f"{markup}\n")
     page.goto(f"{dashboard.url}/runs/{history.foreign_run_id}")
     node = page.locator("svg.dag a.node")
     expect(node.locator("title")).to_have_text(markup)
@@ -231,6 +235,8 @@ def test_a_run_in_progress_turns_completed_without_a_reload(
         expect(page.locator("#runs-body .badge")).to_have_text("running")
         page.goto(f"{dashboard.url}/runs/{run.id}")
         expect(page.locator("[data-run-status]")).to_have_text("running")
+        for name, status in (("first", "completed"), ("wait_for_release", "running"), ("last", "pending")):
+            expect(page.locator(f'svg.dag a.node[data-step="{name}"] text.status')).to_have_text(status)
         page.evaluate("window.notReloaded = true")
         page.screenshot(path=screenshots / "run-in-progress.png", full_page=True)
         with open(release, "w") as fifo:

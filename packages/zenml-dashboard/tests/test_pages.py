@@ -69,8 +69,8 @@ def test_the_run_page_draws_every_step_with_its_status(get: Any, history: Histor
         name: status
         for status, name in re.findall(r'<a class="node status-(\w+)" href="[^"]+" data-step="([^"]+)"', body)
     }
-    assert nodes == {"load_image": "completed", "explode": "failed"}
-    assert body.count("marker-end=") == 1  # one dependency, one edge
+    assert nodes == {"load_image": "completed", "explode": "failed", "never": "skipped"}  # the planned graph
+    assert body.count("marker-end=") == 2
     assert "data-live-run" not in body  # finished: nothing to poll
     cached = get(f"/runs/{history.cached.id}").body
     assert set(re.findall(r'class="node status-(\w+)"', cached)) == {"cached"}
@@ -116,10 +116,21 @@ def test_the_step_page_shows_configuration_attempts_and_output_metadata(get: Any
     assert "<tr><th>accuracy</th><td><pre>0.93</pre></td></tr>" in get(f"/artifacts/{score.id}").body
 
 
-def test_a_failed_step_shows_its_error(get: Any, history: History) -> None:
+def test_a_failed_step_shows_its_error_traceback_and_logs(get: Any, history: History) -> None:
     body = get(_step_path(history.failed.id, "explode")).body
     assert '<section class="error" id="error">' in body
     assert "ValueError: an image of mean 0.50 is too &lt;b&gt;bright&lt;/b&gt;" in body
+    traceback = body.partition('<pre class="traceback" id="traceback">')[2].partition("</pre>")[0]
+    assert traceback.startswith("Traceback (most recent call last):")
+    assert ", in explode\n" in traceback
+    assert traceback.endswith("ValueError: an image of mean 0.50 is too &lt;b&gt;bright&lt;/b&gt;\n")
+    assert f'<pre class="logs" id="logs">{traceback}</pre>' in body  # the traceback ends the logs
+
+
+def test_the_step_page_shows_what_the_step_printed(get: Any, history: History) -> None:
+    body = get(_step_path(history.completed.id, "describe")).body
+    assert '<pre class="logs" id="logs">describing an image of shape (32, 32) and 30 rows\n</pre>' in body
+    assert "The step printed nothing." in get(_step_path(history.completed.id, "report")).body
 
 
 def test_the_artifact_page_shows_type_materializer_size_uri_lineage_and_preview(get: Any, history: History) -> None:

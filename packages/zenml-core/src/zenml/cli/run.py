@@ -97,3 +97,45 @@ def show_run(run_name: str, as_json: bool) -> None:
     ]
     if rows:
         print_table(["step", "output", "type", "size", "uri"], rows, title="Outputs")
+
+
+@run.command("logs")
+@click.argument("run_name")
+@click.argument("step_name", required=False)
+def run_logs(run_name: str, step_name: str | None) -> None:
+    """What the steps of run RUN_NAME printed (by name, id or unique id prefix), or only step STEP_NAME.
+
+    Each step's stdout and stderr (and the logging output shown there) are kept in the artifact
+    store, with the traceback of a failed step; ZENML_DISABLE_STEP_LOGS_STORAGE=true turns that off.
+    """
+    from zenml.metadata_stores.base import RunNotFoundError
+
+    client = _client()
+    try:
+        found = client.get_run(run_name)
+    except RunNotFoundError as error:
+        message = str(error)
+        fail(message if LIST_HINT in message else f"{message}; see `{LIST_HINT}`", code=2)
+    steps = list(found.steps.values())
+    if step_name is not None:
+        if step_name not in found.steps:
+            from zenml.utils.suggestions import unknown_choice
+
+            fail(f"run {found.name!r}: {unknown_choice('step', step_name, list(found.steps))}", code=2)
+        steps = [found.steps[step_name]]
+    printed = False
+    for step in steps:
+        try:
+            text = step.read_logs()
+        except FileNotFoundError:
+            fail(f"the logs of step {step.name!r} were recorded at {step.logs_uri} but are not there any more")
+        if not text:
+            continue
+        if step_name is None:
+            click.echo(f"── {step.name} ({step.status}) ──")
+        click.echo(text, nl=not text.endswith("\n"))
+        printed = True
+    if not printed:  # stdout stays empty for scripts; the note is for people
+        what = f"Step {step_name!r} of run {found.name!r} printed nothing" if step_name else (
+            f"No step of run {found.name!r} printed anything")  # fmt: skip
+        click.echo(f"{what}.", err=True)

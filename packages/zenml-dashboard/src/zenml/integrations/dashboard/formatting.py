@@ -36,7 +36,7 @@ def duration(seconds: float | None) -> str:
     return f"{hours}h {minutes:02d}m"
 
 
-STATUSES = ("running", "completed", "failed", "cached", "pending", "retried")
+STATUSES = ("running", "completed", "failed", "cached", "pending", "skipped", "retried")
 
 
 def status_class(status: str) -> str:

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from zenml.metadata_stores.models import RunRecord, StepRecord
     from zenml.stack.stack import Stack
 
-PENDING = "pending"  # a planned step with no record yet
+PENDING = "pending"  # a planned step of a running run that waits for others
+SKIPPED = "skipped"  # a planned step of a run that ended without running it
 RUN_STATUSES = (RUNNING, COMPLETED, FAILED)
 DONE = (COMPLETED, CACHED)
 
@@ -46,9 +47,17 @@ class RunDetail:
     outputs: dict[str, list[ArtifactRecord]]  # step -> its output artifacts
 
     def status_of(self, step: str) -> str:
-        """The recorded status of ``step``, or :data:`PENDING` for a planned step that has none yet."""
+        """The recorded status of ``step``; for a planned step without a record, ``running`` while the run
+        runs and every step it waits for is done (steps are recorded when they end), else ``pending``, and
+        ``skipped`` once the run has ended."""
         record = self.steps.get(step)
-        return record.status if record is not None else PENDING
+        if record is not None:
+            return record.status
+        if self.run.status != RUNNING:
+            return SKIPPED
+        upstream = self.graph.get(step, [])
+        done = all(name in self.steps and self.steps[name].status in DONE for name in upstream)
+        return RUNNING if done else PENDING
 
     def statuses(self) -> dict[str, str]:
         return {name: self.status_of(name) for name in self.graph}
@@ -89,7 +98,7 @@ class History:
         outputs: dict[str, list[ArtifactRecord]] = {}
         for artifact in artifacts:
             outputs.setdefault(artifact.step_name, []).append(artifact)
-        graph = recorded_graph(steps, artifacts)
+        graph = planned_graph(record.graph, steps) if record.graph else recorded_graph(steps, artifacts)
         return RunDetail(run=record, steps=steps, artifacts=artifacts, graph=graph, outputs=outputs)
 
     def artifact(self, artifact_id: str) -> ArtifactRecord:
@@ -97,8 +106,17 @@ class History:
         return self.store.get_artifact(artifact_id)
 
 
+def planned_graph(planned: dict[str, list[str]], steps: dict[str, StepRecord]) -> dict[str, list[str]]:
+    """The run's planned graph, plus any recorded step it does not name (a store written by others)."""
+    graph = {name: list(upstream) for name, upstream in planned.items()}
+    for name in steps:
+        graph.setdefault(name, [])
+    return graph
+
+
 def recorded_graph(steps: dict[str, StepRecord], artifacts: list[ArtifactRecord]) -> dict[str, list[str]]:
-    """Step -> the steps whose outputs it read, as far as the records tell (in the order the steps ran)."""
+    """Step -> the steps whose outputs it read, as far as the records tell (in the order the steps ran): the
+    graph of runs recorded before runs kept their planned graph."""
     producer = {artifact.id: artifact.step_name for artifact in artifacts}
     graph: dict[str, list[str]] = {}
     for name, step in steps.items():

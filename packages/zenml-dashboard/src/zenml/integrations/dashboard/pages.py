@@ -191,7 +191,20 @@ def step(request: Request) -> Response:
     downstream = [other for other, upstream in detail.graph.items() if name in upstream]
     return context.render("step.html", detail=detail, name=name, record=record, status=detail.status_of(name),
                           inputs=inputs, outputs=detail.outputs.get(name, []), upstream=detail.graph[name],
-                          downstream=downstream)  # fmt: skip
+                          downstream=downstream, logs=_logs(context, detail, name))  # fmt: skip
+
+
+def _logs(context: Context, detail: RunDetail, name: str) -> str | None:
+    """What the step printed (``None`` when nothing was kept), read the way the Client reads it."""
+    record = detail.steps.get(name)
+    if record is None or record.logs_uri is None:
+        return None
+    from zenml.pipelines.runs import PipelineRun, StepRunView
+
+    try:
+        return StepRunView(record, PipelineRun(detail.run, context.stack)).read_logs()
+    except (OSError, LookupError) as error:  # removed from the store, or a store this machine cannot reach
+        return f"[the logs at {record.logs_uri} cannot be read: {type(error).__name__}: {error}]"
 
 
 def artifact(request: Request) -> Response:

@@ -4,7 +4,7 @@
 
 (() => {
   const pollMs = Number(document.body.dataset.pollMs) || 1000;
-  const KNOWN = new Set(["running", "completed", "failed", "cached", "pending"]);
+  const KNOWN = new Set(["running", "completed", "failed", "cached", "pending", "skipped", "retried"]);
 
   function every(task) {
     const tick = async () => {
