@@ -100,7 +100,9 @@ def failing() -> None:
     broken(quiet(1))
 
 
-def test_a_steps_output_is_stored_with_the_run_and_read_back(zen_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_steps_output_is_stored_with_the_run_and_read_back(
+    zen_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     run = talking()
     assert "line 0\nline 1\n" in capsys.readouterr().out  # still shown while it runs
     chatty_step, quiet_step = run.steps["chatty"], run.steps["quiet"]
