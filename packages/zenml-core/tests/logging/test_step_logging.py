@@ -56,7 +56,8 @@ def test_kept_output_is_bounded_to_its_start_and_end(capsys: pytest.CaptureFixtu
     text = output.text()
     head, marker, tail = text.partition("\n[... ")
     assert marker
-    assert head.startswith("000000000") and len(head) == PART
+    assert head.startswith("000000000")
+    assert len(head) == PART
     assert tail.endswith(f"{3 * PART // 1000 - 1:09d}" + "." * 990 + "\n")
     left_out = int(tail.partition(" characters left out")[0].replace(",", ""))
     assert len(head) + left_out + len(tail.partition(" ...]\n")[2]) == output.total == 3 * PART // 1000 * 1000
@@ -122,7 +123,8 @@ def test_a_failed_step_keeps_its_traceback_from_its_own_code(zen_home: Path) -> 
     traceback = failed.traceback
     assert traceback is not None
     assert traceback.startswith("Traceback (most recent call last):\n")
-    assert "in broken\n" in traceback and "zenml/orchestrators" not in traceback
+    assert "in broken\n" in traceback
+    assert "zenml/orchestrators" not in traceback
     assert traceback.endswith("ValueError: cannot use 2\n")
     assert failed.read_logs() == "about to fail\n" + traceback
 
@@ -173,4 +175,5 @@ def test_tracebacks_are_bounded() -> None:
     with pytest.raises(RuntimeError) as raised:
         deep(3)
     text = format_traceback(raised.value)
-    assert text.startswith("[...]\n") and len(text) == step_logging.MAX_TRACEBACK + len("[...]\n")
+    assert text.startswith("[...]\n")
+    assert len(text) == step_logging.MAX_TRACEBACK + len("[...]\n")
