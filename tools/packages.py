@@ -238,7 +238,7 @@ def _commands(table: object, where: str, module: str) -> tuple[tuple[str, str, s
         if not _COMMAND.fullmatch(name):
             raise PackageError(f"{where}: command name {name!r} must be lowercase letters, digits and '-'")
         if not isinstance(spec, dict) or set(spec) != {"reference", "help"}:
-            raise PackageError(f"{where}.{name} must be {{reference = \"module:command\", help = \"one line\"}}")
+            raise PackageError(f'{where}.{name} must be {{reference = "module:command", help = "one line"}}')
         reference, help_text = _text(spec, "reference", f"{where}.{name}"), _text(spec, "help", f"{where}.{name}")
         if not reference.startswith(f"{module}.") or ":" not in reference:
             raise PackageError(f"{where}.{name}: reference {reference!r} must be '{module}.<module>:<command>'")

@@ -21,7 +21,7 @@ OFFICIAL: tuple[Official, ...] = (
             (
                 "dashboard",
                 "zenml.integrations.dashboard.cli:dashboard",
-                "Serve a read-only web UI of the runs: DAGs, steps, logs, artifacts.",
+                "Serve a read-only web UI of runs, steps and artifacts.",
             ),
         ),
     ),

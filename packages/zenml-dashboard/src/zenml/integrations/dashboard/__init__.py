@@ -29,6 +29,6 @@ class DashboardIntegration(Integration):
     COMMANDS = {
         "dashboard": (
             "zenml.integrations.dashboard.cli:dashboard",
-            "Serve a read-only web UI of the runs: DAGs, steps, logs, artifacts.",
+            "Serve a read-only web UI of runs, steps and artifacts.",
         )
     }

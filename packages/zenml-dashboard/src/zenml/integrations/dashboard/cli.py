@@ -51,4 +51,7 @@ def dashboard(host: str, port: int, token: str | None, no_open: bool, preview_li
         import webbrowser
 
         webbrowser.open(url)
-    server.serve()
+    try:
+        server.serve()
+    except KeyboardInterrupt:  # uvicorn shuts down gracefully, then re-raises the Ctrl+C it caught
+        click.echo("zenml dashboard: stopped.", err=True)
