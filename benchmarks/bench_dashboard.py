@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -26,8 +25,6 @@ import time
 import urllib.request
 from typing import Any
 
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]  # fmt: skip
 PAINTED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now()))))"
 RENDER_LIMIT_MS = 2000.0  # the budget for the run page of a 1,000-step run
 MANY_RUNS = 10_000
@@ -35,14 +32,6 @@ MANY_RUNS = 10_000
 
 def emit(benchmark: str, value: float | None, unit: str, limit: float | None, detail: str) -> None:
     print(json.dumps({"benchmark": benchmark, "value": value, "unit": unit, "limit": limit, "detail": detail}))
-
-
-def chromium() -> str | None:
-    for candidate in (os.environ.get("ZENML_TEST_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("google-chrome")):  # fmt: skip
-        if candidate and os.path.exists(candidate):
-            return candidate
-    return None
 
 
 def record_pipelines() -> dict[str, str]:
@@ -154,10 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = parser.parse_args(argv)
     repeat = 3 if args.quick else 7
-    browser_path = chromium()
+    from zenml.integrations.dashboard.testing import CHROMIUM_FLAGS, INSTALL_HINT, chromium_path
+
+    browser_path = chromium_path()
     if browser_path is None:
         emit("dashboard: run page of a 1,000-step chain, first view", None, "ms", RENDER_LIMIT_MS,
-             "no Chromium: run `python3 dev.py ci-setup --package dashboard`")  # fmt: skip
+             f"no Chromium: {INSTALL_HINT}")  # fmt: skip
         return 0
     with tempfile.TemporaryDirectory(prefix="zenml-bench-dashboard-") as tmp:
         os.environ["ZENML_CONFIG_DIR"] = f"{tmp}/zen"
@@ -189,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             sync_playwright() as playwright,
         ):
             context = playwright.chromium.launch_persistent_context(
-                f"{tmp}/chromium", executable_path=browser_path, headless=True, args=FLAGS
+                f"{tmp}/chromium", executable_path=browser_path, headless=True, args=list(CHROMIUM_FLAGS)
             )
             page = context.new_page()
             painted_ms(page, f"{server.url}/runs")  # warm-up: the browser's and the server's first page

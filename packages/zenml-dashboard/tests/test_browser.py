@@ -7,7 +7,6 @@ the main pages are kept in ``$ZENML_TEST_OUTPUT/screenshots`` (CI uploads that f
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -26,29 +25,17 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.e2e
 
-# What works headless as root on a closed network: no sandbox (root), no GPU, and nothing that calls home.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 20_000
 
 
-def chromium_path() -> str:
-    """``$ZENML_TEST_CHROMIUM``, else Chromium or Chrome on PATH; the test fails when there is none."""
-    for candidate in (os.environ.get("ZENML_TEST_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("google-chrome")):  # fmt: skip
-        if candidate and os.path.exists(candidate):
-            return candidate
-    pytest.fail(
-        "the browser tests need Chromium: `python3 dev.py ci-setup --package dashboard` installs Debian's chromium "
-        "(or set ZENML_TEST_CHROMIUM to a Chromium or Chrome binary)"
-    )
+def chromium() -> str:
+    """The browser to drive; the test fails, saying how to install one, when there is none."""
+    from zenml.integrations.dashboard.testing import INSTALL_HINT, chromium_path
+
+    path = chromium_path()
+    if path is None:
+        pytest.fail(f"the browser tests need Chromium: {INSTALL_HINT}")
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -64,12 +51,14 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext
     """One headless Chromium for the session, with a fresh profile (never `playwright install`)."""
     from playwright.sync_api import sync_playwright
 
+    from zenml.integrations.dashboard.testing import CHROMIUM_FLAGS
+
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=chromium_path(),
+            executable_path=chromium(),
             headless=True,
-            args=CHROMIUM_FLAGS,
+            args=list(CHROMIUM_FLAGS),
             viewport={"width": 1280, "height": 900},
         )
         context.set_default_timeout(TIMEOUT_MS)
