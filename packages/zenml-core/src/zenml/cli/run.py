@@ -127,6 +127,8 @@ def run_logs(run_name: str, step_name: str | None) -> None:
             text = step.read_logs()
         except FileNotFoundError:
             fail(f"the logs of step {step.name!r} were recorded at {step.logs_uri} but are not there any more")
+        except LookupError as error:  # kept in an artifact store this machine has no configuration for
+            fail(f"cannot read the logs of step {step.name!r}: {error}")
         if not text:
             continue
         if step_name is None:
