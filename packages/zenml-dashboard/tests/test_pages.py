@@ -7,6 +7,8 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
+import pytest
+
 if TYPE_CHECKING:
     from conftest import History
 
@@ -74,6 +76,23 @@ def test_the_run_page_draws_every_step_with_its_status(get: Any, history: Histor
     assert "data-live-run" not in body  # finished: nothing to poll
     cached = get(f"/runs/{history.cached.id}").body
     assert set(re.findall(r'class="node status-(\w+)"', cached)) == {"cached"}
+
+
+def test_a_large_run_lists_its_steps_on_a_page_of_their_own(
+    get: Any, history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zenml.integrations.dashboard import pages
+
+    run_page = get(f"/runs/{history.failed.id}").body
+    assert '<dd id="step-counts">3 (1 completed, 1 failed, 1 skipped)</dd>' in run_page
+    assert '<table class="steps" id="steps">' in run_page
+    monkeypatch.setattr(pages, "INLINE_STEPS", 2)
+    large = get(f"/runs/{history.failed.id}").body
+    assert '<table class="steps" id="steps">' not in large
+    assert f'<a href="/runs/{history.failed.id}/steps">All 3 steps as a table</a>' in large
+    listed = get(f"/runs/{history.failed.id}/steps").body
+    assert listed.count('<tr class="status-') == 3
+    assert 'data-step="explode"' in listed
 
 
 def test_the_status_answer_has_the_run_and_every_step(get: Any, history: History) -> None:

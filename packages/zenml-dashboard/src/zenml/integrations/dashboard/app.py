@@ -46,6 +46,7 @@ def create_app(stack: Stack, settings: Settings | None = None) -> Starlette:
         Route("/runs", pages.runs, name="runs"),
         Route("/runs/{run_id}", pages.run, name="run"),
         Route("/runs/{run_id}/status", pages.run_status, name="run_status"),
+        Route("/runs/{run_id}/steps", pages.run_steps, name="run_steps"),
         Route("/runs/{run_id}/step", pages.step, name="step"),
         Route("/artifacts/{artifact_id}", pages.artifact, name="artifact"),
         Route("/artifacts/{artifact_id}/image.png", pages.artifact_image, name="artifact_image"),

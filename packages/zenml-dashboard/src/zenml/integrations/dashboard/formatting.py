@@ -44,12 +44,20 @@ def status_class(status: str) -> str:
     return f"status-{status}" if status in STATUSES else "status-unknown"
 
 
+def countby(values: list[str]) -> list[tuple[str, int]]:
+    """How often each value occurs, most frequent first (ties in first-seen order)."""
+    from collections import Counter
+
+    return Counter(values).most_common()
+
+
 def pretty_json(value: Any) -> str:
     """``value`` as indented JSON (anything JSON cannot hold shown by its ``repr``)."""
     return json.dumps(value, indent=2, sort_keys=True, default=repr, ensure_ascii=False)
 
 
 FILTERS = {
+    "countby": countby,
     "status_class": status_class,
     "when": when,
     "utc": utc,

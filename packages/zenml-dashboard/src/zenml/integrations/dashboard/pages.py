@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from zenml.metadata_stores.models import ArtifactRecord
     from zenml.stack.stack import Stack
 
+INLINE_STEPS = 100  # a run page lists its steps in a table up to this many; beyond, the table is a page of its own
 PREVIEWS_KEPT = 32  # artifacts are immutable: their previews are kept, the most recently used first
 
 
@@ -145,7 +146,15 @@ def runs(request: Request) -> Response:
 def run(request: Request) -> Response:
     context = _context(request)
     detail = context.history.run(request.path_params["run_id"])
-    return context.render("run.html", detail=detail, drawing=_drawing(detail), statuses=detail.statuses())
+    return context.render("run.html", detail=detail, drawing=_drawing(detail), statuses=detail.statuses(),
+                          inline_steps=INLINE_STEPS)  # fmt: skip
+
+
+def run_steps(request: Request) -> Response:
+    """A run's steps as one table (for runs too large to list on the run page)."""
+    context = _context(request)
+    detail = context.history.run(request.path_params["run_id"])
+    return context.render("steps.html", detail=detail, statuses=detail.statuses())
 
 
 def _drawing(detail: RunDetail) -> Any:

@@ -53,7 +53,7 @@
       const response = await fetch(live.dataset.liveRun, { credentials: "same-origin", cache: "no-store" });
       if (!response.ok) return true;
       const data = await response.json();
-      const shown = new Set([...document.querySelectorAll("svg.dag [data-step]")].map((node) => node.dataset.step));
+      const shown = new Set([...document.querySelectorAll("[data-step]")].map((node) => node.dataset.step));
       const names = Object.keys(data.steps);
       if (names.length !== shown.size || names.some((name) => !shown.has(name))) {
         const page = await fetchPage(location.href); // steps appeared: new graph and table
