@@ -48,10 +48,11 @@ class Context:
 
     @classmethod
     def create(cls, stack: Stack, settings: Settings) -> Context:
-        """The context of a new app. The templates are compiled and igraph imported now, once per process,
-        so that no visitor's first page pays for them."""
-        import igraph  # noqa: F401 - imported for its side effect: loaded before the first run page
+        """The context of a new app. The templates are compiled and a first graph laid out now (igraph and
+        what it loads on first use, numpy among them), once per process, so no visitor's first page pays."""
+        from zenml.integrations.dashboard.dag import layout
 
+        layout({"warm": [], "up": ["warm"]})
         templates = _environment()
         for name in templates.list_templates():
             templates.get_template(name)
