@@ -1,8 +1,10 @@
-"""What the pages show, read from the stack's metadata store (never written).
+"""What the pages show, read from the stack's metadata store.
 
-Runs come a page at a time from the store's own filtering and limit; a run's steps and
-artifacts in one read each, whatever the number of steps. Artifact values are loaded only
-by :mod:`zenml.integrations.dashboard.previews`, through the Client's own load path.
+Runs are read through :class:`~zenml.client.Client` (as ``zenml run list`` reads them, so a
+run is shown as the CLI shows it), a page at a time from the store's own filtering and
+limit; a run's steps and artifacts in one read each, whatever the number of steps. Artifact
+values are loaded only by :mod:`zenml.integrations.dashboard.previews`, through the Client's
+own load path.
 """
 
 from __future__ import annotations
@@ -78,21 +80,25 @@ class History:
     """Read-only access to one stack's run history for the pages."""
 
     def __init__(self, stack: Stack) -> None:
+        from zenml.client import Client
+
         self.stack = stack
         self.store = stack.metadata_store
+        self.client = Client(stack)
 
     def runs_page(self, *, pipeline: str | None, status: str | None, page: int, size: int) -> RunsPage:
         """Page ``page`` (from 1) of ``size`` runs, newest first, filtered by the store itself."""
         skip = (page - 1) * size
-        records = self.store.list_runs(pipeline_name=pipeline, status=status, limit=skip + size + 1)
-        return RunsPage(runs=records[skip : skip + size], page=page, size=size, has_next=len(records) > skip + size)
+        runs = self.client.list_runs(pipeline_name=pipeline, status=status, limit=skip + size + 1)
+        records = [run.record for run in runs[skip : skip + size]]
+        return RunsPage(runs=records, page=page, size=size, has_next=len(runs) > skip + size)
 
     def pipelines(self) -> list[str]:
-        return self.store.list_pipelines()
+        return self.client.list_pipelines()
 
     def run(self, run_id: str) -> RunDetail:
         """A run by id (``RunNotFoundError`` if there is none) with its steps, artifacts and graph."""
-        record = self.store.get_run(run_id)
+        record = self.client.get_run(run_id).record
         steps = {step.name: step for step in self.store.list_steps(record.id)}
         artifacts = self.store.list_artifacts(run_id=record.id)
         outputs: dict[str, list[ArtifactRecord]] = {}
