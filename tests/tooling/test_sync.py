@@ -38,6 +38,7 @@ def test_the_catalog_lists_every_integration_as_it_declares_itself() -> None:
         assert (entry.flavors, entry.type_packages) == (package.flavors, package.type_packages)
         assert entry.default_extra == package.default_extra
         assert entry.extras == dict(package.extra_requirements)
+        assert entry.commands == package.commands
 
 
 def test_check_names_a_stale_file_and_sync_repairs_it(tmp_path: Path) -> None:

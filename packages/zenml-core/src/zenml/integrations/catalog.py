@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 class CatalogEntry:
     """One official integration: its name, distribution, summary and what it provides."""
 
-    __slots__ = ("default_extra", "distribution", "extras", "flavors", "name", "summary", "type_packages")
+    __slots__ = ("commands", "default_extra", "distribution", "extras", "flavors", "name", "summary", "type_packages")
 
     def __init__(
         self,
@@ -31,6 +31,7 @@ class CatalogEntry:
         type_packages: tuple[str, ...] = (),
         default_extra: str = "",
         extras: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        commands: tuple[tuple[str, str, str], ...] = (),
     ) -> None:
         self.name = name
         self.distribution = distribution
@@ -42,6 +43,7 @@ class CatalogEntry:
         # the installer leaves the extra out when some distribution already provides it.
         self.default_extra = default_extra
         self.extras = dict(extras)  # extra -> the requirements it installs (``cpu`` -> ``tensorflow-cpu>=2.16``)
+        self.commands = commands  # (zenml subcommand, "module:command", one-line help)
 
     def install_requirement(self, *, with_extra: bool = True, extras: tuple[str, ...] = ()) -> str:
         """What to give pip: ``zenml-tensorflow[tensorflow]`` (``extras``, else the default one), or the bare name."""
@@ -61,8 +63,9 @@ CATALOG: dict[str, CatalogEntry] = {
         type_packages=types,
         default_extra=extra,
         extras=EXTRAS.get(name, ()),
+        commands=commands,
     )
-    for name, distribution, summary, flavors, types, extra in OFFICIAL
+    for name, distribution, summary, flavors, types, extra, commands in OFFICIAL
 }
 
 
