@@ -5,6 +5,7 @@
     python3 dev.py test          run every check CI runs (nox -t ci)
     python3 dev.py bench         run the benchmarks (nox -s bench)
     python3 dev.py nox ARGS...   run nox with any arguments, e.g. `nox -s lint typecheck`
+    python3 dev.py uv ARGS...    run uv (from .dev-venv/) with any arguments, e.g. `uv sync --all-packages`
 
     python3 dev.py new-integration NAME [--requires "dist>=x"]...
                                  create packages/zenml-NAME, ready to test and release
@@ -124,8 +125,9 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
-    if command not in COMMANDS and command not in SCRIPTS:
-        print(f"dev.py: unknown command {command!r}; choose one of {', '.join([*COMMANDS, *SCRIPTS])}", file=sys.stderr)
+    if command not in COMMANDS and command not in SCRIPTS and command != "uv":
+        choices = ", ".join([*COMMANDS, "uv", *SCRIPTS])
+        print(f"dev.py: unknown command {command!r}; choose one of {choices}", file=sys.stderr)
         return 2
     if sys.version_info < (3, 9):  # noqa: UP036 - dev.py may be started by any python3
         print(f"dev.py: Python 3.9 or newer is needed to run nox; this is {sys.version.split()[0]}", file=sys.stderr)
@@ -135,6 +137,9 @@ def main(argv: list[str]) -> int:
     except (OSError, subprocess.CalledProcessError) as error:
         print(f"dev.py: could not set up {DEV_VENV.name}/: {error}", file=sys.stderr)
         return 1
+    if command == "uv":  # uv for people who have only Python and pip: the one nox uses
+        uv = bin_dir(DEV_VENV) / ("uv.exe" if os.name == "nt" else "uv")
+        return subprocess.run([str(uv), *rest], env=environment(quiet=True), check=False).returncode
     if command in SCRIPTS:
         return subprocess.run([str(python), str(ROOT / SCRIPTS[command]), *rest], cwd=ROOT, env=environment(quiet=True),
                               check=False).returncode  # fmt: skip

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,3 +58,17 @@ def test_every_tool_command_runs_a_script_that_answers_help() -> None:
         )
         assert result.returncode == 0, f"{command}: {result.stderr}"
         assert f"dev.py {command}" in result.stdout
+
+
+def test_uv_command_runs_the_uv_of_the_dev_venv(tmp_path: Path) -> None:
+    dev = load_dev()
+    if not (dev.DEV_VENV / "tools.txt").is_file():
+        pytest.skip(".dev-venv/ is not set up here (python3 dev.py creates it; .ci/run always runs through it)")
+    # From another directory, as a person who has no uv of their own would run it.
+    env = {**os.environ, "PATH": os.defpath}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "dev.py"), "uv", "--version"], capture_output=True, text=True, check=False,
+        cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("uv ")

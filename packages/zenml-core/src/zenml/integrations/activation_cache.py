@@ -11,6 +11,12 @@ or removes a ``*.dist-info`` directory, which changes its parent's mtime).
 ``ZENML_INTEGRATION_CACHE=0`` turns the cache off. A missing, stale,
 unreadable or unwritable cache only means the slow path runs.
 
+The file also remembers, per interpreter, which integrations the last plan
+skipped and why (:func:`reported`), so that an unusable integration is
+reported once when the set of skipped integrations changes, not by every
+process, nor again when the key changes for a reason that changes no plan
+(a ``__pycache__`` directory created beside the installed packages).
+
 The file names code to import, so it is checked before anything it names is
 imported (:func:`load`): it must belong to the current user and be writable
 by nobody else, and every integration it activates must be
@@ -61,8 +67,11 @@ def environment_key(group: str = "zenml.integrations") -> str:
     return "\n".join(parts)
 
 
-def _read() -> dict[str, Any]:
-    """The cache file's plans by key; empty when missing, unreadable or not the current user's own file."""
+def _read(part: str = "plans") -> dict[str, Any]:
+    """One part of the cache file (``plans`` by key, or what was ``reported`` by interpreter).
+
+    Empty when the file is missing, unreadable or not the current user's own file.
+    """
     try:
         with open(cache_file(), encoding="utf-8") as handle:
             if not _private(os.fstat(handle.fileno())):
@@ -72,8 +81,23 @@ def _read() -> dict[str, Any]:
             data = json.load(handle)
     except (OSError, ValueError):
         return {}
-    plans = data.get("plans") if isinstance(data, dict) and data.get("format") == _FORMAT else None
-    return plans if isinstance(plans, dict) else {}
+    found = data.get(part) if isinstance(data, dict) and data.get("format") == _FORMAT else None
+    return found if isinstance(found, dict) else {}
+
+
+def _reporter(group: str) -> str:
+    """Whose report :func:`reported` remembers: this interpreter's, for one entry-point group."""
+    return f"{sys.executable}\n{group}"
+
+
+def reported(group: str = "zenml.integrations") -> dict[str, str]:
+    """What the last plan made by this interpreter for ``group`` skipped, and why: ``{name: reason}`` (reported)."""
+    if not enabled():
+        return {}
+    found = _read("reported").get(_reporter(group))
+    if not isinstance(found, dict):
+        return {}
+    return {name: reason for name, reason in found.items() if isinstance(name, str) and isinstance(reason, str)}
 
 
 def _private(status: os.stat_result) -> bool:
@@ -145,8 +169,11 @@ def _is_package(module: str) -> bool:
     return False
 
 
-def save(key: str, plan: dict[str, Any]) -> None:
-    """Store ``plan`` for ``key`` atomically; failures are ignored (the cache is an optimisation)."""
+def save(key: str, plan: dict[str, Any], group: str = "zenml.integrations") -> None:
+    """Store ``plan`` for ``key``, and what it skips as :func:`reported` for ``group``, atomically.
+
+    Failures are ignored (the cache is an optimisation).
+    """
     if not enabled() or not acceptable(plan):
         return
     import json
@@ -161,8 +188,11 @@ def save(key: str, plan: dict[str, Any]) -> None:
             plans = {k: v for k, v in _read().items() if k != key}
             plans = dict(list(plans.items())[-(_MAX_PLANS - 1) :])
             plans[key] = plan
+            said = {k: v for k, v in _read("reported").items() if k != _reporter(group)}
+            said = dict(list(said.items())[-(_MAX_PLANS - 1) :])
+            said[_reporter(group)] = plan.get("skipped", {})
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"format": _FORMAT, "plans": plans}, handle)
+                json.dump({"format": _FORMAT, "plans": plans, "reported": said}, handle)
             os.replace(temp, path)
         except BaseException:
             os.unlink(temp)

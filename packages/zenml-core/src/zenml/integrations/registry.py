@@ -285,10 +285,8 @@ class IntegrationRegistry:
                 try:
                     self._report = self._activate_all()
                 except Exception as error:  # discovery itself failed: corrupt metadata
-                    import warnings
-
                     reason = f"discovering integrations raised {type(error).__name__}: {error}"
-                    warnings.warn(f"no integration was activated: {reason}", IntegrationWarning, stacklevel=3)
+                    _warn(f"no integration was activated: {reason}")
                     self._report = ActivationReport([], {"*": reason})
             return self._report
 
@@ -299,7 +297,11 @@ class IntegrationRegistry:
         plan = activation_cache.load(key)
         if plan is None:
             plan = self._plan()
-            activation_cache.save(key, plan)
+            # What the last plan skipped was reported then: report only what changed (installs change plans).
+            reported = activation_cache.reported(self.group) if plan.get("skipped") else {}
+            activation_cache.save(key, plan, self.group)
+        else:
+            reported = plan.get("skipped", {})
         classes: dict[str, type[Integration]] = {}
         skipped: dict[str, str] = dict(plan.get("skipped", {}))
         for name, reference in plan.get("activate", []):
@@ -327,11 +329,12 @@ class IntegrationRegistry:
                 skipped[name] = f"activate() raised {type(error).__name__}: {error}"
                 continue
             activated.append(name)
-        if skipped:
-            import warnings
-
-            for name, reason in sorted(skipped.items()):
-                warnings.warn(f"integration {name!r} was not activated: {reason}", IntegrationWarning, stacklevel=4)
+        for name, reason in sorted(skipped.items()):
+            if reported.get(name) != reason:
+                _warn(
+                    f"integration {name!r} was not activated: {reason} "
+                    "(said once until this changes; `zenml integration list` shows it)"
+                )
         return ActivationReport(activated, skipped)
 
     def _plan(self) -> dict[str, Any]:
@@ -464,6 +467,13 @@ class IntegrationRegistry:
         """Forget that activation happened, so that the next call activates again (tests)."""
         with self._lock:
             self._report = None
+
+
+def _warn(message: str) -> None:
+    """Issue an :class:`IntegrationWarning` shown as one line, without a line of zenml's source under it."""
+    import warnings
+
+    warnings.warn_explicit(message, IntegrationWarning, "<zenml>", 1, module=__name__)
 
 
 def _problem_of(cls: type[Integration]) -> str:

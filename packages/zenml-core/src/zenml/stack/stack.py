@@ -79,6 +79,8 @@ class Stack:
 def build_component(kind: str, name: str, table: Mapping[str, Any], *, source: str | None = None) -> StackComponent:
     """Instantiate one component from its config table (imports only the flavor's class).
 
+    A flavor that core does not provide activates the installed integrations first (once per process).
+
     Every failure the user can fix (no or unknown flavor, a flavor whose code
     cannot be imported, unknown or invalid options) is a
     :class:`~zenml.stack.config.StackConfigError` or
@@ -94,6 +96,12 @@ def build_component(kind: str, name: str, table: Mapping[str, Any], *, source: s
     flavor = table.get("flavor")
     if not isinstance(flavor, str):
         raise StackConfigError(f"{label} has no flavor")
+    try:
+        flavor_registry.reference(kind, flavor)
+    except UnknownFlavorError:  # not one of core's: an installed integration's, registered when they are activated
+        from zenml.integrations.registry import activate_integrations
+
+        activate_integrations()
     try:
         cls = flavor_registry.load(kind, flavor)
     except UnknownFlavorError as exc:
@@ -119,11 +127,13 @@ _ACTIVE: dict[str, Stack] = {}
 
 
 def get_active_stack() -> Stack:
-    """The active stack of the config in effect here (built once per config file and active stack)."""
-    from zenml.integrations.registry import activate_integrations
+    """The active stack of the config in effect here (built once per config file and active stack).
+
+    Integrations are activated only if a component's flavor is not one of core's, so that reading run
+    history from the default stack activates none (see :func:`build_component`).
+    """
     from zenml.stack.config import StackConfig
 
-    activate_integrations()
     config = StackConfig.load()
     key = f"{config.path}::{config.active_stack}::{sorted(_flatten(config).items())!r}"
     stack = _ACTIVE.get(key)
