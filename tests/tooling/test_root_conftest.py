@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-INNER_TEST = '''
+INNER_TEST = """
 import os
 import subprocess
 import sys
@@ -22,10 +22,13 @@ def test_config_dirs_are_private_and_subprocesses_write_there() -> None:
     assert os.path.basename(base).startswith("zenml-tests-") and os.path.dirname(cache) == base
     assert base.startswith(os.environ["TMPDIR"])
     # A pipeline run in a subprocess writes its history and the activation cache there.
-    code = "from zenml import pipeline, step\\n@step\\ndef one() -> int:\\n    return 1\\n@pipeline\\ndef p() -> None:\\n    one()\\np()"
+    code = (
+        "from zenml import pipeline, step\\n@step\\ndef one() -> int:\\n    return 1\\n"
+        "@pipeline\\ndef p() -> None:\\n    one()\\np()"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
     assert os.listdir(config) and os.listdir(cache)
-'''
+"""
 
 
 def test_a_pytest_run_leaves_no_zenml_tests_directory_behind(tmp_path: Path) -> None:

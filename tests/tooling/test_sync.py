@@ -60,7 +60,8 @@ def test_check_names_a_stale_file_and_sync_repairs_it(tmp_path: Path) -> None:
     catalog = (repo / "packages/zenml-core/src/zenml/integrations/_catalog_data.py").read_text()
     assert '("tensorflow", "keras", "grpc")' in catalog
     assert git(repo, "status", "--porcelain").split() == [
-        "M", "packages/zenml-core/src/zenml/integrations/_catalog_data.py", "M", "packages/zenml-tensorflow/pyproject.toml"
+        "M", "packages/zenml-core/src/zenml/integrations/_catalog_data.py",
+        "M", "packages/zenml-tensorflow/pyproject.toml",
     ]  # fmt: skip
 
 

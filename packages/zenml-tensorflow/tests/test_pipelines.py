@@ -50,7 +50,9 @@ def test_unserialisable_keras_model_fails_the_step_with_a_message_that_says_what
     def unserialisable() -> None:
         trainer()
 
-    with pytest.raises(Exception, match=r"step 'trainer'") as caught:
+    from zenml.steps.errors import StepFailedError
+
+    with pytest.raises(StepFailedError, match=r"step 'trainer'") as caught:
         unserialisable()
 
     message = str(caught.value)

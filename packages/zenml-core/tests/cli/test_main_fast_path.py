@@ -60,9 +60,8 @@ def test_version_command_prints_what_zenml_prints_with_and_without_click() -> No
 
 
 def test_python_dash_m_zenml_is_the_zenml_command() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "zenml", "version"], capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL
-    )
+    command = [sys.executable, "-m", "zenml", "version"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
     assert (result.returncode, result.stdout, result.stderr) == (0, zenml(FAST, "version").stdout, "")
     usage = subprocess.run([sys.executable, "-m", "zenml", "stak"], capture_output=True, text=True, check=False)
     assert usage.returncode == 2

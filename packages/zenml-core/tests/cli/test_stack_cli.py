@@ -153,7 +153,8 @@ def test_misspelled_option_is_a_usage_error_and_nothing_is_written(
     result = zenml(kind, "register", "x", "--flavor", flavor, *path, "--option", option)
     assert result.exit_code == 2, result.output
     # The message starts with the component: no stray "command line:" in front of it.
-    assert result.output.startswith(f"Error: {kind.replace('-', ' ')} 'x': unknown option {option.split('=')[0]!r}")
+    name = option.partition("=")[0]
+    assert result.output.startswith(f"Error: {kind.replace('-', ' ')} 'x': unknown option {name!r}")
     assert hint in result.output
     assert "Traceback" not in result.output
     assert not (zen_home / "config.toml").exists()

@@ -9,6 +9,7 @@ import pytest
 from zenml import pipeline, step
 from zenml.client import Client
 from zenml.metadata_stores.base import RunNotFoundError
+from zenml.steps.errors import StepFailedError
 
 
 @step
@@ -34,8 +35,9 @@ def bad() -> None:
 def test_list_and_get_runs(zen_home: Path) -> None:
     first = good()
     second = good(value=2)
-    with pytest.raises(Exception, match="no 2"):
+    with pytest.raises(StepFailedError, match="no 2") as failed:
         bad()
+    assert isinstance(failed.value.__cause__, RuntimeError)
     client = Client()
     assert client.active_stack.name == "default"
     runs = client.list_runs()

@@ -9,6 +9,7 @@ import pytest
 from zenml import pipeline, step
 from zenml.config.pipeline_run_configuration import ConfigurationError
 from zenml.config.retry_config import StepRetryConfig
+from zenml.pipelines.errors import PipelineGraphError
 from zenml.steps.errors import StepDefinitionError, StepInvocationError
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ def test_a_required_parameter_can_come_from_the_configuration(zen_home: Path, tm
     def flow() -> None:
         scale()
 
-    with pytest.raises(Exception, match="missing input"):
+    with pytest.raises(PipelineGraphError, match="missing input"):
         flow.build()
     config = _write(tmp_path / "run.yaml", "steps:\n  scale:\n    parameters: {factor: 1.5}\n")
     assert flow.with_options(config_path=config)().steps["scale"].output.load() == 3.0

@@ -12,8 +12,9 @@ from zenml.integrations.index_settings import index_arguments, index_description
 if TYPE_CHECKING:
     from pathlib import Path
 
-SETTINGS = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_CONFIG_FILE", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "UV_INDEX",
-            "UV_EXTRA_INDEX_URL", "UV_FIND_LINKS", "UV_NO_INDEX", "UV_CONFIG_FILE", "UV_NO_CONFIG")  # fmt: skip
+SETTINGS = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_CONFIG_FILE", "UV_DEFAULT_INDEX",
+            "UV_INDEX_URL", "UV_INDEX", "UV_EXTRA_INDEX_URL", "UV_FIND_LINKS", "UV_NO_INDEX", "UV_CONFIG_FILE",
+            "UV_NO_CONFIG")  # fmt: skip
 
 
 @pytest.fixture(autouse=True)

@@ -54,7 +54,7 @@ def test_a_git_install_gives_the_siblings_subdirectory_at_the_same_commit() -> N
     "record",
     [
         {"url": "https://example.org/zenml_core-0.1.0-py3-none-any.whl", "archive_info": {}},  # a remote file
-        {"url": "https://github.com/x/zenml", "vcs_info": {"vcs": "hg", "commit_id": "1"}, "subdirectory": "zenml-core"},
+        {"url": "https://github.com/x/z", "vcs_info": {"vcs": "hg", "commit_id": "1"}, "subdirectory": "zenml-core"},
         {"url": "https://github.com/x/y", "vcs_info": {"vcs": "git", "commit_id": "1"}, "subdirectory": "other"},
         {"dir_info": {}},
     ],

@@ -182,7 +182,6 @@ print(json.dumps({
 def test_an_integration_copied_from_zenml_works_when_installed(
     venv_with_copied_integration: Path, tmp_path: Path
 ) -> None:
-    pytest.importorskip("numpy")
     env = {**os.environ, "ZENML_CONFIG_DIR": str(tmp_path / "config"), "ZENML_CACHE_DIR": str(tmp_path / "cache")}
     result = subprocess.run(
         [str(venv_with_copied_integration), "-c", PROGRAM], capture_output=True, text=True, env=env, cwd=tmp_path,

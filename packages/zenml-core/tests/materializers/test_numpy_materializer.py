@@ -7,15 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np  # in the test group: a missing numpy fails, it does not skip
 import pytest
 
-np = pytest.importorskip("numpy")
-
-from zenml.artifact_stores.local import LocalArtifactStore  # noqa: E402
-from zenml.artifacts import load_artifact, save_artifact  # noqa: E402
-from zenml.materializers.base import MaterializerError  # noqa: E402
-from zenml.materializers.numpy import MemmapNumpyMaterializer, NumpyMaterializer  # noqa: E402
-from zenml.materializers.registry import materializer_registry  # noqa: E402
+from zenml.artifact_stores.local import LocalArtifactStore
+from zenml.artifacts import load_artifact, save_artifact
+from zenml.materializers.base import MaterializerError
+from zenml.materializers.numpy import MemmapNumpyMaterializer, NumpyMaterializer
+from zenml.materializers.registry import materializer_registry
 
 
 @pytest.fixture

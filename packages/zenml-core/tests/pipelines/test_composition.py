@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from zenml import pipeline, step
+from zenml.steps.errors import StepInvocationError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -84,7 +85,7 @@ def test_a_list_input_annotated_with_a_scalar_type_is_a_clear_error() -> None:
     def flow() -> None:
         scalar([total(load(1))])
 
-    with pytest.raises(Exception, match="receives a list of step outputs, but is annotated int"):
+    with pytest.raises(StepInvocationError, match="receives a list of step outputs, but is annotated int"):
         flow.build()
 
 
