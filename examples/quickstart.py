@@ -13,6 +13,8 @@ one, else $ZENML_CONFIG_DIR, else ~/.config/zenml).
 from __future__ import annotations
 
 import os
+import shlex
+import sys
 
 # Quiet TensorFlow's C++ start-up notices (CPU features, oneDNN). Both must be set before TensorFlow is
 # imported; set them yourself (e.g. TF_CPP_MIN_LOG_LEVEL=0) to see the notices again.
@@ -109,15 +111,23 @@ def main() -> None:
         print(f"\n{len(cached)} of {len(run.steps)} steps were cached (outputs reused from an earlier run)")
     else:
         print("\nRun this script again: every step will be reused from the cache.")
-    print(
-        "\nLoad the model in another process with:\n"
-        "  import os\n"
-        "  # before TensorFlow is imported: no C++ start-up notices (as above)\n"
-        '  os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")\n'
-        '  os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")\n'
-        "  from zenml import Client\n"
-        f'  model = Client().get_run("{run.name}").steps["train"].outputs["model"][0].load()'
-    )
+    print("\nIn a new shell (this Python, this run history), list the runs and load the model:")
+    print(f"  {in_a_new_shell('-m', 'zenml', 'run', 'list')}")
+    model = f'Client().get_run("{run.name}").steps["train"].outputs["model"][0].load()'
+    load = f"from zenml import Client; {model}.summary()"
+    print(f"  {in_a_new_shell('-c', load, quiet_tensorflow=True)}")
+
+
+def in_a_new_shell(*arguments: str, quiet_tensorflow: bool = False) -> str:
+    """A command line for a POSIX shell that runs this Python on this run history, wherever it is pasted."""
+    from zenml.stack.config import config_dir, find_repo_dir
+
+    settings = []
+    if find_repo_dir() or os.environ.get("ZENML_CONFIG_DIR") or os.environ.get("XDG_CONFIG_HOME"):
+        settings.append(f"ZENML_CONFIG_DIR={shlex.quote(config_dir())}")  # not zenml's default: say which
+    if quiet_tensorflow:
+        settings.append("TF_CPP_MIN_LOG_LEVEL=2")
+    return " ".join([*settings, shlex.join([sys.executable, *arguments])])
 
 
 if __name__ == "__main__":

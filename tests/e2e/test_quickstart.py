@@ -54,3 +54,22 @@ def test_quickstart_trains_then_reuses_every_step_from_the_cache(tmp_path: Path)
     model_path = Path(model_lines[0].split()[1])
     assert (model_path / "model.keras").is_file(), model_lines
     assert config_dir in model_path.parents
+
+    # What it prints for a new shell works there, pasted as printed: no venv on PATH, no ZENML_CONFIG_DIR.
+    commands = second.split("In a new shell", 1)[1].splitlines()[1:]
+    assert len(commands) == 2, second
+    fresh = {"PATH": os.defpath, "HOME": str(tmp_path / "another-home"), "LANG": "C.UTF-8"}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    listed, loaded = (
+        subprocess.run(
+            ["sh", "-c", line], env=fresh, cwd=elsewhere, capture_output=True, text=True, check=False, timeout=300
+        )
+        for line in commands
+    )
+    run_name = re.search(r'get_run\("([^"]+)"\)', commands[1])
+    assert run_name, commands[1]
+    assert listed.returncode == 0, listed.stderr
+    assert run_name.group(1) in listed.stdout
+    assert loaded.returncode == 0, loaded.stderr
+    assert "moons_classifier" in loaded.stdout
