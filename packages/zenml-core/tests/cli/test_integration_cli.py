@@ -262,12 +262,12 @@ def test_an_unknown_extra_is_a_usage_error_naming_the_extras(tmp_path: Path, com
     )
 
 
-def test_install_with_an_extra_installs_the_distribution_with_that_extra(tmp_path: Path) -> None:
-    before = site_packages()
-    result = zenml_core_alone(
+def install_from_a_closed_index(tmp_path: Path, name: str) -> subprocess.CompletedProcess[str]:
+    """``zenml integration install NAME --dry-run`` with core alone, uv, and an index on a closed port."""
+    return zenml_core_alone(
         tmp_path,
         "install",
-        "tensorflow[cpu]",
+        name,
         "--dry-run",
         ZENML_INSTALL_SOURCE="index",
         ZENML_INSTALLER="uv",
@@ -277,6 +277,11 @@ def test_install_with_an_extra_installs_the_distribution_with_that_extra(tmp_pat
         UV_NO_CACHE="1",
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     )
+
+
+def test_install_with_an_extra_installs_the_distribution_with_that_extra(tmp_path: Path) -> None:
+    before = site_packages()
+    result = install_from_a_closed_index(tmp_path, "tensorflow[cpu]")
     lines = result.stdout.splitlines()
     assert lines[0] == "Installing zenml-tensorflow[cpu] from the package index http://127.0.0.1:9/simple", lines
     assert lines[1].startswith("Resolving: ")
@@ -287,19 +292,7 @@ def test_install_with_an_extra_installs_the_distribution_with_that_extra(tmp_pat
 
 def test_install_of_a_missing_integration_without_network(tmp_path: Path) -> None:
     before = site_packages()
-    result = zenml_core_alone(
-        tmp_path,
-        "install",
-        "tensorflow",
-        "--dry-run",
-        ZENML_INSTALL_SOURCE="index",
-        ZENML_INSTALLER="uv",
-        UV_INDEX_URL="http://127.0.0.1:9/simple",
-        UV_DEFAULT_INDEX="http://127.0.0.1:9/simple",
-        UV_HTTP_RETRIES="0",
-        UV_NO_CACHE="1",
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    )
+    result = install_from_a_closed_index(tmp_path, "tensorflow")
     assert result.returncode == 1
     assert "zenml-tensorflow[tensorflow]" in result.stdout  # no tensorflow here: the extra brings it
     assert result.stderr.startswith("Error: cannot reach the package index")
