@@ -189,9 +189,9 @@ def _with_extras(
     parsed = []
     for argument in names:
         match = re.fullmatch(r"\s*([^\[\]\s]+)\s*(?:\[([^\[\]]*)\])?\s*", argument)
-        name = match.group(1) if match else argument
+        name, listed = (match.group(1), match.group(2) or "") if match else (argument, "")
         _check_names((name,), known)
-        extras = tuple(dict.fromkeys(extra.strip() for extra in (match.group(2) or "").split(",") if extra.strip()))
+        extras = tuple(dict.fromkeys(extra.strip() for extra in listed.split(",") if extra.strip()))
         if extras:
             offered = _extras_offered(*known[name])
             unknown = [extra for extra in extras if extra not in offered]
