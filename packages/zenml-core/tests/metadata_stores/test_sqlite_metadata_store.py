@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from zenml.metadata_stores.base import RunNotFoundError
 from zenml.metadata_stores.models import COMPLETED
 from zenml.metadata_stores.sqlite import SQLiteMetadataStore
 from zenml.metadata_stores.sqlite_schema import SCHEMA_VERSION, SchemaTooNewError
@@ -145,14 +146,12 @@ def test_step_of_unknown_run_is_refused(store: SQLiteMetadataStore) -> None:
 def test_step_and_artifacts_are_atomic(store: SQLiteMetadataStore) -> None:
     store.create_run(make_run("r1"))
     good = make_artifact("r1", "s", "a")
-    clash = make_artifact("r1", "s", "b", id="x")
-    store.record_step(make_step("r1", "other"), [make_artifact("r1", "other", id="x")])
-    # artifact id "x" replaces the other step's artifact only if the whole write succeeds;
-    # a foreign run id makes the write fail before anything is stored
-    with pytest.raises(ValueError, match="belongs to step"):
+    # an output that is neither new here nor a recorded version makes the whole write fail: nothing is stored
+    with pytest.raises(RunNotFoundError, match="artifact version it reuses"):
         store.record_step(make_step("r1", "s"), [good, make_artifact("r2", "s", "c")])
-    assert [s.name for s in store.list_steps("r1")] == ["other"]
-    store.record_step(make_step("r1", "s"), [good, clash])
+    assert store.list_steps("r1") == []
+    assert store.list_artifact_versions() == []
+    store.record_step(make_step("r1", "s"), [good, make_artifact("r1", "s", "b")])
     assert {a.output_name for a in store.list_artifacts(run_id="r1", step_name="s")} == {"a", "b"}
 
 

@@ -17,12 +17,13 @@ import time
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError
+from zenml.metadata_stores.sqlite_history import SQLiteHistory
 
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Callable, Sequence
 
-    from zenml.metadata_stores.models import ArtifactRecord, RunRecord, StepRecord
+    from zenml.metadata_stores.models import AnnotationRecord, ArtifactRecord, RunRecord, StepRecord
 
 T = TypeVar("T")
 
@@ -33,8 +34,10 @@ _RUN_COLUMNS = "id, name, pipeline_name, status, created_at, ended_at, stack_nam
 _STEP_COLUMNS = "run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts"
 _ARTIFACT_COLUMNS = (
     "id, run_id, step_name, output_name, uri, artifact_store_path, data_type, materializer, "
-    "materializer_version, size, content_hash, created_at, run_metadata"
+    "materializer_version, size, content_hash, created_at, run_metadata, artifact_name, version, version_number, "
+    "artifact_type, save_type, visualizations"
 )
+_JSON_ARTIFACT_COLUMNS = ("run_metadata", "visualizations")
 
 
 def _is_busy(error: Exception) -> bool:
@@ -42,7 +45,7 @@ def _is_busy(error: Exception) -> bool:
     return "locked" in text or "busy" in text
 
 
-class SQLiteMetadataStore(MetadataStore):
+class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
     """Runs, steps and artifacts in the SQLite file ``path`` (created with its directory on first use).
 
     Options: ``timeout`` (seconds a write waits for the lock, default 30).
@@ -197,7 +200,8 @@ class SQLiteMetadataStore(MetadataStore):
         from zenml.metadata_stores.models import ArtifactRecord
 
         values = dict(zip(_ARTIFACT_COLUMNS.split(", "), row, strict=True))
-        values["run_metadata"] = json.loads(values["run_metadata"])
+        for column in _JSON_ARTIFACT_COLUMNS:
+            values[column] = json.loads(values[column])
         return ArtifactRecord(**values)
 
     # -- writes ------------------------------------------------------------------
@@ -245,7 +249,13 @@ class SQLiteMetadataStore(MetadataStore):
         if not self._write(work):
             raise RunNotFoundError(f"no run with id {run_id!r} in metadata store {self.file!r}")
 
-    def record_step(self, step: StepRecord, artifacts: Sequence[ArtifactRecord] = ()) -> None:
+    def record_step(
+        self,
+        step: StepRecord,
+        artifacts: Sequence[ArtifactRecord] = (),
+        annotations: Sequence[AnnotationRecord] = (),
+    ) -> list[ArtifactRecord]:
+        """The step, its new artifact versions (numbered here), its output links and annotations: one transaction."""
         import json
         import sqlite3
 
@@ -254,20 +264,16 @@ class SQLiteMetadataStore(MetadataStore):
             parameters = json.dumps(step.parameters, sort_keys=True)
             config = json.dumps(step.config, sort_keys=True)
             attempts = json.dumps(step.attempts, sort_keys=True)
-            metadata = [json.dumps(artifact.run_metadata, sort_keys=True) for artifact in artifacts]
         except (TypeError, ValueError) as error:
             raise TypeError(
-                f"step {step.name!r}: inputs, parameters, configuration and output metadata must be "
-                f"JSON-serialisable ({error})"
+                f"step {step.name!r}: inputs, parameters and configuration must be JSON-serialisable ({error})"
             ) from None
-        for artifact in artifacts:
-            if (artifact.run_id, artifact.step_name) != (step.run_id, step.name):
-                raise ValueError(
-                    f"artifact {artifact.output_name!r} belongs to step {artifact.step_name!r} of run "
-                    f"{artifact.run_id!r}, not to step {step.name!r} of run {step.run_id!r}"
-                )
+        new = [artifact for artifact in artifacts if (artifact.run_id, artifact.step_name) == (step.run_id, step.name)]
+        rows = self._artifact_rows(new)
+        annotation_rows = self._annotation_rows(annotations)
+        declared = sum(1 for artifact in artifacts if artifact.save_type == "step_output")
 
-        def work(conn: sqlite3.Connection) -> None:
+        def work(conn: sqlite3.Connection) -> list[ArtifactRecord]:
             conn.execute(
                 f"INSERT INTO steps ({_STEP_COLUMNS}, output_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (run_id, name) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, "
@@ -287,37 +293,23 @@ class SQLiteMetadataStore(MetadataStore):
                     step.error,
                     config,
                     attempts,
-                    len(artifacts),
+                    declared,
                 ),
             )
+            numbered = {record.id: record for record in self._insert_versions(conn, new, rows)}
             conn.executemany(
-                f"INSERT OR REPLACE INTO artifacts ({_ARTIFACT_COLUMNS}) VALUES ({', '.join('?' * 13)})",
-                [
-                    (
-                        a.id,
-                        a.run_id,
-                        a.step_name,
-                        a.output_name,
-                        a.uri,
-                        a.artifact_store_path,
-                        a.data_type,
-                        a.materializer,
-                        a.materializer_version,
-                        a.size,
-                        a.content_hash,
-                        a.created_at,
-                        meta,
-                    )
-                    for a, meta in zip(artifacts, metadata, strict=True)
-                ],
+                "INSERT OR IGNORE INTO step_outputs (run_id, step_name, output_name, artifact_id) VALUES (?, ?, ?, ?)",
+                [(step.run_id, step.name, artifact.output_name, artifact.id) for artifact in artifacts],
             )
+            self._insert_annotations(conn, annotation_rows)
+            return [numbered.get(artifact.id, artifact) for artifact in artifacts]
 
         try:
-            self._write(work)
+            return self._write(work)
         except sqlite3.IntegrityError as error:
             raise RunNotFoundError(
-                f"cannot record step {step.name!r}: no run with id {step.run_id!r} in metadata store {self.file!r} "
-                f"({error})"
+                f"cannot record step {step.name!r}: no run with id {step.run_id!r} (or an artifact version it reuses) "
+                f"in metadata store {self.file!r} ({error})"
             ) from error
 
     # -- reads -------------------------------------------------------------------
@@ -362,9 +354,17 @@ class SQLiteMetadataStore(MetadataStore):
         return [self._step(row) for row in rows]
 
     def list_artifacts(self, *, run_id: str | None = None, step_name: str | None = None) -> list[ArtifactRecord]:
-        where, parameters = _where(run_id=run_id, step_name=step_name)
-        rows = self._read(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts{where} ORDER BY created_at, rowid", parameters)
-        return [self._artifact(row) for row in rows]
+        if run_id is None and step_name is None:
+            rows = self._read(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts ORDER BY created_at, rowid")
+            return [self._artifact(row) for row in rows]
+        where, parameters = _where(**{"o.run_id": run_id, "o.step_name": step_name})
+        columns = ", ".join(f"a.{column}" for column in _ARTIFACT_COLUMNS.split(", "))
+        rows = self._read(
+            f"SELECT DISTINCT {columns}, a.rowid FROM step_outputs o JOIN artifacts a ON a.id = o.artifact_id{where} "
+            "ORDER BY a.created_at, a.rowid",
+            parameters,
+        )
+        return [self._artifact(row[:-1]) for row in rows]
 
     def get_artifact(self, artifact_id: str) -> ArtifactRecord:
         rows = self._read(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE id = ?", (artifact_id,))
@@ -378,8 +378,8 @@ class SQLiteMetadataStore(MetadataStore):
         rows = self._read(
             f"SELECT {columns} FROM steps s JOIN runs r ON r.id = s.run_id "
             "WHERE s.cache_key = ? AND s.name = ? AND r.pipeline_name = ? AND s.status IN ('completed', 'cached') "
-            "AND s.output_count = "
-            "(SELECT COUNT(*) FROM artifacts a WHERE a.run_id = s.run_id AND a.step_name = s.name) "
+            "AND s.output_count = (SELECT COUNT(*) FROM step_outputs o JOIN artifacts a ON a.id = o.artifact_id "
+            "WHERE o.run_id = s.run_id AND o.step_name = s.name AND a.save_type = 'step_output') "
             "ORDER BY COALESCE(s.ended_at, s.started_at) DESC, s.rowid DESC LIMIT 1",
             (cache_key, step_name, pipeline_name),
         )
