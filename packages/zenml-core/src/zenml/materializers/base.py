@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from zenml.artifact_stores.base import ArtifactStore
+    from zenml.enums import ArtifactType, VisualizationType
 
 
 class MaterializerError(Exception):
@@ -23,10 +24,16 @@ class BaseMaterializer:
     """
 
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = ()
+    ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType | str] = "BaseArtifact"
+    """What the artifacts hold (a ``zenml.enums.ArtifactType``, e.g. ``ArtifactType.MODEL``)."""
     VERSION: ClassVar[int] = 1
 
-    def __init__(self, uri: str, artifact_store: ArtifactStore) -> None:
+    def __init__(self, uri: str, artifact_store: ArtifactStore | None = None) -> None:
         self.uri = uri
+        if artifact_store is None:  # as in ZenML: the active stack's artifact store
+            from zenml.stack.stack import get_active_stack
+
+            artifact_store = get_active_stack().artifact_store
         self.artifact_store = artifact_store
 
     def path(self, filename: str) -> str:
@@ -40,6 +47,14 @@ class BaseMaterializer:
     def load(self, data_type: type[Any]) -> Any:
         """Read an object of ``data_type`` back from ``self.uri``."""
         raise NotImplementedError(f"{type(self).__name__} does not implement load()")
+
+    def extract_metadata(self, data: Any) -> dict[str, Any]:
+        """Metadata to record with the artifact (JSON values, ``Uri``, ``Path``, ``DType``, ``StorageSize``)."""
+        return {}
+
+    def save_visualizations(self, data: Any) -> dict[str, VisualizationType | str]:
+        """Write visualizations of ``data`` below ``self.uri``; return ``{uri of each: VisualizationType}``."""
+        return {}
 
     @classmethod
     def reference(cls) -> str:

@@ -43,6 +43,10 @@ class BaseOrchestrator(StackComponent):
             )
         )
         try:
+            if deployment.config.get("model") or any(plan.config.get("model") for plan in deployment.steps):
+                from zenml.model.utils import resolve_run_models
+
+                resolve_run_models(deployment, stack)
             self.execute(deployment, stack)
         except BaseException as exc:
             store.finish_run(deployment.run_id, FAILED, time.time(), error=f"{type(exc).__name__}: {exc}")

@@ -115,6 +115,26 @@ class ArtifactStoreContract:
         with pytest.raises(ValueError, match="mode"):
             store.open("f", "a")
 
+    def test_text_modes_as_in_zenml(self, store: ArtifactStore) -> None:
+        with store.open("t/notes.txt", "w") as handle:
+            handle.write("ünïcode\nline two")
+        assert read(store, "t/notes.txt") == "ünïcode\nline two".encode()
+        with store.open("t/notes.txt", "r") as handle:
+            assert handle.read() == "ünïcode\nline two"
+        with pytest.raises(RuntimeError, match="boom"), store.open("t/notes.txt", "w") as handle:
+            handle.write("half")
+            raise RuntimeError("boom")
+        assert read(store, "t/notes.txt") == "ünïcode\nline two".encode()
+
+    def test_full_uris_below_the_root_are_names(self, store: ArtifactStore) -> None:
+        full = store.uri("deep/dir/f.bin")
+        write(store, full, b"x")
+        assert read(store, "deep/dir/f.bin") == b"x"
+        assert store.exists(store.uri("deep/dir")) and store.isdir(store.uri("deep"))
+        assert store.listdir(store.uri("deep/dir")) == ["f.bin"]
+        assert store.relative(full) == "deep/dir/f.bin"
+        assert store.relative(store.uri()) == ""
+
     # -- directories -------------------------------------------------------------
 
     def test_listdir_shows_direct_entries_sorted(self, store: ArtifactStore) -> None:
