@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from zenml.enums import ExecutionStatus
     from zenml.materializers.base import BaseMaterializer
     from zenml.metadata_stores.models import ArtifactRecord, RunRecord, StepRecord
+    from zenml.model.model_version import ModelVersionView
     from zenml.stack.stack import Stack
 
 
@@ -36,27 +37,96 @@ def _datetime(timestamp: float | None) -> datetime | None:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc)
 
 
+def _annotations_of(stack: Stack, resource_type: str, resource_id: str) -> list[Any]:
+    return stack.metadata_store.list_annotations(resource_type, [resource_id])
+
+
 class ArtifactView:
-    """One stored artifact version. ``load()`` reads it back (checking its content hash)."""
+    """One artifact version (ZenML's ``ArtifactVersionResponse``): ``name``, ``version``, ``uri``, ``tags``,
+    ``run_metadata``; ``load()`` reads it back (checking its content hash). Nothing is loaded before."""
 
     def __init__(self, record: ArtifactRecord, stack: Stack) -> None:
         self.record = record
         self._stack = stack
 
     id = property(lambda self: self.record.id)
-    name = property(lambda self: self.record.output_name)
-    uri = property(lambda self: self.record.uri)
+    name = property(lambda self: self.record.artifact_name or self.record.output_name)
+    version = property(lambda self: self.record.version)
+    version_number = property(lambda self: self.record.version_number)
+    output_name = property(lambda self: self.record.output_name)
     data_type = property(lambda self: self.record.data_type)
     materializer = property(lambda self: self.record.materializer)
     size = property(lambda self: self.record.size)
     content_hash = property(lambda self: self.record.content_hash)
     producer = property(lambda self: self.record.step_name)
-    run_metadata = property(lambda self: dict(self.record.run_metadata))
+    producer_pipeline_run_id = property(lambda self: self.record.run_id)
+    artifact_store_path = property(lambda self: self.record.artifact_store_path)
 
     @property
-    def full_uri(self) -> str:
-        """The artifact's location including the store's root (``/path/...`` or ``gs://...``)."""
+    def body(self) -> ArtifactView:
+        """ZenML's response body and metadata sections: the same view (every field is an attribute here)."""
+        return self
+
+    metadata = body
+
+    @property
+    def uri(self) -> str:
+        """The artifact's full location (``/path/...`` or ``gs://...``), as in ZenML."""
         return f"{self.record.artifact_store_path.rstrip('/')}/{self.record.uri}"
+
+    full_uri = uri
+
+    @property
+    def type(self) -> Any:
+        """The artifact type (a ``zenml.enums.ArtifactType``)."""
+        from zenml.enums import ArtifactType
+
+        try:
+            return ArtifactType(self.record.artifact_type)
+        except ValueError:
+            return self.record.artifact_type
+
+    @property
+    def save_type(self) -> Any:
+        from zenml.enums import ArtifactSaveType
+
+        try:
+            return ArtifactSaveType(self.record.save_type)
+        except ValueError:
+            return self.record.save_type
+
+    @property
+    def producer_step_run_id(self) -> str | None:
+        from zenml.metadata_stores.models import step_id
+
+        return step_id(self.record.run_id, self.record.step_name) if self.record.run_id and self.record.step_name else None
+
+    @property
+    def run_metadata(self) -> dict[str, Any]:
+        """Metadata of this version: the materializer's, the step's, and any logged later (newest value wins)."""
+        from zenml.metadata_stores.annotations import metadata_of
+        from zenml.metadata_stores.models import ARTIFACT_VERSION
+
+        found = metadata_of(_annotations_of(self._stack, ARTIFACT_VERSION, self.id)).get(self.id, {})
+        return {**self.record.run_metadata, **found}
+
+    @property
+    def tags(self) -> list[str]:
+        from zenml.metadata_stores.annotations import tags_of
+        from zenml.metadata_stores.models import ARTIFACT_VERSION
+
+        return tags_of(_annotations_of(self._stack, ARTIFACT_VERSION, self.id)).get(self.id, [])
+
+    @property
+    def visualizations(self) -> list[dict[str, str]]:
+        """What the materializer's ``save_visualizations`` wrote: ``[{"uri", "type"}]`` (full URIs)."""
+        root = self.record.artifact_store_path.rstrip("/")
+        return [{"uri": f"{root}/{item['uri']}", "type": item["type"]} for item in self.record.visualizations]
+
+    @property
+    def artifact(self) -> ArtifactSummary:
+        """The artifact this is a version of (``.name``, ``.versions``)."""
+        return ArtifactSummary(self.name, self._stack)
 
     @property
     def created(self) -> datetime | None:
@@ -75,10 +145,45 @@ class ArtifactView:
         return load_record(self.record, store, materializer=materializer)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.record.to_dict(), "full_uri": self.full_uri}
+        return {**self.record.to_dict(), "full_uri": self.uri, "tags": self.tags, "run_metadata": self.run_metadata}
 
     def __repr__(self) -> str:
-        return f"<artifact {self.record.step_name}.{self.record.output_name} ({self.record.data_type})>"
+        return f"<artifact version {self.name}::{self.version} ({self.record.data_type})>"
+
+
+class ArtifactSummary:
+    """An artifact: a name and its versions (ZenML's ``ArtifactResponse``)."""
+
+    def __init__(self, name: str, stack: Stack) -> None:
+        self.name = name
+        self.id = name
+        self._stack = stack
+
+    @cached_property
+    def versions(self) -> dict[str, ArtifactView]:
+        """Version -> artifact version, oldest first."""
+        records = self._stack.metadata_store.list_artifact_versions(self.name)
+        return {record.version: ArtifactView(record, self._stack) for record in records}
+
+    @property
+    def latest_version_name(self) -> str | None:
+        return next(reversed(self.versions), None)
+
+    @property
+    def latest_version_id(self) -> str | None:
+        name = self.latest_version_name
+        return self.versions[name].id if name is not None else None
+
+    @property
+    def tags(self) -> list[str]:
+        """The tags of any of its versions."""
+        return sorted({tag for view in self.versions.values() for tag in view.tags})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "versions": list(self.versions), "latest_version": self.latest_version_name}
+
+    def __repr__(self) -> str:
+        return f"<artifact {self.name!r}>"
 
 
 class ArtifactVersions(list):  # type: ignore[type-arg]
@@ -144,6 +249,31 @@ class StepRunView:
 
     name = property(lambda self: self.record.name)
     cache_key = property(lambda self: self.record.cache_key)
+
+    @property
+    def id(self) -> str:
+        """The step run's id (``<run id>:<step name>``)."""
+        from zenml.metadata_stores.models import step_id
+
+        return step_id(self.record.run_id, self.record.name)
+
+    @property
+    def run_metadata(self) -> dict[str, Any]:
+        """Metadata logged to this step run (``log_metadata`` inside the step, or with ``step_name=``)."""
+        from zenml.metadata_stores.annotations import metadata_of
+        from zenml.metadata_stores.models import STEP_RUN
+
+        return metadata_of(_annotations_of(self._run.stack, STEP_RUN, self.id)).get(self.id, {})
+
+    @property
+    def model_version(self) -> ModelVersionView | None:
+        """The model version this step worked on, if it had a model."""
+        return _model_version(self.record.config.get("model"), self._run.stack)
+
+    @property
+    def model(self) -> Any:
+        version = self.model_version
+        return version.to_model_class() if version is not None else None
     parameters = property(lambda self: self.record.parameters)
     error = property(lambda self: self.record.error)
     pipeline_run_id = property(lambda self: self.record.run_id)
@@ -184,9 +314,9 @@ class StepRunView:
     def outputs(self) -> dict[str, ArtifactVersions]:
         """Output name -> its artifact versions (a list, as in ZenML: ``outputs["model"][0].load()``)."""
         found: dict[str, list[ArtifactView]] = {}
-        for record in self._run.artifact_records:
-            if record.step_name == self.record.name:
-                found.setdefault(record.output_name, []).append(ArtifactView(record, self._run.stack))
+        for step_name, output_name, record in self._run.step_outputs:
+            if step_name == self.record.name:
+                found.setdefault(output_name, []).append(ArtifactView(record, self._run.stack))
         return {name: ArtifactVersions(name, items) for name, items in found.items()}
 
     @cached_property
@@ -222,6 +352,8 @@ class StepRunView:
     def to_dict(self) -> dict[str, Any]:
         return {
             **self.record.to_dict(),
+            "id": self.id,
+            "run_metadata": self.run_metadata,
             "duration": self.duration,
             "outputs": {name: versions[-1].to_dict() for name, versions in self.outputs.items() if versions},
         }
@@ -230,11 +362,26 @@ class StepRunView:
         return f"<step run {self.name!r} ({self.status})>"
 
 
+def _model_version(config: Any, stack: Stack) -> ModelVersionView | None:
+    version_id = config.get("model_version_id") if isinstance(config, dict) else None
+    if not version_id:
+        return None
+    from zenml.metadata_stores.base import ModelNotFoundError
+    from zenml.model.model_version import ModelVersionView, version_by_id
+
+    try:
+        return ModelVersionView(version_by_id(stack.metadata_store, version_id), stack)
+    except ModelNotFoundError:
+        return None
+
+
 class PipelineView:
-    """A pipeline, as far as run history knows it: ``.name``, ``.runs`` (newest first), ``.last_run``."""
+    """A pipeline, as far as run history knows it (ZenML's ``PipelineResponse``): ``.name``, ``.runs`` (newest
+    first), ``.last_run``, ``.last_successful_run``."""
 
     def __init__(self, name: str, stack: Stack) -> None:
         self.name = name
+        self.id = name
         self._stack = stack
 
     @property
@@ -243,6 +390,16 @@ class PipelineView:
         return [
             PipelineRun(record, self._stack) for record in self._stack.metadata_store.list_runs(pipeline_name=self.name)
         ]
+
+    def get_runs(self, **filters: Any) -> list[PipelineRun]:
+        """Runs of this pipeline with ``Client().list_pipeline_runs`` filters (``status=``, ``size=``, ...)."""
+        from zenml.client import Client
+
+        return list(Client(self._stack).list_pipeline_runs(pipeline_name=self.name, **filters))
+
+    @property
+    def num_runs(self) -> int:
+        return len(self._stack.metadata_store.list_runs(pipeline_name=self.name))
 
     @property
     def last_run(self) -> PipelineRun:
@@ -261,6 +418,16 @@ class PipelineView:
         if not records:
             raise LookupError(f"pipeline {self.name!r} has no completed runs")
         return PipelineRun(records[0], self._stack)
+
+    @property
+    def latest_run_status(self) -> ExecutionStatus | str | None:
+        records = self._stack.metadata_store.list_runs(pipeline_name=self.name, limit=1)
+        return _status(records[0].status) if records else None
+
+    def to_dict(self) -> dict[str, Any]:
+        records = self._stack.metadata_store.list_runs(pipeline_name=self.name)
+        return {"name": self.name, "runs": len(records), "latest_run": records[0].name if records else None,
+                "latest_run_status": records[0].status if records else None}  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<pipeline {self.name!r}>"
@@ -330,9 +497,51 @@ class PipelineRun:
         return None if ended is None else ended - self.record.created_at
 
     @cached_property
+    def step_outputs(self) -> list[tuple[str, str, ArtifactRecord]]:
+        """``(step, output name, artifact version)`` of every output of the run (read once)."""
+        return self.stack.metadata_store.list_step_outputs(self.record.id)
+
+    @property
     def artifact_records(self) -> list[ArtifactRecord]:
-        """Every artifact the run recorded (read once)."""
-        return self.stack.metadata_store.list_artifacts(run_id=self.record.id)
+        """Every artifact version the run's steps output."""
+        return list({record.id: record for _, _, record in self.step_outputs}.values())
+
+    @property
+    def created(self) -> datetime | None:
+        return _datetime(self.record.created_at)
+
+    @property
+    def run_metadata(self) -> dict[str, Any]:
+        """The run's own metadata, plus each step's as ``<step>::<key>`` (as ZenML shows a run's metadata)."""
+        from zenml.metadata_stores.annotations import metadata_of
+        from zenml.metadata_stores.models import PIPELINE_RUN, STEP_RUN, step_id
+
+        store = self.stack.metadata_store
+        found = dict(metadata_of(store.list_annotations(PIPELINE_RUN, [self.id])).get(self.id, {}))
+        steps = {step_id(self.id, step.name): step.name for step in store.list_steps(self.id)}
+        if steps:
+            for resource, values in metadata_of(store.list_annotations(STEP_RUN, list(steps))).items():
+                found.update({f"{steps[resource]}::{key}": value for key, value in values.items()})
+        return found
+
+    @property
+    def tags(self) -> list[str]:
+        from zenml.metadata_stores.annotations import tags_of
+        from zenml.metadata_stores.models import PIPELINE_RUN
+
+        return tags_of(_annotations_of(self.stack, PIPELINE_RUN, self.id)).get(self.id, [])
+
+    @property
+    def model_version(self) -> ModelVersionView | None:
+        """The model version the run worked on, if its pipeline had a model."""
+        return _model_version(self.record.config.get("model"), self.stack)
+
+    @property
+    def body(self) -> PipelineRun:
+        """ZenML's response sections: the same view (every field is an attribute here)."""
+        return self
+
+    metadata = body
 
     @cached_property
     def steps(self) -> dict[str, StepRunView]:
