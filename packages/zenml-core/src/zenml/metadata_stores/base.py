@@ -38,6 +38,12 @@ class VersionExistsError(ValueError):
     """An artifact or model already has a version of that name."""
 
 
+def is_new_output(step: StepRecord, artifact: ArtifactRecord) -> bool:
+    """Whether ``record_step(step, [artifact])`` makes ``artifact`` a new version: a return value of this very
+    step (anything else is a version recorded before: a cached output, or one ``save_artifact`` made)."""
+    return (artifact.run_id, artifact.step_name, artifact.save_type) == (step.run_id, step.name, "step_output")
+
+
 class MetadataStore(StackComponent):
     """Keeps runs, steps and artifacts. Safe for several processes at once.
 
@@ -64,10 +70,11 @@ class MetadataStore(StackComponent):
     ) -> list[ArtifactRecord]:
         """Insert or replace the record of ``(step.run_id, step.name)`` together with its outputs and annotations.
 
-        Each artifact becomes an output of the step (under its ``output_name``). An artifact whose
-        producer is this step is a new artifact version: the store numbers it (``version`` ``""``) or
-        checks that its ``version`` is free (:class:`VersionExistsError`); any other artifact is an
-        existing version the step reuses (a cached step). Returns the artifacts as recorded.
+        Each artifact becomes an output of the step (under its ``output_name``). A return value of this
+        step (:func:`is_new_output`) is a new artifact version: the store numbers it (``version`` ``""``)
+        or checks that its ``version`` is free (:class:`VersionExistsError`); any other artifact is a
+        version recorded before (a cached step's, or one ``save_artifact`` made in the step). Returns the
+        artifacts as recorded.
         """
 
     @abstractmethod

@@ -16,7 +16,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError
+from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError, is_new_output
 from zenml.metadata_stores.sqlite_history import SQLiteHistory
 
 if TYPE_CHECKING:
@@ -268,7 +268,7 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
             raise TypeError(
                 f"step {step.name!r}: inputs, parameters and configuration must be JSON-serialisable ({error})"
             ) from None
-        new = [artifact for artifact in artifacts if (artifact.run_id, artifact.step_name) == (step.run_id, step.name)]
+        new = [artifact for artifact in artifacts if is_new_output(step, artifact)]
         rows = self._artifact_rows(new)
         annotation_rows = self._annotation_rows(annotations)
         declared = sum(1 for artifact in artifacts if artifact.save_type == "step_output")

@@ -42,6 +42,11 @@ class BaseOrchestrator(StackComponent):
                 config=deployment.config,
             )
         )
+        if deployment.config.get("tags"):
+            from zenml.metadata_stores.annotations import tag_annotations
+            from zenml.metadata_stores.models import PIPELINE_RUN
+
+            store.add_annotations(tag_annotations(PIPELINE_RUN, deployment.run_id, deployment.config["tags"]))
         try:
             if deployment.config.get("model") or any(plan.config.get("model") for plan in deployment.steps):
                 from zenml.model.utils import resolve_run_models

@@ -46,6 +46,8 @@ def _input_records(
     fetched: dict[str, dict[str, ArtifactRecord]] = {}
 
     def find(name: str, upstream: str, output: str) -> ArtifactRecord:
+        if not upstream:  # an ExternalArtifact: ``output`` is the id of its artifact version
+            return stack.metadata_store.get_artifact(output)
         record = state.artifacts.get((upstream, output)) if state is not None else None
         if record is None:
             if upstream not in fetched:
@@ -182,16 +184,26 @@ def output_uri(deployment: Deployment, plan: StepPlan, output: str) -> str:
     return f"runs/{deployment.run_id}/{plan.id}/{output}"
 
 
-def _load_inputs(inputs: dict[str, ArtifactRecord | list[ArtifactRecord]], store: ArtifactStore) -> dict[str, Any]:
-    """Load a step's input artifacts; a corrupted one is moved aside so that the next run recomputes it."""
+def _load_inputs(
+    inputs: dict[str, ArtifactRecord | list[ArtifactRecord]], store: ArtifactStore, step: Step, stack: Stack
+) -> dict[str, Any]:
+    """Load a step's input artifacts; a corrupted one is moved aside so that the next run recomputes it.
+
+    An input annotated ``UnmaterializedArtifact`` receives the artifact version itself, unloaded.
+    """
     from zenml.artifacts import ArtifactCorruptedError
     from zenml.artifacts.recorded import load_record
+    from zenml.steps.typing_utils import strip_annotated
+
+    def load(name: str, record: ArtifactRecord) -> Any:
+        annotation = strip_annotated(step.inputs.get(name))
+        if getattr(annotation, "ZENML_UNMATERIALIZED", False):
+            return annotation(record, stack)
+        return load_record(record, store)
 
     try:
         return {
-            name: [load_record(item, store) for item in record]
-            if isinstance(record, list)
-            else load_record(record, store)
+            name: [load(name, item) for item in record] if isinstance(record, list) else load(name, record)
             for name, record in inputs.items()
         }
     except ArtifactCorruptedError as exc:
@@ -287,7 +299,7 @@ def _execute(
         attempt_started = time.time()
         context = _new_context(deployment, plan, stack, inputs, started)
         try:
-            arguments = _load_inputs(inputs, store)
+            arguments = _load_inputs(inputs, store, step, stack)
             _check_input_types(deployment, plan, step, arguments)
             arguments.update(plan.parameters)
             with activate(context):

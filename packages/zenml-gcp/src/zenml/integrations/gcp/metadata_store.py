@@ -39,7 +39,7 @@ from urllib.parse import quote, unquote
 from zenml.integrations.gcp.connection import GCSConnection
 from zenml.integrations.gcp.errors import GCSError, translate_errors
 from zenml.integrations.gcp.metadata_history import GCPHistory
-from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError
+from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError, is_new_output
 from zenml.metadata_stores.models import CACHED, COMPLETED, ArtifactRecord, RunRecord, StepRecord
 
 if TYPE_CHECKING:
@@ -340,8 +340,7 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
         except (TypeError, ValueError) as error:
             raise TypeError(f"step {step.name!r}: inputs and parameters must be JSON-serialisable ({error})") from None
         recorded = [
-            self._claim_version(artifact) if (artifact.run_id, artifact.step_name) == (step.run_id, step.name)
-            else artifact
+            self._claim_version(artifact) if is_new_output(step, artifact) else artifact
             for artifact in artifacts
         ]  # fmt: skip
         self._write_annotations(annotations)
