@@ -501,9 +501,9 @@ class PipelineRun:
         """``(step, output name, artifact version)`` of every output of the run (read once)."""
         return self.stack.metadata_store.list_step_outputs(self.record.id)
 
-    @property
+    @cached_property
     def artifact_records(self) -> list[ArtifactRecord]:
-        """Every artifact version the run's steps output."""
+        """Every artifact version the run's steps output (read once)."""
         return list({record.id: record for _, _, record in self.step_outputs}.values())
 
     @property

@@ -216,7 +216,7 @@ class StepContext:
             from zenml.materializers.registry import materializer_registry
 
             materializer = materializer_registry.get(data_type)
-        return materializer(output.store_name, self._stack.artifact_store)
+        return materializer(output.artifact_uri, self._stack.artifact_store)
 
     def add_output_metadata(self, metadata: dict[str, Any], output_name: str | None = None) -> None:
         """Attach metadata to an output; it is stored with the artifact version (``artifact.run_metadata``).
@@ -245,10 +245,6 @@ class StepContext:
     def get_output_metadata(self, output_name: str | None = None) -> dict[str, Any]:
         """The metadata added to an output so far."""
         return dict(self._get_output(output_name).run_metadata)
-
-    def output_metadata(self) -> dict[str, dict[str, Any]]:
-        """Output name -> the metadata added to it (what the step's records store)."""
-        return {name: dict(output.run_metadata) for name, output in self._outputs.items()}
 
     def __repr__(self) -> str:
         return f"<step context {self.step_name!r} of run {self._deployment.run_name!r}>"
