@@ -38,6 +38,7 @@ class BuiltinMaterializer(BaseMaterializer):
         set,
         frozenset,
     )
+    ASSOCIATED_ARTIFACT_TYPE: ClassVar[str] = "DataArtifact"
     VERSION: ClassVar[int] = 1
 
     def save(self, data: Any) -> None:
@@ -61,6 +62,7 @@ class BytesMaterializer(BaseMaterializer):
     """``bytes`` and ``bytearray`` as one raw file."""
 
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (bytes, bytearray)
+    ASSOCIATED_ARTIFACT_TYPE: ClassVar[str] = "DataArtifact"
     VERSION: ClassVar[int] = 1
 
     def save(self, data: Any) -> None:

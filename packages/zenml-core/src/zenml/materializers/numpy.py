@@ -59,6 +59,7 @@ class NumpyMaterializer(BaseMaterializer):
     """``numpy.ndarray`` as ``data.npy`` (``np.save`` format, never pickled)."""
 
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (np.ndarray,)
+    ASSOCIATED_ARTIFACT_TYPE: ClassVar[str] = "DataArtifact"
     VERSION: ClassVar[int] = 1
     MMAP_MODE: ClassVar[str | None] = None
     """``None``: read into memory. ``"r"``, ``"r+"``, ``"c"``: ``np.load(..., mmap_mode=...)``."""
