@@ -37,7 +37,8 @@ def resolve_run_models(deployment: Deployment, stack: Stack) -> None:
         if plan.config.get("model") is not None:
             plan.config["model"] = resolve(plan.config["model"])
     if resolved:
-        stack.metadata_store.add_annotations(
-            [link_annotation(MODEL_VERSION, item["model_version_id"], PIPELINE_RUN, deployment.run_id)
-             for item in resolved.values()]  # fmt: skip
-        )
+        links = []
+        for item in resolved.values():  # both ways: from the version to its runs, from the run to its versions
+            links.append(link_annotation(MODEL_VERSION, item["model_version_id"], PIPELINE_RUN, deployment.run_id))
+            links.append(link_annotation(PIPELINE_RUN, deployment.run_id, MODEL_VERSION, item["model_version_id"]))
+        stack.metadata_store.add_annotations(links)

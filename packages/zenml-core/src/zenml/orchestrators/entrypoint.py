@@ -461,6 +461,19 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
                 deployment, plan, stack, inputs, attempts=attempts, started=started
             )
             status = COMPLETED
+        # recording can fail too (an explicit artifact version that exists): the step then fails
+        records = _record_step(
+            metadata,
+            deployment,
+            plan,
+            status=status,
+            started=started,
+            key=key,
+            input_ids=input_ids,
+            records=records,
+            attempts=attempts,
+            annotations=annotations,
+        )
     except BaseException as exc:
         _record_step(
             metadata,
@@ -487,18 +500,6 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
             run_id=deployment.run_id,
             run_name=deployment.run_name,
         ) from exc
-    records = _record_step(
-        metadata,
-        deployment,
-        plan,
-        status=status,
-        started=started,
-        key=key,
-        input_ids=input_ids,
-        records=records,
-        attempts=attempts,
-        annotations=annotations,
-    )
     if state is not None:
         for record in records:
             state.artifacts[(plan.id, record.output_name)] = record

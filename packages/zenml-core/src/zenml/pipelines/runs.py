@@ -533,8 +533,12 @@ class PipelineRun:
 
     @property
     def model_version(self) -> ModelVersionView | None:
-        """The model version the run worked on, if its pipeline had a model."""
-        return _model_version(self.record.config.get("model"), self.stack)
+        """The model version the run worked on (its pipeline's, else its steps' first), if any."""
+        from zenml.metadata_stores.annotations import links_of
+        from zenml.metadata_stores.models import MODEL_VERSION, PIPELINE_RUN
+
+        linked = links_of(_annotations_of(self.stack, PIPELINE_RUN, self.id), MODEL_VERSION).get(self.id, [])
+        return _model_version({"model_version_id": linked[0]}, self.stack) if linked else None
 
     @property
     def body(self) -> PipelineRun:
