@@ -130,6 +130,65 @@ def test_a_schema_1_database_is_migrated_keeping_its_runs(tmp_path: Path) -> Non
     store.close()
 
 
+def _schema_2_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A history as the schema-2 store wrote it: its migrations, then rows in its layout (two runs, the second
+    reusing the first's output as the old cache did: a copied row)."""
+    from zenml.metadata_stores import sqlite_schema
+
+    monkeypatch.setattr(sqlite_schema, "MIGRATIONS", sqlite_schema.MIGRATIONS[:2])
+    monkeypatch.setattr(sqlite_schema, "SCHEMA_VERSION", 2)
+    old = SQLiteMetadataStore("old", path=str(path))
+    assert old.list_runs() == []  # today's schema-2 code creates the database
+    old.close()
+    monkeypatch.undo()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        conn.execute("INSERT INTO pipelines VALUES ('training', 1.0)")
+        for run_id, created in (("r1", 1.0), ("r2", 3.0)):
+            conn.execute(
+                "INSERT INTO runs (id, name, pipeline_name, status, created_at, ended_at, stack_name, error, config) "
+                "VALUES (?, ?, 'training', 'completed', ?, ?, 'default', NULL, '{\"enable_cache\": true}')",
+                (run_id, f"training-{run_id}", created, created + 1),
+            )
+            conn.execute(
+                "INSERT INTO steps (run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, "
+                "output_count, config, attempts) VALUES (?, 's', ?, ?, ?, 'K', '{}', '{\"lr\": 0.1}', NULL, 1, '{}', '[]')",
+                (run_id, "completed" if run_id == "r1" else "cached", created, created + 0.5),
+            )
+            conn.execute(
+                "INSERT INTO artifacts (id, run_id, step_name, output_name, uri, artifact_store_path, data_type, "
+                "materializer, materializer_version, size, content_hash, created_at, run_metadata) VALUES "
+                "(?, ?, 's', 'output', 'runs/r1/s/output', '/store', 'builtins:int', "
+                "'zenml.materializers.builtin:BuiltinMaterializer', 1, 2, 'crc32:00000000', ?, '{\"rows\": 3}')",
+                (f"a-{run_id}", run_id, created + 0.2),
+            )
+
+
+def test_a_database_made_by_schema_2_code_keeps_every_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zenml.metadata_stores import sqlite_schema
+
+    path = tmp_path / "v2.db"
+    _schema_2_database(path, monkeypatch)
+    store = SQLiteMetadataStore("x", path=str(path))
+    assert store.schema_version() == sqlite_schema.SCHEMA_VERSION
+    assert [run.id for run in store.list_runs()] == ["r2", "r1"]
+    assert store.get_run("r1").config == {"enable_cache": True}
+    assert [step.status for step in store.list_steps("r2")] == ["cached"]
+    versions = store.list_artifact_versions("training::s::output")
+    assert [(v.id, v.version, v.version_number, v.run_id) for v in versions] == [("a-r1", "1", 1, "r1"),
+                                                                                ("a-r2", "2", 2, "r2")]  # fmt: skip
+    assert store.get_artifact("a-r2").run_metadata == {"rows": 3}
+    assert [a.id for a in store.list_artifacts(run_id="r1", step_name="s")] == ["a-r1"]
+    assert [(step, output) for step, output, _ in store.list_step_outputs("r2")] == [("s", "output")]
+    cached = store.find_cached_step("training", "s", "K")
+    assert cached is not None and cached.run_id == "r2"
+    # new versions continue the numbering
+    store.create_run(make_run("r3", created_at=5.0))
+    (new,) = store.record_step(make_step("r3", "s"), [make_artifact("r3", "s")])
+    assert new.version == "3"
+    store.close()
+
+
 def test_duplicate_run_id_is_a_clear_error(store: SQLiteMetadataStore) -> None:
     store.create_run(make_run("r1"))
     with pytest.raises(ValueError, match="already recorded"):
