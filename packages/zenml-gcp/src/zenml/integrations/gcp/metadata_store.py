@@ -339,10 +339,13 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
             json.dumps([step.inputs, step.parameters])
         except (TypeError, ValueError) as error:
             raise TypeError(f"step {step.name!r}: inputs and parameters must be JSON-serialisable ({error})") from None
-        recorded = [
-            self._claim_version(artifact) if is_new_output(step, artifact) else artifact
-            for artifact in artifacts
-        ]  # fmt: skip
+        for artifact in artifacts:
+            if not is_new_output(step, artifact) and self._artifact_by_id(artifact.id) is None:
+                raise ValueError(
+                    f"step {step.name!r} of run {step.run_id!r}: output {artifact.output_name!r} ({artifact.id}) is "
+                    "neither a return value of this step nor a recorded artifact version"
+                )
+        recorded = [self._claim_version(artifact) if is_new_output(step, artifact) else artifact for artifact in artifacts]
         self._write_annotations(annotations)
         self._write(
             step.run_id,
