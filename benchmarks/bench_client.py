@@ -1,11 +1,12 @@
-"""``Client().list_pipeline_runs(size=50)`` on a SQLite store holding 10,000 runs (limit: 50 ms).
+"""``Client().list_pipeline_runs(size=50)`` on a SQLite store of 10,000 runs (limit: 50 ms).
 
 The store is filled through the store's own API (runs of 5 pipelines, each with two steps and their output
 versions, as a pipeline records them), then each call is timed in this process
 the way a script calls it: a new ``Client`` on the active stack, the first page of 50 runs, newest first (a
 ``COUNT`` of the matches plus one indexed page query). Also reported: the same with a pipeline filter, a
 later page, and the first call in a fresh interpreter (opening the database and importing the modules it
-needs included, with bytecode cached as an installed package has it; the stack is read before timing). Prints one JSON object per line.
+needs included, with bytecode cached as an installed package has it; the stack is read before timing).
+Prints one JSON object per line.
 
     python benchmarks/bench_client.py [--quick] [--runs N]
 """
@@ -96,10 +97,16 @@ def main() -> None:
         samples = timed(lambda: list(Client().list_pipeline_runs(size=50)), repeats)
         filtered = timed(lambda: Client().list_pipeline_runs(pipeline_name="pipeline_3", size=50), repeats)
         later = timed(lambda: Client().list_pipeline_runs(size=50, page=100), repeats)
-        detail = {"runs": args.runs, "repeats": repeats, "median_ms": round(statistics.median(samples), 2),
-                  "min_ms": round(min(samples), 2), "first_call_in_a_fresh_process_ms": round(min(cold), 2),
-                  "pipeline_filter_median_ms": round(statistics.median(filtered), 2),
-                  "page_100_median_ms": round(statistics.median(later), 2), "fill_seconds": round(filled, 1)}  # fmt: skip
+        detail = {
+            "runs": args.runs,
+            "repeats": repeats,
+            "median_ms": round(statistics.median(samples), 2),
+            "min_ms": round(min(samples), 2),
+            "first_call_in_a_fresh_process_ms": round(min(cold), 2),
+            "pipeline_filter_median_ms": round(statistics.median(filtered), 2),
+            "page_100_median_ms": round(statistics.median(later), 2),
+            "fill_seconds": round(filled, 1),
+        }
         emit("client_list_pipeline_runs_50_of_10000", statistics.median(samples), "ms", 50, detail)
 
 

@@ -8,8 +8,9 @@ from zenml.enums import ArtifactType, ModelStages
 
 
 @step(enable_cache=False)
-def svc_trainer(gamma: float = 0.001) -> Annotated[dict, ArtifactConfig(name="sklearn_classifier",
-                                                                         artifact_type=ArtifactType.MODEL)]:  # fmt: skip
+def svc_trainer(
+    gamma: float = 0.001,
+) -> Annotated[dict, ArtifactConfig(name="sklearn_classifier", artifact_type=ArtifactType.MODEL)]:
     context = get_step_context()
     return {"gamma": gamma, "model": context.model.name, "version": context.model.version}
 

@@ -65,7 +65,7 @@ class Client:
     # -- pipelines ------------------------------------------------------------------------------------
 
     def list_pipelines(
-        self, sort_by: str = "asc:name", page: int = 1, size: int = 50, name: str | None = None, **unsupported: Any
+        self, *, sort_by: str = "asc:name", page: int = 1, size: int = 50, name: str | None = None, **unsupported: Any
     ) -> Page[PipelineView]:
         """The pipelines that have runs."""
         from zenml.metadata_stores.queries import Condition, FilterError
@@ -90,7 +90,9 @@ class Client:
         if name_id_or_prefix not in names:
             from zenml.utils.suggestions import unknown_choice
 
-            raise KeyError(unknown_choice("pipeline", name_id_or_prefix, names) + " A pipeline is known once it has run.")
+            raise KeyError(
+                unknown_choice("pipeline", name_id_or_prefix, names) + " A pipeline is known once it has run."
+            )
         return PipelineView(name_id_or_prefix, self.active_stack)
 
     # -- runs -----------------------------------------------------------------------------------------
@@ -119,10 +121,11 @@ class Client:
 
     def list_pipeline_runs(
         self,
+        *,
         sort_by: str = "desc:created",
         page: int = 1,
         size: int = 50,
-        id: str | None = None,  # noqa: A002 - ZenML's name
+        id: str | None = None,
         created: Any = None,
         name: str | None = None,
         pipeline_id: str | None = None,
@@ -183,6 +186,7 @@ class Client:
 
     def list_run_steps(
         self,
+        *,
         sort_by: str = "created",
         page: int = 1,
         size: int = 50,
@@ -219,7 +223,7 @@ class Client:
         return ArtifactSummary(name_id_or_prefix, self.active_stack)
 
     def list_artifacts(
-        self, sort_by: str = "asc:name", page: int = 1, size: int = 50, name: str | None = None,
+        self, *, sort_by: str = "asc:name", page: int = 1, size: int = 50, name: str | None = None,
         tag: str | None = None, **unsupported: Any,
     ) -> Page[ArtifactSummary]:  # fmt: skip
         """Artifacts (names with versions)."""
@@ -260,6 +264,7 @@ class Client:
 
     def list_artifact_versions(
         self,
+        *,
         sort_by: str = "created",
         page: int = 1,
         size: int = 50,
@@ -267,7 +272,7 @@ class Client:
         name: str | None = None,
         version: str | int | None = None,
         version_number: int | None = None,
-        type: Any = None,  # noqa: A002 - ZenML's name
+        type: Any = None,
         data_type: str | None = None,
         uri: str | None = None,
         materializer: str | None = None,
@@ -291,11 +296,12 @@ class Client:
                   "type": "artifact_type", "data_type": "data_type", "materializer": "materializer", "uri": "uri",
                   "created": "created_at", "id": "id"}  # fmt: skip
         conditions = []
-        for field, value in (("name", exact), ("version", version), ("version_number", version_number),
-                             ("type", type), ("data_type", data_type), ("materializer", materializer)):  # fmt: skip
-            if value is not None:
-                value = getattr(value, "value", value)
-                conditions.append(Condition.parse(field, value if field != "version" else str(value)))
+        options: list[tuple[str, Any]] = [("name", exact), ("version", version), ("version_number", version_number),
+                                          ("type", type), ("data_type", data_type), ("materializer", materializer)]  # fmt: skip
+        for field, given in options:
+            if given is not None:
+                plain = getattr(given, "value", given)
+                conditions.append(Condition.parse(field, plain if field != "version" else str(plain)))
         keep: Callable[[Any], bool] | None = None
         ids: set[str] | None = None
         wanted = ([tag] if tag else []) + list(tags or [])
@@ -325,6 +331,7 @@ class Client:
         self,
         name_id_or_prefix: str,
         version: str | None = None,
+        *,
         add_tags: Sequence[str] | None = None,
         remove_tags: Sequence[str] | None = None,
     ) -> ArtifactView:
@@ -342,6 +349,7 @@ class Client:
     def create_run_metadata(
         self,
         metadata: dict[str, Any],
+        *,
         resource_id: str | None = None,
         resource_type: Any = None,
         resources: Sequence[Any] | None = None,
@@ -371,7 +379,7 @@ class Client:
         return ModelView(self.active_stack.metadata_store.get_model(str(model_name_or_id)), self.active_stack)
 
     def list_models(
-        self, sort_by: str = "asc:name", page: int = 1, size: int = 50, name: str | None = None,
+        self, *, sort_by: str = "asc:name", page: int = 1, size: int = 50, name: str | None = None,
         tag: str | None = None, **unsupported: Any,
     ) -> Page[ModelView]:  # fmt: skip
         from zenml.metadata_stores.queries import Condition
@@ -408,6 +416,7 @@ class Client:
     def list_model_versions(
         self,
         model_name_or_id: str | None = None,
+        *,
         sort_by: str = "number",
         page: int = 1,
         size: int = 50,
@@ -447,6 +456,7 @@ class Client:
         self,
         model_name_or_id: str,
         version_name_or_id: Any,
+        *,
         stage: Any = None,
         force: bool = False,
         add_tags: Sequence[str] | None = None,

@@ -51,12 +51,15 @@ def test_outputs_are_versions_of_their_names(zen_home: Path) -> None:
     total = client.get_artifact_version("total")  # Annotated[T, "name"] names the artifact, as in ZenML
     assert (total.version, total.load()) == ("2", 6)
     summary = client.get_artifact_version("summary_ml")
-    assert summary.tags == ["nightly"] and summary.type == ArtifactType.MODEL
-    assert summary.run_metadata["source"] == "test" and summary.run_metadata["storage_size"] > 0
+    assert summary.tags == ["nightly"]
+    assert summary.type == ArtifactType.MODEL
+    assert summary.run_metadata["source"] == "test"
+    assert summary.run_metadata["storage_size"] > 0
     step_output = second.steps["configured"].outputs["summary_{team}"][0]
     assert (step_output.name, step_output.version) == ("summary_ml", "2")
     assert first.steps["named"].outputs["total"][0].version == "1"
-    assert summary.artifact.latest_version_name == "2" and list(summary.artifact.versions) == ["1", "2"]
+    assert summary.artifact.latest_version_name == "2"
+    assert list(summary.artifact.versions) == ["1", "2"]
 
 
 def test_a_cached_run_reuses_the_versions(zen_home: Path) -> None:
@@ -77,7 +80,7 @@ def test_an_explicit_version_that_exists_fails_the_step(zen_home: Path) -> None:
         pinned()
 
     assert twice().steps["pinned"].output.version == "2026.1"
-    with pytest.raises(StepFailedError, match="already has a version '2026.1'"):
+    with pytest.raises(StepFailedError, match=r"already has a version '2026\.1'"):
         twice()
 
 
@@ -93,9 +96,11 @@ def test_save_load_and_register_artifacts(zen_home: Path, tmp_path: Path) -> Non
     with store.open("datasets/raw/part-0.csv", "w") as handle:
         handle.write("x,y\n1,2\n")
     registered = register_artifact(store.uri("datasets/raw"), name="raw_data")
-    assert registered.save_type == ArtifactSaveType.PREEXISTING and registered.type == ArtifactType.DATA
+    assert registered.save_type == ArtifactSaveType.PREEXISTING
+    assert registered.type == ArtifactType.DATA
     path = load_artifact("raw_data")
-    assert isinstance(path, Path) and (path / "part-0.csv").read_text() == "x,y\n1,2\n"
+    assert isinstance(path, Path)
+    assert (path / "part-0.csv").read_text() == "x,y\n1,2\n"
     with pytest.raises(RuntimeError, match="already used by artifact raw_data"):
         register_artifact(store.uri("datasets/raw"), name="again")
     with pytest.raises(FileNotFoundError, match="outside the artifact store"):
@@ -134,8 +139,10 @@ def test_external_artifact_and_unmaterialized_input(zen_home: Path) -> None:
     run = flow()
     assert run.steps["consume"].output.load() == 11
     external = run.steps["consume"].inputs["data"][0]
-    assert external.save_type == ArtifactSaveType.EXTERNAL and external.load() == [5, 6]
-    assert seen and os.path.isdir(seen[0])
+    assert external.save_type == ArtifactSaveType.EXTERNAL
+    assert external.load() == [5, 6]
+    assert seen
+    assert os.path.isdir(seen[0])
     with pytest.raises(ValueError, match="Only one of"):
         ExternalArtifact(value=1, name="x")
 

@@ -50,7 +50,8 @@ def test_list_pipeline_runs_filters_sorts_and_pages(zen_home: Path) -> None:
     runs = [alpha(value=index) for index in range(5)] + [beta()]
     client = Client()
     page = client.list_pipeline_runs(size=2)
-    assert isinstance(page, Page) and (page.total, page.total_pages, page.index, len(page)) == (6, 3, 1, 2)
+    assert isinstance(page, Page)
+    assert (page.total, page.total_pages, page.index, len(page)) == (6, 3, 1, 2)
     assert [run.id for run in page] == [runs[5].id, runs[4].id]
     assert [run.id for run in client.list_pipeline_runs(size=2, page=3)] == [runs[1].id, runs[0].id]
     assert client.list_pipeline_runs(pipeline_name="alpha").total == 5

@@ -15,7 +15,8 @@ def test_local_paths(tmp_path: Path) -> None:
     fileio.makedirs(str(target))
     with fileio.open(str(target / "f.txt"), "w") as handle:
         handle.write("hello")
-    assert fileio.exists(str(target / "f.txt")) and fileio.isdir(str(target))
+    assert fileio.exists(str(target / "f.txt"))
+    assert fileio.isdir(str(target))
     assert fileio.listdir(str(target)) == ["f.txt"]
     fileio.copy(str(target / "f.txt"), str(target / "g.txt"))
     with pytest.raises(FileExistsError, match="overwrite=True"):

@@ -68,6 +68,7 @@ def test_a_zenml_style_materializer_round_trips(zen_home: Path) -> None:
     assert artifact.type == ArtifactType.DATA
     assert (artifact.run_metadata["rows"], artifact.run_metadata["columns"]) == (2, 2)
     (visualization,) = artifact.visualizations
-    assert visualization["type"] == "csv" and Path(visualization["uri"]).read_text().startswith("a,b\n1,2")
+    assert visualization["type"] == "csv"
+    assert Path(visualization["uri"]).read_text().startswith("a,b\n1,2")
     assert sorted(os.listdir(artifact.uri)) == ["extra.txt", "preview.csv", "rows.json"]
     assert artifact.load(materializer=TableMaterializer).rows[1] == {"a": 3, "b": 4}

@@ -41,13 +41,17 @@ def test_every_target(zen_home: Path) -> None:
     assert fresh.run_metadata == {"git": {"commit": "abc"}, "train::accuracy": 0.9,
                                   "train::data": "gs://bucket/data.csv", "train::shape": [2, 3]}  # fmt: skip
     weights = step_run.outputs["weights"][0].run_metadata
-    assert weights["rows"] == 2 and weights["shape"] == [2, 3] and weights["dtype"] == "float32"
-    assert type(weights["dtype"]) is DType and type(weights["storage_size"]) is StorageSize
+    assert weights["rows"] == 2
+    assert weights["shape"] == [2, 3]
+    assert weights["dtype"] == "float32"
+    assert type(weights["dtype"]) is DType
+    assert type(weights["storage_size"]) is StorageSize
     assert (weights["mean"], weights["min"], weights["max"]) == (1.0, 1.0, 1.0)
     assert step_run.outputs["epochs"][0].run_metadata["note"] == "ok"
     version = client.get_model_version("meta_model")
     assert version.run_metadata == {"stage": "trained"}
-    assert step_run.model_version is not None and step_run.model_version.id == version.id
+    assert step_run.model_version is not None
+    assert step_run.model_version.id == version.id
 
     # after the run, by name, id and version
     log_metadata({"reviewed": True}, step_name="train", run_id_name_or_prefix=run.name)
@@ -60,7 +64,8 @@ def test_every_target(zen_home: Path) -> None:
     again = client.get_pipeline_run(run.id)
     assert again.steps["train"].run_metadata["reviewed"] is True
     assert again.steps["train"].run_metadata["checked"] == "/tmp/report"
-    assert again.run_metadata["accuracy"] == 0.95 and again.run_metadata["train::accuracy"] == 0.9
+    assert again.run_metadata["accuracy"] == 0.95
+    assert again.run_metadata["train::accuracy"] == 0.9
     assert client.get_artifact_version("weights", 1).run_metadata["drift"] == 0.1
     assert type(client.get_artifact_version("epochs").run_metadata["size"]) is StorageSize
     assert client.get_model_version("meta_model", 1).run_metadata == {"stage": "trained", "approved": "yes",
@@ -111,6 +116,6 @@ def test_log_artifact_metadata_is_a_deprecated_alias(zen_home: Path) -> None:
 
     run = flow()
     assert run.steps["produce"].output.run_metadata["inside"] == 1
-    with pytest.warns(DeprecationWarning):
+    with pytest.warns(DeprecationWarning, match="log_artifact_metadata is deprecated"):
         log_artifact_metadata({"outside": 2}, artifact_name="flow::produce::output", artifact_version="1")
     assert Client().get_artifact_version("flow::produce::output").run_metadata["outside"] == 2

@@ -152,7 +152,8 @@ def _schema_2_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             )
             conn.execute(
                 "INSERT INTO steps (run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, "
-                "output_count, config, attempts) VALUES (?, 's', ?, ?, ?, 'K', '{}', '{\"lr\": 0.1}', NULL, 1, '{}', '[]')",
+                "output_count, config, attempts) "
+                "VALUES (?, 's', ?, ?, ?, 'K', '{}', '{\"lr\": 0.1}', NULL, 1, '{}', '[]')",
                 (run_id, "completed" if run_id == "r1" else "cached", created, created + 0.5),
             )
             conn.execute(
@@ -181,7 +182,8 @@ def test_a_database_made_by_schema_2_code_keeps_every_run(tmp_path: Path, monkey
     assert [a.id for a in store.list_artifacts(run_id="r1", step_name="s")] == ["a-r1"]
     assert [(step, output) for step, output, _ in store.list_step_outputs("r2")] == [("s", "output")]
     cached = store.find_cached_step("training", "s", "K")
-    assert cached is not None and cached.run_id == "r2"
+    assert cached is not None
+    assert cached.run_id == "r2"
     # new versions continue the numbering
     store.create_run(make_run("r3", created_at=5.0))
     (new,) = store.record_step(make_step("r3", "s"), [make_artifact("r3", "s")])

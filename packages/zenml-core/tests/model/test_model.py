@@ -43,9 +43,11 @@ def test_a_run_makes_a_version_its_steps_share(zen_home: Path) -> None:
     assert (latest.name, latest.number) == ("2", 2)
     assert latest.get_artifact("classifier").load()["scale"] == 2
     assert latest.load_artifact("accuracy") == 1.0
-    assert set(latest.model_artifacts) == {"classifier"} and "accuracy" in latest.data_artifacts
+    assert set(latest.model_artifacts) == {"classifier"}
+    assert "accuracy" in latest.data_artifacts
     assert list(latest.pipeline_runs) == [second.name]
-    assert second.model_version is not None and second.model_version.id == latest.id
+    assert second.model_version is not None
+    assert second.model_version.id == latest.id
     assert [v.name for v in client.list_model_versions("iris")] == ["1", "2"]
     linked = client.list_artifact_versions(model="iris")
     assert (sorted({a.name for a in linked}), len(linked)) == (["accuracy", "classifier"], 4)
@@ -85,7 +87,8 @@ def test_stages_and_loading_by_stage(zen_home: Path) -> None:
 
 def test_named_versions_tags_and_errors(zen_home: Path) -> None:
     version = Model(name="fresh", version="v_{date}")
-    assert version.id and version.version.startswith("v_2")
+    assert version.id
+    assert version.version.startswith("v_2")
     assert Client().get_model_version("fresh").name.startswith("v_")
     with pytest.raises(ModelNotFoundError, match="no version '7'"):
         Model(name="fresh", version=7).id  # noqa: B018 - numbers are never made, as in ZenML

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from abc import abstractmethod
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from zenml.stack.component import StackComponent
 from zenml.stack.flavors import ARTIFACT_STORE
@@ -134,7 +134,9 @@ class ArtifactStore(StackComponent):
         """
         import os
 
-        text = os.fspath(name) if not isinstance(name, str) and hasattr(name, "__fspath__") else name
+        text: Any = name
+        if not isinstance(text, str) and hasattr(text, "__fspath__"):
+            text = os.fspath(text)
         if isinstance(text, str):
             root = self.root_uri().rstrip("/")
             if text == root:
@@ -147,7 +149,7 @@ class ArtifactStore(StackComponent):
     def text(handle: IO[bytes], mode: str) -> IO[str]:
         """A UTF-8 text file over a binary one (``"r"``/``"w"`` modes, as in ZenML); leaving a ``with`` block by
         an exception still discards a write."""
-        return _TextFile(handle, encoding="utf-8")  # type: ignore[arg-type]
+        return _TextFile(handle, encoding="utf-8")
 
     def uri(self, name: str = "") -> str:
         """The full URI of ``name`` (``path`` joined with the validated name)."""

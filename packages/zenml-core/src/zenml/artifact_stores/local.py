@@ -23,7 +23,6 @@ from zenml.artifact_stores.base import (
     ArtifactNotFoundError,
     ArtifactStore,
     InvalidArtifactNameError,
-    validate_name,
 )
 
 if TYPE_CHECKING:

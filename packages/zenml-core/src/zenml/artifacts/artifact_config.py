@@ -31,7 +31,9 @@ class ArtifactConfig:
     ) -> None:
         if name is not None and (not isinstance(name, str) or not name.strip()):
             raise ValueError(f"ArtifactConfig name must be a non-empty string, not {name!r}")
-        if version is not None and (isinstance(version, bool) or not isinstance(version, (str, int)) or str(version) == ""):
+        if version is not None and (
+            isinstance(version, bool) or not isinstance(version, (str, int)) or str(version) == ""
+        ):
             raise ValueError(f"ArtifactConfig version must be a non-empty string or an int, not {version!r}")
         if tags is not None and (not isinstance(tags, (list, tuple)) or not all(isinstance(t, str) for t in tags)):
             raise ValueError(f"ArtifactConfig tags must be a list of strings, not {tags!r}")

@@ -23,10 +23,11 @@ class ExternalArtifact:
     def __init__(
         self,
         value: Any = None,
+        *,
         materializer: Any = None,
         store_artifact_metadata: bool = True,
         store_artifact_visualizations: bool = True,
-        id: str | None = None,  # noqa: A002 - ZenML's name
+        id: str | None = None,
         name: str | None = None,
         version: str | None = None,
         model: Any = None,

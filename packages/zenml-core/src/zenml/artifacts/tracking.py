@@ -12,7 +12,7 @@ from __future__ import annotations
 import zlib
 from typing import TYPE_CHECKING, Any
 
-from zenml.artifact_stores.base import ArtifactStore, validate_name
+from zenml.artifact_stores.base import ArtifactStore
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -93,6 +93,7 @@ def _store_name(store: ArtifactStore, uri: str) -> str:
 def save_artifact(
     data: Any,
     name: str,
+    *,
     version: int | str | None = None,
     artifact_type: Any = None,
     tags: list[str] | None = None,
@@ -153,6 +154,7 @@ def save_artifact(
 def register_artifact(
     folder_or_file_uri: str,
     name: str,
+    *,
     version: int | str | None = None,
     artifact_type: Any = None,
     tags: list[str] | None = None,
@@ -230,10 +232,14 @@ def log_artifact_metadata(
     context = _context()
     if artifact_name and artifact_version:
         log_metadata(metadata=metadata, artifact_name=artifact_name, artifact_version=artifact_version)
-    elif context is not None and (artifact_name in context._outputs or (not artifact_name and len(context._outputs) == 1)):
+    elif context is not None and (
+        artifact_name in context._outputs or (not artifact_name and len(context._outputs) == 1)
+    ):
         log_metadata(metadata=metadata, artifact_name=artifact_name, infer_artifact=True)
     elif artifact_name:
-        log_metadata(metadata=metadata, artifact_version_id=_stack().metadata_store.get_artifact_version(artifact_name).id)
+        log_metadata(
+            metadata=metadata, artifact_version_id=_stack().metadata_store.get_artifact_version(artifact_name).id
+        )
     else:
         raise ValueError(
             "You need to call `log_artifact_metadata` either within a step (potentially with an artifact name) or "
@@ -249,7 +255,7 @@ def upload_external(external: Any, stack: Stack) -> str:
         return str(stack.metadata_store.get_artifact(str(external.id)).id)
     if external.name is not None:
         version = None if external.version is None else str(external.version)
-        return stack.metadata_store.get_artifact_version(external.name, version).id
+        return str(stack.metadata_store.get_artifact_version(external.name, version).id)
     view = save_artifact(
         external.value,
         name=f"external_{os.urandom(16).hex()}",
@@ -258,9 +264,10 @@ def upload_external(external: Any, stack: Stack) -> str:
         include_visualizations=external.store_artifact_visualizations,
         save_type=ArtifactSaveType.EXTERNAL,
     )
-    external.id = view.id  # as ZenML: later runs of the same object reuse the upload
+    artifact_id: str = view.record.id
+    external.id = artifact_id  # as ZenML: later runs of the same object reuse the upload
     external.value = None
-    return view.id
+    return artifact_id
 
 
 __all__ = ["load_artifact", "log_artifact_metadata", "register_artifact", "save_artifact"]

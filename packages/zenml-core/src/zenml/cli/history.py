@@ -64,8 +64,13 @@ def list_artifacts(name: str | None, tag: str | None, as_json: bool) -> None:
         if record.artifact_name in wanted:
             versions.setdefault(record.artifact_name, []).append(record)
     rows = [
-        {"name": key, "versions": len(items), "latest_version": items[-1].version, "latest_created": items[-1].created_at,
-         "type": items[-1].artifact_type}  # fmt: skip
+        {
+            "name": key,
+            "versions": len(items),
+            "latest_version": items[-1].version,
+            "latest_created": items[-1].created_at,
+            "type": items[-1].artifact_type,
+        }
         for key, items in sorted(versions.items())
     ]
     if as_json:
@@ -74,8 +79,10 @@ def list_artifacts(name: str | None, tag: str | None, as_json: bool) -> None:
     if not rows:
         click.echo("No artifacts yet: run a pipeline or save_artifact() first.", err=True)
         return
-    print_table(["name", "versions", "latest", "type", "created"],
-                [[r["name"], r["versions"], r["latest_version"], r["type"], _time(r["latest_created"])] for r in rows])  # fmt: skip
+    print_table(
+        ["name", "versions", "latest", "type", "created"],
+        [[r["name"], r["versions"], r["latest_version"], r["type"], _time(r["latest_created"])] for r in rows],
+    )
 
 
 @artifact.command("show")
@@ -100,12 +107,18 @@ def _print_versions(versions: list[Any]) -> None:
     print_table(
         ["version", "type", "data type", "tags", "producer", "created", "uri"],
         [
-            [view.version, view.record.artifact_type, view.data_type, ",".join(view.tags),
-             f"{view.record.run_id[:8]}:{view.record.step_name}" if view.record.run_id else view.record.save_type,
-             _time(view.record.created_at), view.uri]
+            [
+                view.version,
+                view.record.artifact_type,
+                view.data_type,
+                ",".join(view.tags),
+                f"{view.record.run_id[:8]}:{view.record.step_name}" if view.record.run_id else view.record.save_type,
+                _time(view.record.created_at),
+                view.uri,
+            ]
             for view in versions
         ],
-    )  # fmt: skip
+    )
 
 
 @artifact.group("version")
@@ -142,9 +155,11 @@ def list_artifact_versions(name: str | None, tag: str | None, limit: int | None,
         return
     print_table(
         ["artifact", "version", "type", "tags", "created", "uri"],
-        [[v.name, v.version, v.record.artifact_type, ",".join(v.tags), _time(v.record.created_at), v.uri]
-         for v in versions],
-    )  # fmt: skip
+        [
+            [v.name, v.version, v.record.artifact_type, ",".join(v.tags), _time(v.record.created_at), v.uri]
+            for v in versions
+        ],
+    )
 
 
 # -- models ------------------------------------------------------------------------------------------------
@@ -165,8 +180,11 @@ def list_models(as_json: bool) -> None:
     for record in store.list_model_versions():
         counts.setdefault(record.model_name, []).append(record)
     rows = [
-        {**record.to_dict(), "versions": len(counts.get(record.name, [])),
-         "latest_version": counts[record.name][-1].name if counts.get(record.name) else None}  # fmt: skip
+        {
+            **record.to_dict(),
+            "versions": len(counts.get(record.name, [])),
+            "latest_version": counts[record.name][-1].name if counts.get(record.name) else None,
+        }
         for record in store.list_models()
     ]
     if as_json:
@@ -175,9 +193,13 @@ def list_models(as_json: bool) -> None:
     if not rows:
         click.echo("No models yet: run a pipeline with model=Model(name=...) first.", err=True)
         return
-    print_table(["name", "versions", "latest", "license", "created"],
-                [[r["name"], r["versions"], r["latest_version"] or "", r["license"] or "", _time(r["created_at"])]
-                 for r in rows])  # fmt: skip
+    print_table(
+        ["name", "versions", "latest", "license", "created"],
+        [
+            [r["name"], r["versions"], r["latest_version"] or "", r["license"] or "", _time(r["created_at"])]
+            for r in rows
+        ],
+    )
 
 
 @model.command("show")
@@ -206,9 +228,11 @@ def show_model(name: str, as_json: bool) -> None:
 def _print_model_versions(versions: list[Any]) -> None:
     print_table(
         ["model", "version", "number", "stage", "tags", "created"],
-        [[v.record.model_name, v.name, v.number, str(v.stage or ""), ",".join(v.tags), _time(v.record.created_at)]
-         for v in versions],
-    )  # fmt: skip
+        [
+            [v.record.model_name, v.name, v.number, str(v.stage or ""), ",".join(v.tags), _time(v.record.created_at)]
+            for v in versions
+        ],
+    )
 
 
 @model.group("version")
@@ -218,8 +242,12 @@ def model_version() -> None:
 
 @model_version.command("list")
 @click.option("--model-name", "-n", "model_name", default=None, help="Only versions of this model.")
-@click.option("--stage", type=click.Choice(["none", "staging", "production", "archived"]), default=None,
-              help="Only versions in this stage.")  # fmt: skip
+@click.option(
+    "--stage",
+    type=click.Choice(["none", "staging", "production", "archived"]),
+    default=None,
+    help="Only versions in this stage.",
+)
 @JSON_OPTION
 def list_model_versions(model_name: str | None, stage: str | None, as_json: bool) -> None:
     """Model versions, by model and number."""
@@ -256,9 +284,12 @@ def list_pipelines(as_json: bool) -> None:
     for record in store.list_runs():
         runs.setdefault(record.pipeline_name, []).append(record)
     rows = [
-        {"name": name, "runs": len(runs.get(name, [])),
-         "latest_run": runs[name][0].name if runs.get(name) else None,
-         "latest_run_status": runs[name][0].status if runs.get(name) else None}  # fmt: skip
+        {
+            "name": name,
+            "runs": len(runs.get(name, [])),
+            "latest_run": runs[name][0].name if runs.get(name) else None,
+            "latest_run_status": runs[name][0].status if runs.get(name) else None,
+        }
         for name in store.list_pipelines()
     ]
     if as_json:
@@ -267,5 +298,7 @@ def list_pipelines(as_json: bool) -> None:
     if not rows:
         click.echo("No pipelines yet: run one first.", err=True)
         return
-    print_table(["name", "runs", "latest run", "status"],
-                [[r["name"], r["runs"], r["latest_run"] or "", r["latest_run_status"] or ""] for r in rows])  # fmt: skip
+    print_table(
+        ["name", "runs", "latest run", "status"],
+        [[r["name"], r["runs"], r["latest_run"] or "", r["latest_run_status"] or ""] for r in rows],
+    )

@@ -63,7 +63,7 @@ def _resolve(path: Any) -> tuple[ArtifactStore | None, str]:
     return None, text
 
 
-def open(path: PathType, mode: str = "r") -> Any:  # noqa: A001 - ZenML's name
+def open(path: PathType, mode: str = "r") -> Any:
     """Open a file (``"r"``, ``"w"``, ``"rb"``, ``"wb"``)."""
     store, name = _resolve(path)
     if store is not None:
@@ -143,11 +143,11 @@ def walk(top: PathType) -> Iterator[tuple[str, list[str], list[str]]]:
     while pending:
         current = pending.pop(0)
         entries = store.listdir(current)
-        join = (lambda entry: f"{current}/{entry}") if current else (lambda entry: entry)
-        directories = [entry for entry in entries if store.isdir(join(entry))]
+        children = {entry: f"{current}/{entry}" if current else entry for entry in entries}
+        directories = [entry for entry in entries if store.isdir(children[entry])]
         files = [entry for entry in entries if entry not in directories]
         yield store.uri(current), directories, files
-        pending.extend(join(entry) for entry in directories)
+        pending.extend(children[entry] for entry in directories)
 
 
 __all__ = ["copy", "exists", "isdir", "listdir", "makedirs", "mkdir", "open", "remove", "rename", "rmtree", "size",

@@ -95,8 +95,8 @@ class Condition:
                     "endswith": text.endswith(self.value)}[self.op]  # fmt: skip
         value = self.value if not isinstance(actual, str) else str(self.value)
         try:
-            return {"equals": actual == value, "notequals": actual != value, "gt": actual > value,
-                    "gte": actual >= value, "lt": actual < value, "lte": actual <= value}[self.op]  # fmt: skip
+            return bool({"equals": actual == value, "notequals": actual != value, "gt": actual > value,
+                    "gte": actual >= value, "lt": actual < value, "lte": actual <= value}[self.op])  # fmt: skip
         except TypeError:
             return False
 

@@ -8,13 +8,13 @@ saving versions of one name at once get distinct numbers; ``UNIQUE (artifact_nam
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from zenml.metadata_stores.base import ArtifactRecordNotFoundError, ModelNotFoundError, VersionExistsError
 
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from zenml.metadata_stores.models import (
         AnnotationRecord,
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
         RunRecord,
     )
     from zenml.metadata_stores.queries import RunQuery
-    from zenml.metadata_stores.sqlite import SQLiteMetadataStore
 
 _MODEL_COLUMNS = (
     "name", "created_at", "license", "description", "audience", "use_cases", "limitations", "trade_offs", "ethics",
@@ -32,8 +31,19 @@ _MODEL_COLUMNS = (
 _MODEL_VERSION_COLUMNS = ("id", "model_name", "name", "number", "created_at", "description")
 
 
+T = TypeVar("T")
+
+
 class SQLiteHistory:
     """Artifact versions, annotations, run queries and models of :class:`SQLiteMetadataStore`."""
+
+    if TYPE_CHECKING:  # what the store class provides
+        file: str
+
+        def _write(self, work: Callable[[sqlite3.Connection], T]) -> T: ...
+        def _read(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+        def _artifact(self, row: tuple[Any, ...]) -> ArtifactRecord: ...
+        def _run(self, row: tuple[Any, ...]) -> RunRecord: ...
 
     # -- artifact versions ----------------------------------------------------------------------------
 
@@ -94,7 +104,7 @@ class SQLiteHistory:
         return recorded
 
     def create_artifact_version(
-        self: SQLiteMetadataStore, artifact: ArtifactRecord, annotations: Sequence[AnnotationRecord] = ()
+        self, artifact: ArtifactRecord, annotations: Sequence[AnnotationRecord] = ()
     ) -> ArtifactRecord:
         rows = self._artifact_rows([artifact])
         annotation_rows = self._annotation_rows(annotations)
@@ -106,7 +116,7 @@ class SQLiteHistory:
 
         return self._write(work)
 
-    def list_artifact_versions(self: SQLiteMetadataStore, name: str | None = None) -> list[ArtifactRecord]:
+    def list_artifact_versions(self, name: str | None = None) -> list[ArtifactRecord]:
         from zenml.metadata_stores.sqlite import _ARTIFACT_COLUMNS
 
         if name is None:
@@ -117,7 +127,7 @@ class SQLiteHistory:
             )
         return [self._artifact(row) for row in rows]
 
-    def get_artifact_version(self: SQLiteMetadataStore, name: str, version: str | None = None) -> ArtifactRecord:
+    def get_artifact_version(self, name: str, version: str | None = None) -> ArtifactRecord:
         from zenml.metadata_stores.sqlite import _ARTIFACT_COLUMNS
 
         if version is None:
@@ -136,10 +146,10 @@ class SQLiteHistory:
             raise ArtifactRecordNotFoundError(f"no {what} in metadata store {self.file!r}")
         return self._artifact(rows[0])
 
-    def artifact_names(self: SQLiteMetadataStore) -> list[str]:
+    def artifact_names(self) -> list[str]:
         return [row[0] for row in self._read("SELECT DISTINCT artifact_name FROM artifacts ORDER BY artifact_name")]
 
-    def list_step_outputs(self: SQLiteMetadataStore, run_id: str) -> list[tuple[str, str, ArtifactRecord]]:
+    def list_step_outputs(self, run_id: str) -> list[tuple[str, str, ArtifactRecord]]:
         from zenml.metadata_stores.sqlite import _ARTIFACT_COLUMNS
 
         columns = ", ".join(f"a.{column}" for column in _ARTIFACT_COLUMNS.split(", "))
@@ -175,14 +185,12 @@ class SQLiteHistory:
             rows,
         )
 
-    def add_annotations(self: SQLiteMetadataStore, annotations: Sequence[AnnotationRecord]) -> None:
+    def add_annotations(self, annotations: Sequence[AnnotationRecord]) -> None:
         rows = self._annotation_rows(annotations)
         if rows:
             self._write(lambda conn: self._insert_annotations(conn, rows))
 
-    def list_annotations(
-        self: SQLiteMetadataStore, resource_type: str, resource_ids: Iterable[str] | None = None
-    ) -> list[AnnotationRecord]:
+    def list_annotations(self, resource_type: str, resource_ids: Iterable[str] | None = None) -> list[AnnotationRecord]:
         import json
 
         from zenml.metadata_stores.models import AnnotationRecord
@@ -212,7 +220,7 @@ class SQLiteHistory:
 
     # -- runs -----------------------------------------------------------------------------------------
 
-    def query_runs(self: SQLiteMetadataStore, query: RunQuery) -> tuple[list[RunRecord], int]:
+    def query_runs(self, query: RunQuery) -> tuple[list[RunRecord], int]:
         """One page of runs by SQL (``runs_by_created`` serves the default newest-first order)."""
         from zenml.metadata_stores.queries import RUN_FIELDS
         from zenml.metadata_stores.sqlite import _RUN_COLUMNS
@@ -240,7 +248,7 @@ class SQLiteHistory:
         )
         return [self._run(row) for row in rows], int(total)
 
-    def delete_run(self: SQLiteMetadataStore, run_id: str) -> None:
+    def delete_run(self, run_id: str) -> None:
         from zenml.metadata_stores.base import RunNotFoundError
         from zenml.metadata_stores.models import PIPELINE_RUN, STEP_RUN, step_id
 
@@ -258,7 +266,7 @@ class SQLiteHistory:
 
     # -- models ---------------------------------------------------------------------------------------
 
-    def create_model(self: SQLiteMetadataStore, model: ModelRecord) -> ModelRecord:
+    def create_model(self, model: ModelRecord) -> ModelRecord:
         row = {column: getattr(model, column) for column in _MODEL_COLUMNS}
 
         def work(conn: sqlite3.Connection) -> None:
@@ -271,13 +279,13 @@ class SQLiteHistory:
         self._write(work)
         return self.get_model(model.name)
 
-    def list_models(self: SQLiteMetadataStore) -> list[ModelRecord]:
+    def list_models(self) -> list[ModelRecord]:
         from zenml.metadata_stores.models import ModelRecord
 
         rows = self._read(f"SELECT {', '.join(_MODEL_COLUMNS)} FROM models ORDER BY name")
         return [ModelRecord(**dict(zip(_MODEL_COLUMNS, row, strict=True))) for row in rows]
 
-    def get_model(self: SQLiteMetadataStore, name: str) -> ModelRecord:
+    def get_model(self, name: str) -> ModelRecord:
         from zenml.metadata_stores.models import ModelRecord
 
         rows = self._read(f"SELECT {', '.join(_MODEL_COLUMNS)} FROM models WHERE name = ?", (name,))
@@ -285,7 +293,7 @@ class SQLiteHistory:
             raise ModelNotFoundError(f"no model named {name!r} in metadata store {self.file!r}; see `zenml model list`")
         return ModelRecord(**dict(zip(_MODEL_COLUMNS, rows[0], strict=True)))
 
-    def create_model_version(self: SQLiteMetadataStore, version: ModelVersionRecord) -> ModelVersionRecord:
+    def create_model_version(self, version: ModelVersionRecord) -> ModelVersionRecord:
         import sqlite3
 
         def work(conn: sqlite3.Connection) -> ModelVersionRecord:
@@ -308,7 +316,7 @@ class SQLiteHistory:
                 f"model {version.model_name!r} already has a version named {version.name!r}"
             ) from None
 
-    def list_model_versions(self: SQLiteMetadataStore, model_name: str | None = None) -> list[ModelVersionRecord]:
+    def list_model_versions(self, model_name: str | None = None) -> list[ModelVersionRecord]:
         from zenml.metadata_stores.models import ModelVersionRecord
 
         columns = ", ".join(_MODEL_VERSION_COLUMNS)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from zenml.metadata_stores.base import MetadataStore
     from zenml.metadata_stores.models import ModelVersionRecord
     from zenml.model.model_version import ModelVersionView
     from zenml.pipelines.runs import ArtifactView, PipelineRun
@@ -28,7 +29,8 @@ class Model:
     def __init__(
         self,
         name: str,
-        license: str | None = None,  # noqa: A002 - ZenML's name
+        *,
+        license: str | None = None,
         description: str | None = None,
         audience: str | None = None,
         use_cases: str | None = None,
@@ -188,7 +190,7 @@ class Model:
         return f"Model(name={self.name!r}, version={self.version!r})"
 
 
-def get_or_create_version(store: Any, model: Model) -> ModelVersionRecord:
+def get_or_create_version(store: MetadataStore, model: Model) -> ModelVersionRecord:
     """The version ``model`` names, made when it names none (a new number) or a name that is not taken yet."""
     import os
     import time
@@ -221,8 +223,14 @@ def get_or_create_version(store: Any, model: Model) -> ModelVersionRecord:
         name = ""
     try:
         record = store.create_model_version(
-            ModelVersionRecord(id=os.urandom(16).hex(), model_name=model.name, name=name, number=0, created_at=now,
-                               description=model.description)  # fmt: skip
+            ModelVersionRecord(
+                id=os.urandom(16).hex(),
+                model_name=model.name,
+                name=name,
+                number=0,
+                created_at=now,
+                description=model.description,
+            )
         )
     except VersionExistsError:  # made by a concurrent run meanwhile
         return find_version(store, model.name, name)

@@ -54,7 +54,7 @@ def find_version(store: MetadataStore, model_name: str, version: Any) -> ModelVe
             )
         return matching[-1]
     for record in versions:
-        if (text.isdigit() and record.number == int(text)) or record.name == text or record.id == text:
+        if (text.isdigit() and record.number == int(text)) or text in (record.name, record.id):
             return record
     names = ", ".join(record.name for record in versions[-5:])
     raise ModelNotFoundError(f"model {model_name!r} has no version {text!r} (newest versions: {names})")
@@ -104,7 +104,10 @@ class ModelView:
     @cached_property
     def versions(self) -> list[ModelVersionView]:
         """Every version, oldest first."""
-        return [ModelVersionView(record, self._stack) for record in self._stack.metadata_store.list_model_versions(self.name)]
+        return [
+            ModelVersionView(record, self._stack)
+            for record in self._stack.metadata_store.list_model_versions(self.name)
+        ]
 
     @property
     def latest_version_name(self) -> str | None:
@@ -205,8 +208,12 @@ class ModelVersionView:
     @property
     def data_artifacts(self) -> dict[str, dict[str, ArtifactView]]:
         """Artifact name -> version -> artifact, for artifacts that are not models or services."""
-        return {name: versions for name, versions in self._by_type().items()
-                if not any(v.record.artifact_type in ("ModelArtifact", "ServiceArtifact") for v in versions.values())}  # fmt: skip
+        special = ("ModelArtifact", "ServiceArtifact")
+        return {
+            name: versions
+            for name, versions in self._by_type().items()
+            if not any(view.record.artifact_type in special for view in versions.values())
+        }
 
     @property
     def model_artifacts(self) -> dict[str, dict[str, ArtifactView]]:
@@ -229,7 +236,11 @@ class ModelVersionView:
 
     def get_data_artifact(self, name: str, version: str | None = None) -> ArtifactView | None:
         found = self.get_artifact(name, version)
-        return found if found is not None and found.record.artifact_type not in ("ModelArtifact", "ServiceArtifact") else None
+        return (
+            found
+            if found is not None and found.record.artifact_type not in ("ModelArtifact", "ServiceArtifact")
+            else None
+        )
 
     def get_deployment_artifact(self, name: str, version: str | None = None) -> ArtifactView | None:
         found = self.get_artifact(name, version)
@@ -275,7 +286,9 @@ class ModelVersionView:
 
         text = str(getattr(stage, "value", stage)).lower()
         if text not in SETTABLE_STAGES:
-            raise ValueError(f"{stage!r} is not a stage a version can be set to; use one of {', '.join(SETTABLE_STAGES)}")
+            raise ValueError(
+                f"{stage!r} is not a stage a version can be set to; use one of {', '.join(SETTABLE_STAGES)}"
+            )
         store = self._stack.metadata_store
         versions = store.list_model_versions(self.record.model_name)
         current = stages(store, versions)

@@ -30,7 +30,16 @@ _LAZY = {
     "ModelVersionResponse": ("zenml.model.model_version", "ModelVersionView"),
 }
 
-__all__ = ["Page", *_LAZY]
+__all__ = [
+    "ArtifactResponse",
+    "ArtifactVersionResponse",
+    "ModelResponse",
+    "ModelVersionResponse",
+    "Page",
+    "PipelineResponse",
+    "PipelineRunResponse",
+    "StepRunResponse",
+]
 
 
 def __getattr__(name: str) -> object:

@@ -19,9 +19,9 @@ from zenml.steps.errors import StepFailedError
 if TYPE_CHECKING:
     from zenml.artifact_stores.base import ArtifactStore
     from zenml.artifacts.artifact_config import ArtifactConfig
-    from zenml.metadata_stores.models import AnnotationRecord
     from zenml.materializers.base import BaseMaterializer
     from zenml.metadata_stores.base import MetadataStore
+    from zenml.metadata_stores.models import AnnotationRecord
     from zenml.orchestrators.deployment import Deployment, StepPlan
     from zenml.stack.stack import Stack
     from zenml.steps.base import Step
@@ -52,7 +52,7 @@ def _input_records(
         if record is None:
             if upstream not in fetched:
                 found = stack.metadata_store.list_artifacts(run_id=deployment.run_id, step_name=upstream)
-                fetched[upstream] = {item.output_name: item for item in found}
+                fetched[upstream] = {item.output_name or "": item for item in found}
             record = fetched[upstream].get(output)
         if record is None:
             raise LookupError(
@@ -96,7 +96,7 @@ def _reuse_cached(
         for step, _, artifact in stack.metadata_store.list_step_outputs(cached.run_id)
         if step == cached.name and artifact.save_type == STEP_OUTPUT
     ]
-    by_name = {artifact.output_name: artifact for artifact in artifacts}
+    by_name = {artifact.output_name or "": artifact for artifact in artifacts}
     if set(by_name) != set(plan.outputs):
         return None
     for artifact in artifacts:
@@ -334,7 +334,9 @@ def _model_links(plan: StepPlan, records: list[ArtifactRecord]) -> list[Annotati
     return [link_annotation(MODEL_VERSION, version_id, ARTIFACT_VERSION, record.id) for record in records]
 
 
-def _cached_step_annotations(stack: Stack, cached: StepRecord, deployment: Deployment, plan: StepPlan) -> list[AnnotationRecord]:
+def _cached_step_annotations(
+    stack: Stack, cached: StepRecord, deployment: Deployment, plan: StepPlan
+) -> list[AnnotationRecord]:
     """The metadata of the step run a cached step comes from, copied to the cached step run (as in ZenML)."""
     from dataclasses import replace
 
@@ -502,7 +504,7 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
         ) from exc
     if state is not None:
         for record in records:
-            state.artifacts[(plan.id, record.output_name)] = record
+            state.artifacts[(plan.id, record.output_name or "")] = record
     if status == COMPLETED:
         _run_hook("on_success", deployment, plan, context)
     return {"step": plan.id, "status": status, "artifacts": {record.output_name: record.id for record in records}}

@@ -280,7 +280,11 @@ class GraphBuilder:
                     "configure them (`parameters` of the step in a config file or with_options)"
                 )
             for name, default in step.defaults.items():
-                if name not in invocation.inputs and name not in invocation.parameters and name not in invocation.externals:
+                if (
+                    name not in invocation.inputs
+                    and name not in invocation.parameters
+                    and name not in invocation.externals
+                ):
                     invocation.parameters[name] = _check_parameter(invocation.id, name, step.inputs[name], default)
         for invocation in self.invocations.values():
             for upstream in invocation.after:

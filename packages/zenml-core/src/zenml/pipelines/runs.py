@@ -77,16 +77,6 @@ class ArtifactView:
     full_uri = uri
 
     @property
-    def type(self) -> Any:
-        """The artifact type (a ``zenml.enums.ArtifactType``)."""
-        from zenml.enums import ArtifactType
-
-        try:
-            return ArtifactType(self.record.artifact_type)
-        except ValueError:
-            return self.record.artifact_type
-
-    @property
     def save_type(self) -> Any:
         from zenml.enums import ArtifactSaveType
 
@@ -99,7 +89,9 @@ class ArtifactView:
     def producer_step_run_id(self) -> str | None:
         from zenml.metadata_stores.models import step_id
 
-        return step_id(self.record.run_id, self.record.step_name) if self.record.run_id and self.record.step_name else None
+        return (
+            step_id(self.record.run_id, self.record.step_name) if self.record.run_id and self.record.step_name else None
+        )
 
     @property
     def run_metadata(self) -> dict[str, Any]:
@@ -146,6 +138,17 @@ class ArtifactView:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.record.to_dict(), "full_uri": self.uri, "tags": self.tags, "run_metadata": self.run_metadata}
+
+    def _artifact_type(self) -> Any:
+        """The artifact type (a ``zenml.enums.ArtifactType``)."""
+        from zenml.enums import ArtifactType
+
+        try:
+            return ArtifactType(self.record.artifact_type)
+        except ValueError:
+            return self.record.artifact_type
+
+    type = property(_artifact_type)  # defined last: ``type`` is the builtin above it in the class body
 
     def __repr__(self) -> str:
         return f"<artifact version {self.name}::{self.version} ({self.record.data_type})>"
@@ -274,6 +277,7 @@ class StepRunView:
     def model(self) -> Any:
         version = self.model_version
         return version.to_model_class() if version is not None else None
+
     parameters = property(lambda self: self.record.parameters)
     error = property(lambda self: self.record.error)
     pipeline_run_id = property(lambda self: self.record.run_id)

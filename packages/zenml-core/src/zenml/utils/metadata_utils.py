@@ -64,6 +64,7 @@ def _inside(what: str) -> StepContext:
 
 def log_metadata(
     metadata: dict[str, Any],
+    *,
     step_id: str | None = None,
     step_name: str | None = None,
     run_id_name_or_prefix: str | None = None,
@@ -79,7 +80,8 @@ def log_metadata(
     """Attach ``metadata`` to what the other arguments name (see the module docstring)."""
     from zenml.metadata.metadata_types import validate_metadata
     from zenml.metadata_stores.annotations import metadata_annotations
-    from zenml.metadata_stores.models import ARTIFACT_VERSION, MODEL_VERSION, PIPELINE_RUN, STEP_RUN, step_id as make_id
+    from zenml.metadata_stores.models import ARTIFACT_VERSION, MODEL_VERSION, PIPELINE_RUN, STEP_RUN
+    from zenml.metadata_stores.models import step_id as make_id
 
     validate_metadata(metadata)
     context = _context()
@@ -118,7 +120,9 @@ def log_metadata(
         inside = _inside("log_metadata(infer_artifact=True)")
         outputs = list(inside._outputs)
         if artifact_name is not None and artifact_name not in outputs:
-            raise ValueError(f"The provided artifact name `{artifact_name}` does not exist in the step outputs: {outputs}.")
+            raise ValueError(
+                f"The provided artifact name `{artifact_name}` does not exist in the step outputs: {outputs}."
+            )
         if artifact_name is None and len(outputs) != 1:
             raise ValueError(
                 "The step does not have any outputs." if not outputs else

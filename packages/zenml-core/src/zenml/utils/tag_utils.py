@@ -70,6 +70,7 @@ def _apply(
 
 def add_tags(
     tags: list[Any],
+    *,
     run: str | None = None,
     artifact_version_id: str | None = None,
     artifact_name: str | None = None,
@@ -87,6 +88,7 @@ def add_tags(
 
 def remove_tags(
     tags: list[Any],
+    *,
     run: str | None = None,
     artifact_version_id: str | None = None,
     artifact_name: str | None = None,

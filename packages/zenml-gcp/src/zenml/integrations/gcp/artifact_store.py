@@ -14,7 +14,7 @@ import tempfile
 from contextlib import contextmanager, suppress
 from typing import IO, TYPE_CHECKING, ClassVar, cast
 
-from zenml.artifact_stores.base import ArtifactNotFoundError, ArtifactStore, validate_name
+from zenml.artifact_stores.base import ArtifactNotFoundError, ArtifactStore
 from zenml.integrations.gcp.connection import GCSConnection
 from zenml.integrations.gcp.errors import translate_errors
 from zenml.integrations.gcp.progress import TransferProgress

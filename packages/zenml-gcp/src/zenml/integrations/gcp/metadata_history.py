@@ -26,9 +26,12 @@ from zenml.metadata_stores.base import ArtifactRecordNotFoundError, ModelNotFoun
 from zenml.metadata_stores.models import AnnotationRecord, ArtifactRecord, ModelRecord, ModelVersionRecord
 
 if TYPE_CHECKING:
+    import threading
+    from collections import OrderedDict
     from collections.abc import Iterable, Sequence
 
-    from zenml.integrations.gcp.metadata_store import GCPMetadataStore
+    from zenml.integrations.gcp.connection import GCSConnection
+    from zenml.metadata_stores.models import RunRecord, StepRecord
 
 _CLAIM_ATTEMPTS = 1000
 
@@ -40,9 +43,25 @@ def _q(part: str) -> str:
 class GCPHistory:
     """Artifact versions, annotations and models of :class:`GCPMetadataStore`."""
 
+    if TYPE_CHECKING:  # what the store class provides
+        path: str
+        _gcs: GCSConnection
+        _cache: OrderedDict[str, dict[str, Any]]
+        _cache_lock: threading.Lock
+
+        def _names(self, prefix: str) -> list[str]: ...
+        def _put(self, key: str, data: dict[str, Any], action: str) -> None: ...
+        def _read_event(self, key: str) -> dict[str, Any]: ...
+        def _remember(self, key: str, event: dict[str, Any]) -> None: ...
+        def _cached(self, key: str) -> dict[str, Any] | None: ...
+        def _runs_prefix(self, run_id: str | None = None) -> str: ...
+        def _index_prefix(self, kind: str, *parts: str) -> str: ...
+        def get_run(self, name_or_id: str) -> RunRecord: ...
+        def list_steps(self, run_id: str) -> list[StepRecord]: ...
+
     # -- exclusive objects ----------------------------------------------------------------------------
 
-    def _create(self: GCPMetadataStore, key: str, data: dict[str, Any], owner: tuple[str, Any]) -> bool:
+    def _create(self, key: str, data: dict[str, Any], owner: tuple[str, Any]) -> bool:
         """Create ``key`` unless it exists (``ifGenerationMatch=0``); whether this call owns it now.
 
         ``owner`` is a ``(field, value)`` that only our record has: a 412 after a retried upload whose
@@ -59,11 +78,11 @@ class GCPHistory:
                 )
             except api.PreconditionFailed:
                 existing = self._read_event(key)
-                return existing.get(owner[0]) == owner[1]
+                return bool(existing.get(owner[0]) == owner[1])
         self._remember(key, data)
         return True
 
-    def _read_cached(self: GCPMetadataStore, key: str) -> dict[str, Any]:
+    def _read_cached(self, key: str) -> dict[str, Any]:
         data = self._cached(key)
         if data is None:
             data = self._read_event(key)
@@ -73,11 +92,11 @@ class GCPHistory:
 
     # -- artifact versions ----------------------------------------------------------------------------
 
-    def _versions_prefix(self: GCPMetadataStore, name: str | None = None) -> str:
+    def _versions_prefix(self, name: str | None = None) -> str:
         base = self._gcs.key("versions")
         return f"{base}/{_q(name)}/" if name is not None else f"{base}/"
 
-    def _claim_version(self: GCPMetadataStore, artifact: ArtifactRecord) -> ArtifactRecord:
+    def _claim_version(self, artifact: ArtifactRecord) -> ArtifactRecord:
         if not artifact.artifact_name:
             raise ValueError(f"artifact {artifact.id!r} has no name")
         prefix = self._versions_prefix(artifact.artifact_name)
@@ -109,12 +128,12 @@ class GCPHistory:
         return record
 
     def create_artifact_version(
-        self: GCPMetadataStore, artifact: ArtifactRecord, annotations: Sequence[AnnotationRecord] = ()
+        self, artifact: ArtifactRecord, annotations: Sequence[AnnotationRecord] = ()
     ) -> ArtifactRecord:
         self._write_annotations(annotations)
         return self._claim_version(artifact)
 
-    def _version_records(self: GCPMetadataStore, keys: Iterable[str]) -> list[ArtifactRecord]:
+    def _version_records(self, keys: Iterable[str]) -> list[ArtifactRecord]:
         from zenml.integrations.gcp.metadata_store import _known
 
         records = []
@@ -124,10 +143,10 @@ class GCPHistory:
                 records.append(ArtifactRecord(**_known(ArtifactRecord, data)))
         return sorted(records, key=lambda record: (record.created_at, record.version_number or 0, record.version))
 
-    def list_artifact_versions(self: GCPMetadataStore, name: str | None = None) -> list[ArtifactRecord]:
+    def list_artifact_versions(self, name: str | None = None) -> list[ArtifactRecord]:
         return self._version_records(self._names(self._versions_prefix(name)))
 
-    def _artifact_by_id(self: GCPMetadataStore, artifact_id: str) -> ArtifactRecord | None:
+    def _artifact_by_id(self, artifact_id: str) -> ArtifactRecord | None:
         from zenml.integrations.gcp.metadata_store import _known
 
         pointer = self._read_cached(self._gcs.key(f"index/artifact-ids/{_q(artifact_id)}.json"))
@@ -135,7 +154,7 @@ class GCPHistory:
         data = self._read_cached(key) if isinstance(key, str) else {}
         return ArtifactRecord(**_known(ArtifactRecord, data)) if data else None
 
-    def get_artifact_version(self: GCPMetadataStore, name: str, version: str | None = None) -> ArtifactRecord:
+    def get_artifact_version(self, name: str, version: str | None = None) -> ArtifactRecord:
         versions = self.list_artifact_versions(name)
         if version is not None:
             versions = [record for record in versions if record.version == str(version)]
@@ -144,7 +163,7 @@ class GCPHistory:
             raise ArtifactRecordNotFoundError(f"no {what} in {self.path}")
         return versions[-1]
 
-    def artifact_names(self: GCPMetadataStore) -> list[str]:
+    def artifact_names(self) -> list[str]:
         from urllib.parse import unquote
 
         prefix = self._versions_prefix()
@@ -152,11 +171,11 @@ class GCPHistory:
 
     # -- annotations ----------------------------------------------------------------------------------
 
-    def _annotations_prefix(self: GCPMetadataStore, resource_type: str, resource_id: str | None = None) -> str:
+    def _annotations_prefix(self, resource_type: str, resource_id: str | None = None) -> str:
         base = self._gcs.key(f"annotations/{_q(resource_type)}")
         return f"{base}/{_q(resource_id)}/" if resource_id is not None else f"{base}/"
 
-    def _write_annotations(self: GCPMetadataStore, annotations: Sequence[AnnotationRecord]) -> None:
+    def _write_annotations(self, annotations: Sequence[AnnotationRecord]) -> None:
         from zenml.integrations.gcp.metadata_store import event_name
 
         grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -173,12 +192,10 @@ class GCPHistory:
             self._put(key, {"annotations": items}, "write metadata")
             self._remember(key, {"annotations": items})
 
-    def add_annotations(self: GCPMetadataStore, annotations: Sequence[AnnotationRecord]) -> None:
+    def add_annotations(self, annotations: Sequence[AnnotationRecord]) -> None:
         self._write_annotations(annotations)
 
-    def list_annotations(
-        self: GCPMetadataStore, resource_type: str, resource_ids: Iterable[str] | None = None
-    ) -> list[AnnotationRecord]:
+    def list_annotations(self, resource_type: str, resource_ids: Iterable[str] | None = None) -> list[AnnotationRecord]:
         from zenml.integrations.gcp.metadata_store import _known
 
         if resource_ids is None:
@@ -200,7 +217,7 @@ class GCPHistory:
 
     # -- runs -----------------------------------------------------------------------------------------
 
-    def delete_run(self: GCPMetadataStore, run_id: str) -> None:
+    def delete_run(self, run_id: str) -> None:
         from zenml.metadata_stores.models import PIPELINE_RUN, STEP_RUN, step_id
 
         run = self.get_run(run_id)
@@ -221,15 +238,15 @@ class GCPHistory:
 
     # -- models ---------------------------------------------------------------------------------------
 
-    def _model_prefix(self: GCPMetadataStore, name: str | None = None) -> str:
+    def _model_prefix(self, name: str | None = None) -> str:
         base = self._gcs.key("models")
         return f"{base}/{_q(name)}/" if name is not None else f"{base}/"
 
-    def create_model(self: GCPMetadataStore, model: ModelRecord) -> ModelRecord:
+    def create_model(self, model: ModelRecord) -> ModelRecord:
         self._create(self._model_prefix(model.name) + "model.json", model.to_dict(), ("created_at", model.created_at))
         return self.get_model(model.name)
 
-    def get_model(self: GCPMetadataStore, name: str) -> ModelRecord:
+    def get_model(self, name: str) -> ModelRecord:
         from zenml.integrations.gcp.metadata_store import _known
 
         data = self._read_cached(self._model_prefix(name) + "model.json")
@@ -237,7 +254,7 @@ class GCPHistory:
             raise ModelNotFoundError(f"no model named {name!r} in {self.path}; see `zenml model list`")
         return ModelRecord(**_known(ModelRecord, data))
 
-    def list_models(self: GCPMetadataStore) -> list[ModelRecord]:
+    def list_models(self) -> list[ModelRecord]:
         from zenml.integrations.gcp.metadata_store import _known
 
         models = []
@@ -248,7 +265,7 @@ class GCPHistory:
                     models.append(ModelRecord(**_known(ModelRecord, data)))
         return sorted(models, key=lambda model: model.name)
 
-    def create_model_version(self: GCPMetadataStore, version: ModelVersionRecord) -> ModelVersionRecord:
+    def create_model_version(self, version: ModelVersionRecord) -> ModelVersionRecord:
         self.get_model(version.model_name)
         prefix = self._model_prefix(version.model_name)
         owner = ("id", version.id)
@@ -262,7 +279,7 @@ class GCPHistory:
                 return record
         raise RuntimeError(f"could not claim a version number for model {version.model_name!r}")  # pragma: no cover
 
-    def list_model_versions(self: GCPMetadataStore, model_name: str | None = None) -> list[ModelVersionRecord]:
+    def list_model_versions(self, model_name: str | None = None) -> list[ModelVersionRecord]:
         from zenml.integrations.gcp.metadata_store import _known
 
         prefix = self._model_prefix(model_name)

@@ -345,7 +345,9 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
                     f"step {step.name!r} of run {step.run_id!r}: output {artifact.output_name!r} ({artifact.id}) is "
                     "neither a return value of this step nor a recorded artifact version"
                 )
-        recorded = [self._claim_version(artifact) if is_new_output(step, artifact) else artifact for artifact in artifacts]
+        recorded = [
+            self._claim_version(artifact) if is_new_output(step, artifact) else artifact for artifact in artifacts
+        ]
         self._write_annotations(annotations)
         self._write(
             step.run_id,
