@@ -296,8 +296,14 @@ class Client:
                   "type": "artifact_type", "data_type": "data_type", "materializer": "materializer", "uri": "uri",
                   "created": "created_at", "id": "id"}  # fmt: skip
         conditions = []
-        options: list[tuple[str, Any]] = [("name", exact), ("version", version), ("version_number", version_number),
-                                          ("type", type), ("data_type", data_type), ("materializer", materializer)]  # fmt: skip
+        options: list[tuple[str, Any]] = [
+            ("name", exact),
+            ("version", version),
+            ("version_number", version_number),
+            ("type", type),
+            ("data_type", data_type),
+            ("materializer", materializer),
+        ]
         for field, given in options:
             if given is not None:
                 plain = getattr(given, "value", given)
