@@ -13,9 +13,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from zenml.model.model_version import ModelVersionView, ModelView
     from zenml.models.page_model import Page
-    from zenml.pipelines.runs import ArtifactSummary, ArtifactView, PipelineRun, PipelineView, StepRunView
+    from zenml.pipelines.runs import (
+        ArtifactSummary,
+        ArtifactView,
+        ModelVersionView,
+        ModelView,
+        PipelineRun,
+        PipelineView,
+        StepRunView,
+    )
     from zenml.stack.stack import Stack
 
 # ZenML filters this zenml has nothing to filter by (no users, projects, builds, ...): accepted when unset
@@ -379,7 +386,7 @@ class Client:
 
     def get_model(self, model_name_or_id: str, **unsupported: Any) -> ModelView:
         """A model by name."""
-        from zenml.model.model_version import ModelView
+        from zenml.pipelines.runs import ModelView
 
         _check_unsupported("get_model", unsupported)
         return ModelView(self.active_stack.metadata_store.get_model(str(model_name_or_id)), self.active_stack)
@@ -389,7 +396,7 @@ class Client:
         tag: str | None = None, **unsupported: Any,
     ) -> Page[ModelView]:  # fmt: skip
         from zenml.metadata_stores.queries import Condition
-        from zenml.model.model_version import ModelView
+        from zenml.pipelines.runs import ModelView
 
         _check_unsupported("list_models", unsupported)
         models = [ModelView(record, self.active_stack) for record in self.active_stack.metadata_store.list_models()]
@@ -407,7 +414,8 @@ class Client:
         **unsupported: Any,
     ) -> ModelVersionView:
         """A model version by name, number or stage (the latest without one), or by its id alone."""
-        from zenml.model.model_version import ModelVersionView, find_version, version_by_id
+        from zenml.model.lookup import find_version, version_by_id
+        from zenml.pipelines.runs import ModelVersionView
 
         _check_unsupported("get_model_version", unsupported)
         store = self.active_stack.metadata_store
@@ -434,7 +442,8 @@ class Client:
     ) -> Page[ModelVersionView]:
         """One page of the versions of a model (or of all models), by number."""
         from zenml.metadata_stores.queries import Condition
-        from zenml.model.model_version import ModelVersionView, stages
+        from zenml.model.lookup import stages
+        from zenml.pipelines.runs import ModelVersionView
 
         unsupported.pop("model", None)
         _check_unsupported("list_model_versions", unsupported)

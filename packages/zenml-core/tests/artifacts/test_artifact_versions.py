@@ -149,12 +149,12 @@ def test_external_artifact_and_unmaterialized_input(zen_home: Path) -> None:
 
 def test_views_load_nothing_until_asked(zen_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     history()
-    from zenml.orchestrators import entrypoint
+    from zenml.artifacts import recorded
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("an artifact was loaded")
 
-    monkeypatch.setattr(entrypoint, "load_record", refuse)
+    monkeypatch.setattr(recorded, "load_record", refuse)
     client = Client()
     run = client.get_pipeline("history").last_run
     for step_run in run.steps.values():

@@ -107,7 +107,7 @@ def save_artifact(
         )
     existed = store.exists(uri)
     tracking = TrackingStore(store)
-    from zenml.io.fileio import using_store
+    from zenml.artifact_stores.current import using_store
 
     saved: list[dict[str, str]] = []
     metadata: dict[str, Any] = {}
@@ -208,7 +208,7 @@ def load_artifact(
         )
     if content_hash is not None and _recalled_hash(store, uri) == content_hash:
         content_hash = None  # this process hashed these very file versions: no second read
-    from zenml.io.fileio import using_store
+    from zenml.artifact_stores.current import using_store
 
     if content_hash is None:
         try:

@@ -111,9 +111,9 @@ def save_artifact(
     must not hold files yet.
     """
     from zenml.artifacts.io import save_artifact as save_files
+    from zenml.artifacts.recorded import remember_type
     from zenml.enums import ArtifactSaveType
     from zenml.metadata_stores.models import ArtifactRecord
-    from zenml.artifacts.recorded import remember_type
     from zenml.orchestrators.entrypoint import _new_id
 
     save_type = str(unsupported.pop("save_type", ArtifactSaveType.MANUAL))

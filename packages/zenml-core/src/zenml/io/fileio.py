@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
+
+from zenml.artifact_stores.current import current_store
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -19,21 +19,10 @@ if TYPE_CHECKING:
     from zenml.artifact_stores.base import ArtifactStore
 
 PathType = str
-_CURRENT: ContextVar[ArtifactStore | None] = ContextVar("zenml_fileio_store", default=None)
-
-
-@contextmanager
-def using_store(store: ArtifactStore) -> Iterator[None]:
-    """Resolve paths against ``store`` first while the block runs (set around materializer calls)."""
-    token = _CURRENT.set(store)
-    try:
-        yield
-    finally:
-        _CURRENT.reset(token)
 
 
 def _candidates() -> list[ArtifactStore]:
-    found = [store for store in (_CURRENT.get(),) if store is not None]
+    found = [store for store in (current_store(),) if store is not None]
     from zenml.steps.step_context import _CURRENT as step
 
     context = step.get()

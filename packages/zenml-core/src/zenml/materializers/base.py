@@ -30,10 +30,16 @@ class BaseMaterializer:
 
     def __init__(self, uri: str, artifact_store: ArtifactStore | None = None) -> None:
         self.uri = uri
-        if artifact_store is None:  # as in ZenML: the active stack's artifact store
-            from zenml.stack.stack import get_active_stack
+        if artifact_store is None:  # the store in use (of a running step or materializer call)
+            from zenml.artifact_stores.current import current_store
 
-            artifact_store = get_active_stack().artifact_store
+            artifact_store = current_store()
+            if artifact_store is None:
+                raise ValueError(
+                    f"{type(self).__name__}({uri!r}): no artifact store is in use here (outside a step), so pass "
+                    "one: artifact_store=Client().active_stack.artifact_store (ZenML defaults to the active stack's; "
+                    "this zenml does not look it up from inside a materializer)"
+                )
         self.artifact_store = artifact_store
 
     def path(self, filename: str) -> str:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError, is_new_output
 from zenml.metadata_stores.sqlite_history import SQLiteHistory
+from zenml.metadata_stores.sqlite_schema import ARTIFACT_COLUMNS, JSON_ARTIFACT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS
 
 if TYPE_CHECKING:
     import sqlite3
@@ -29,15 +30,6 @@ T = TypeVar("T")
 
 # Connections inherited through fork(): kept referenced so that they are never closed in the child.
 _INHERITED: list[Any] = []
-
-_RUN_COLUMNS = "id, name, pipeline_name, status, created_at, ended_at, stack_name, error, config"
-_STEP_COLUMNS = "run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts"
-_ARTIFACT_COLUMNS = (
-    "id, run_id, step_name, output_name, uri, artifact_store_path, data_type, materializer, "
-    "materializer_version, size, content_hash, created_at, run_metadata, artifact_name, version, version_number, "
-    "artifact_type, save_type, visualizations"
-)
-_JSON_ARTIFACT_COLUMNS = ("run_metadata", "visualizations")
 
 
 def _is_busy(error: Exception) -> bool:
@@ -168,7 +160,7 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
 
         from zenml.metadata_stores.models import RunRecord
 
-        values = dict(zip(_RUN_COLUMNS.split(", "), row, strict=True))
+        values = dict(zip(RUN_COLUMNS.split(", "), row, strict=True))
         values["config"] = json.loads(values["config"])
         return RunRecord(**values)
 
@@ -199,8 +191,8 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
 
         from zenml.metadata_stores.models import ArtifactRecord
 
-        values = dict(zip(_ARTIFACT_COLUMNS.split(", "), row, strict=True))
-        for column in _JSON_ARTIFACT_COLUMNS:
+        values = dict(zip(ARTIFACT_COLUMNS.split(", "), row, strict=True))
+        for column in JSON_ARTIFACT_COLUMNS:
             values[column] = json.loads(values[column])
         return ArtifactRecord(**values)
 
@@ -220,7 +212,7 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
                 "INSERT OR IGNORE INTO pipelines (name, created_at) VALUES (?, ?)", (run.pipeline_name, run.created_at)
             )
             conn.execute(
-                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run.id,
                     run.name,
@@ -275,7 +267,7 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
 
         def work(conn: sqlite3.Connection) -> list[ArtifactRecord]:
             conn.execute(
-                f"INSERT INTO steps ({_STEP_COLUMNS}, output_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"INSERT INTO steps ({STEP_COLUMNS}, output_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (run_id, name) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, "
                 "ended_at = excluded.ended_at, cache_key = excluded.cache_key, inputs = excluded.inputs, "
                 "parameters = excluded.parameters, error = excluded.error, config = excluded.config, "
@@ -315,16 +307,16 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
     # -- reads -------------------------------------------------------------------
 
     def get_run(self, name_or_id: str) -> RunRecord:
-        rows = self._read(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (name_or_id,))
+        rows = self._read(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?", (name_or_id,))
         if not rows:
             rows = self._read(
-                f"SELECT {_RUN_COLUMNS} FROM runs WHERE name = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                f"SELECT {RUN_COLUMNS} FROM runs WHERE name = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
                 (name_or_id,),
             )
         if not rows and name_or_id:
             escaped = name_or_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             rows = self._read(
-                f"SELECT {_RUN_COLUMNS} FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT 6",
+                f"SELECT {RUN_COLUMNS} FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT 6",
                 (escaped + "%",),
             )
             if len(rows) > 1:
@@ -344,21 +336,21 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
         self, *, pipeline_name: str | None = None, status: str | None = None, limit: int | None = None
     ) -> list[RunRecord]:
         where, parameters = _where(pipeline_name=pipeline_name, status=status)
-        sql = f"SELECT {_RUN_COLUMNS} FROM runs{where} ORDER BY created_at DESC, rowid DESC"
+        sql = f"SELECT {RUN_COLUMNS} FROM runs{where} ORDER BY created_at DESC, rowid DESC"
         if limit is not None:
             sql += f" LIMIT {max(int(limit), 0):d}"
         return [self._run(row) for row in self._read(sql, parameters)]
 
     def list_steps(self, run_id: str) -> list[StepRecord]:
-        rows = self._read(f"SELECT {_STEP_COLUMNS} FROM steps WHERE run_id = ? ORDER BY started_at, rowid", (run_id,))
+        rows = self._read(f"SELECT {STEP_COLUMNS} FROM steps WHERE run_id = ? ORDER BY started_at, rowid", (run_id,))
         return [self._step(row) for row in rows]
 
     def list_artifacts(self, *, run_id: str | None = None, step_name: str | None = None) -> list[ArtifactRecord]:
         if run_id is None and step_name is None:
-            rows = self._read(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts ORDER BY created_at, rowid")
+            rows = self._read(f"SELECT {ARTIFACT_COLUMNS} FROM artifacts ORDER BY created_at, rowid")
             return [self._artifact(row) for row in rows]
         where, parameters = _where(**{"o.run_id": run_id, "o.step_name": step_name})
-        columns = ", ".join(f"a.{column}" for column in _ARTIFACT_COLUMNS.split(", "))
+        columns = ", ".join(f"a.{column}" for column in ARTIFACT_COLUMNS.split(", "))
         rows = self._read(
             f"SELECT DISTINCT {columns}, a.rowid FROM step_outputs o JOIN artifacts a ON a.id = o.artifact_id{where} "
             "ORDER BY a.created_at, a.rowid",
@@ -367,14 +359,14 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
         return [self._artifact(row[:-1]) for row in rows]
 
     def get_artifact(self, artifact_id: str) -> ArtifactRecord:
-        rows = self._read(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE id = ?", (artifact_id,))
+        rows = self._read(f"SELECT {ARTIFACT_COLUMNS} FROM artifacts WHERE id = ?", (artifact_id,))
         if not rows:
             raise ArtifactRecordNotFoundError(f"no artifact with id {artifact_id!r} in metadata store {self.file!r}")
         return self._artifact(rows[0])
 
     def find_cached_step(self, pipeline_name: str, step_name: str, cache_key: str) -> StepRecord | None:
         """The newest completed or cached step with this key whose recorded outputs are all still recorded."""
-        columns = ", ".join(f"s.{column.strip()}" for column in _STEP_COLUMNS.split(","))
+        columns = ", ".join(f"s.{column.strip()}" for column in STEP_COLUMNS.split(","))
         rows = self._read(
             f"SELECT {columns} FROM steps s JOIN runs r ON r.id = s.run_id "
             "WHERE s.cache_key = ? AND s.name = ? AND r.pipeline_name = ? AND s.status IN ('completed', 'cached') "

@@ -51,11 +51,11 @@ class SQLiteHistory:
     def _artifact_rows(artifacts: Sequence[ArtifactRecord]) -> list[dict[str, Any]]:
         import json
 
-        from zenml.metadata_stores.sqlite import _ARTIFACT_COLUMNS
+        from zenml.metadata_stores.sqlite_schema import ARTIFACT_COLUMNS
 
         rows = []
         for artifact in artifacts:
-            row = {column: getattr(artifact, column) for column in _ARTIFACT_COLUMNS.split(", ")}
+            row = {column: getattr(artifact, column) for column in ARTIFACT_COLUMNS.split(", ")}
             try:
                 row["run_metadata"] = json.dumps(artifact.run_metadata, sort_keys=True)
                 row["visualizations"] = json.dumps(artifact.visualizations, sort_keys=True)
@@ -73,9 +73,9 @@ class SQLiteHistory:
         """Insert new artifact versions, numbering those without a version; inside the caller's transaction."""
         import sqlite3
 
-        from zenml.metadata_stores.sqlite import _ARTIFACT_COLUMNS
+        from zenml.metadata_stores.sqlite_schema import ARTIFACT_COLUMNS
 
-        columns = _ARTIFACT_COLUMNS.split(", ")
+        columns = ARTIFACT_COLUMNS.split(", ")
         sql = f"INSERT INTO artifacts ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
         recorded = []
         for given, row in zip(artifacts, rows, strict=True):
@@ -117,28 +117,28 @@ class SQLiteHistory:
         return self._write(work)
 
     def list_artifact_versions(self, name: str | None = None) -> list[ArtifactRecord]:
-        from zenml.metadata_stores.sqlite import _ARTIFACT_COLUMNS
+        from zenml.metadata_stores.sqlite_schema import ARTIFACT_COLUMNS
 
         if name is None:
-            rows = self._read(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts ORDER BY created_at, rowid")
+            rows = self._read(f"SELECT {ARTIFACT_COLUMNS} FROM artifacts ORDER BY created_at, rowid")
         else:
             rows = self._read(
-                f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE artifact_name = ? ORDER BY created_at, rowid", (name,)
+                f"SELECT {ARTIFACT_COLUMNS} FROM artifacts WHERE artifact_name = ? ORDER BY created_at, rowid", (name,)
             )
         return [self._artifact(row) for row in rows]
 
     def get_artifact_version(self, name: str, version: str | None = None) -> ArtifactRecord:
-        from zenml.metadata_stores.sqlite import _ARTIFACT_COLUMNS
+        from zenml.metadata_stores.sqlite_schema import ARTIFACT_COLUMNS
 
         if version is None:
             rows = self._read(
-                f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE artifact_name = ? "
+                f"SELECT {ARTIFACT_COLUMNS} FROM artifacts WHERE artifact_name = ? "
                 "ORDER BY created_at DESC, rowid DESC LIMIT 1",
                 (name,),
             )
         else:
             rows = self._read(
-                f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE artifact_name = ? AND version = ?",
+                f"SELECT {ARTIFACT_COLUMNS} FROM artifacts WHERE artifact_name = ? AND version = ?",
                 (name, str(version)),
             )
         if not rows:
@@ -150,9 +150,9 @@ class SQLiteHistory:
         return [row[0] for row in self._read("SELECT DISTINCT artifact_name FROM artifacts ORDER BY artifact_name")]
 
     def list_step_outputs(self, run_id: str) -> list[tuple[str, str, ArtifactRecord]]:
-        from zenml.metadata_stores.sqlite import _ARTIFACT_COLUMNS
+        from zenml.metadata_stores.sqlite_schema import ARTIFACT_COLUMNS
 
-        columns = ", ".join(f"a.{column}" for column in _ARTIFACT_COLUMNS.split(", "))
+        columns = ", ".join(f"a.{column}" for column in ARTIFACT_COLUMNS.split(", "))
         rows = self._read(
             f"SELECT o.step_name, o.output_name, {columns} FROM step_outputs o "
             "JOIN artifacts a ON a.id = o.artifact_id WHERE o.run_id = ? ORDER BY a.created_at, a.rowid",
@@ -223,7 +223,7 @@ class SQLiteHistory:
     def query_runs(self, query: RunQuery) -> tuple[list[RunRecord], int]:
         """One page of runs by SQL (``runs_by_created`` serves the default newest-first order)."""
         from zenml.metadata_stores.queries import RUN_FIELDS
-        from zenml.metadata_stores.sqlite import _RUN_COLUMNS
+        from zenml.metadata_stores.sqlite_schema import RUN_COLUMNS
 
         clauses: list[str] = []
         parameters: list[Any] = []
@@ -242,7 +242,7 @@ class SQLiteHistory:
         direction = "DESC" if descending else "ASC"
         total = self._read(f"SELECT COUNT(*) FROM runs{where}", parameters)[0][0]
         rows = self._read(
-            f"SELECT {_RUN_COLUMNS} FROM runs{where} ORDER BY {column} {direction}, rowid {direction} "
+            f"SELECT {RUN_COLUMNS} FROM runs{where} ORDER BY {column} {direction}, rowid {direction} "
             f"LIMIT {int(query.size):d} OFFSET {int((query.page - 1) * query.size):d}",
             parameters,
         )

@@ -179,6 +179,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# The columns the store reads and writes, in the order its row conversions expect.
+RUN_COLUMNS = "id, name, pipeline_name, status, created_at, ended_at, stack_name, error, config"
+STEP_COLUMNS = "run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts"
+ARTIFACT_COLUMNS = (
+    "id, run_id, step_name, output_name, uri, artifact_store_path, data_type, materializer, "
+    "materializer_version, size, content_hash, created_at, run_metadata, artifact_name, version, version_number, "
+    "artifact_type, save_type, visualizations"
+)
+JSON_ARTIFACT_COLUMNS = ("run_metadata", "visualizations")
+
 
 class SchemaTooNewError(RuntimeError):
     """The database was written by a newer zenml whose schema this one does not know."""

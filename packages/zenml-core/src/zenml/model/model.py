@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from zenml.metadata_stores.base import MetadataStore
     from zenml.metadata_stores.models import ModelVersionRecord
-    from zenml.model.model_version import ModelVersionView
-    from zenml.pipelines.runs import ArtifactView, PipelineRun
+    from zenml.pipelines.runs import ArtifactView, ModelVersionView, PipelineRun
     from zenml.stack.stack import Stack
 
 _FIELDS = ("license", "description", "audience", "use_cases", "limitations", "trade_offs", "ethics")
@@ -110,7 +109,7 @@ class Model:
 
     def _version_record(self) -> ModelVersionRecord:
         """This model's version: found, or made (a model that does not exist yet is made too)."""
-        from zenml.model.model_version import version_by_id
+        from zenml.model.lookup import version_by_id
 
         store = self._store_stack().metadata_store
         if self.model_version_id is not None:
@@ -141,7 +140,7 @@ class Model:
         return self._number
 
     def _view(self) -> ModelVersionView:
-        from zenml.model.model_version import ModelVersionView
+        from zenml.pipelines.runs import ModelVersionView
 
         return ModelVersionView(self._version_record(), self._store_stack())
 
@@ -198,7 +197,7 @@ def get_or_create_version(store: MetadataStore, model: Model) -> ModelVersionRec
     from zenml.metadata_stores.annotations import tag_annotations
     from zenml.metadata_stores.base import ModelNotFoundError, VersionExistsError
     from zenml.metadata_stores.models import MODEL, MODEL_VERSION, ModelRecord, ModelVersionRecord
-    from zenml.model.model_version import STAGES, find_version
+    from zenml.model.lookup import STAGES, find_version
 
     now = time.time()
     fields = {key: getattr(model, key) for key in _FIELDS}

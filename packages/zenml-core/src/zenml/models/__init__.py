@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from zenml.models.page_model import Page
 
 if TYPE_CHECKING:
-    from zenml.model.model_version import ModelVersionView as ModelVersionResponse
-    from zenml.model.model_version import ModelView as ModelResponse
     from zenml.pipelines.runs import ArtifactSummary as ArtifactResponse
     from zenml.pipelines.runs import ArtifactView as ArtifactVersionResponse
+    from zenml.pipelines.runs import ModelVersionView as ModelVersionResponse
+    from zenml.pipelines.runs import ModelView as ModelResponse
     from zenml.pipelines.runs import PipelineRun as PipelineRunResponse
     from zenml.pipelines.runs import PipelineView as PipelineResponse
     from zenml.pipelines.runs import StepRunView as StepRunResponse
@@ -26,8 +26,8 @@ _LAZY = {
     "PipelineRunResponse": ("zenml.pipelines.runs", "PipelineRun"),
     "PipelineResponse": ("zenml.pipelines.runs", "PipelineView"),
     "StepRunResponse": ("zenml.pipelines.runs", "StepRunView"),
-    "ModelResponse": ("zenml.model.model_version", "ModelView"),
-    "ModelVersionResponse": ("zenml.model.model_version", "ModelVersionView"),
+    "ModelResponse": ("zenml.pipelines.runs", "ModelView"),
+    "ModelVersionResponse": ("zenml.pipelines.runs", "ModelVersionView"),
 }
 
 __all__ = [

@@ -21,9 +21,8 @@ if TYPE_CHECKING:
     from zenml.materializers.base import BaseMaterializer
     from zenml.metadata_stores.models import ArtifactRecord
     from zenml.model.model import Model
-    from zenml.model.model_version import ModelVersionView
     from zenml.orchestrators.deployment import Deployment, StepPlan
-    from zenml.pipelines.runs import ArtifactVersions, PipelineRun, PipelineView, StepRunView
+    from zenml.pipelines.runs import ArtifactVersions, ModelVersionView, PipelineRun, PipelineView, StepRunView
     from zenml.stack.stack import Stack
 
 _CURRENT: ContextVar[StepContext | None] = ContextVar("zenml_step_context", default=None)
@@ -90,9 +89,12 @@ class StepContext:
         return _CURRENT.get() is not None
 
     def _activate(self) -> Iterator[None]:
+        from zenml.artifact_stores.current import using_store
+
         token = _CURRENT.set(self)
         try:
-            yield
+            with using_store(self._stack.artifact_store):
+                yield
         finally:
             _CURRENT.reset(token)
 
@@ -160,7 +162,7 @@ class StepContext:
     @property
     def model_version(self) -> ModelVersionView:
         """The model version this step's run uses (ZenML's ``ModelVersionResponse``)."""
-        from zenml.model.model_version import ModelVersionView
+        from zenml.pipelines.runs import ModelVersionView
 
         model = self.model
         return ModelVersionView(model._version_record(), self._stack)

@@ -102,11 +102,11 @@ def log_metadata(
     elif run_id_name_or_prefix is not None:
         target = (PIPELINE_RUN, store.get_run(str(run_id_name_or_prefix)).id)
     elif model_name is not None and model_version is not None:
-        from zenml.model.model_version import find_version
+        from zenml.model.lookup import find_version
 
         target = (MODEL_VERSION, find_version(store, model_name, model_version).id)
     elif model_version_id is not None:
-        from zenml.model.model_version import version_by_id
+        from zenml.model.lookup import version_by_id
 
         target = (MODEL_VERSION, version_by_id(store, str(model_version_id)).id)
     elif infer_model:

@@ -57,7 +57,7 @@ def _apply(
         if model_version is None:
             target = (MODEL, store.get_model(str(model)).name)
         else:
-            from zenml.model.model_version import find_version
+            from zenml.model.lookup import find_version
 
             target = (MODEL_VERSION, find_version(store, str(model), model_version).id)
     elif context is not None:
