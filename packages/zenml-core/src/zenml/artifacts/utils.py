@@ -111,9 +111,8 @@ def save_artifact(
     must not hold files yet.
     """
     from zenml.artifacts.io import save_artifact as save_files
-    from zenml.artifacts.recorded import remember_type
+    from zenml.artifacts.recorded import new_version_record
     from zenml.enums import ArtifactSaveType
-    from zenml.metadata_stores.models import ArtifactRecord
     from zenml.orchestrators.entrypoint import _new_id
 
     save_type = str(unsupported.pop("save_type", ArtifactSaveType.MANUAL))
@@ -129,24 +128,17 @@ def save_artifact(
     materializer_cls = _materializer(materializer, data)
     info = save_files(data, store=store, uri=target, materializer_cls=materializer_cls,
                       extract_metadata=extract_metadata, visualizations=include_visualizations)  # fmt: skip
-    record = ArtifactRecord(
-        id=artifact_id,
-        run_id=None,
-        step_name=None,
-        output_name=None,
+    record = new_version_record(
+        artifact_id,
+        data,
+        info,
+        store=store,
         uri=target,
-        artifact_store_path=store.path,
-        data_type=remember_type(type(data)),
-        materializer=materializer_cls.reference(),
-        materializer_version=materializer_cls.VERSION,
-        size=info.size,
-        content_hash=info.content_hash,
-        created_at=time.time(),
-        artifact_name=name,
-        version="" if version is None else str(version),
-        artifact_type=str(artifact_type or materializer_cls.ASSOCIATED_ARTIFACT_TYPE),
+        materializer=materializer_cls,
+        name=name,
+        version=version,
+        artifact_type=artifact_type,
         save_type=save_type,
-        visualizations=info.visualizations,
     )
     return _record(stack, record, _annotations(artifact_id, {**info.metadata, **(user_metadata or {})}, tags))
 

@@ -124,7 +124,7 @@ def _save_outputs(
 ) -> tuple[list[ArtifactRecord], list[AnnotationRecord]]:
     """Save each output as a new artifact version; return the records and their metadata and tag annotations."""
     from zenml.artifacts import save_artifact
-    from zenml.artifacts.recorded import remember_type
+    from zenml.artifacts.recorded import new_version_record
     from zenml.materializers.base import MaterializerError
     from zenml.materializers.registry import NoMaterializerError, materializer_registry
     from zenml.metadata_stores.annotations import metadata_annotations, tag_annotations
@@ -149,24 +149,19 @@ def _save_outputs(
                                  visualizations=visualize)  # fmt: skip
         except MaterializerError as exc:
             raise type(exc)(f"step {plan.id!r} output {name!r}: {exc}") from exc
-        artifact_type = (config.artifact_type if config else None) or materializer.ASSOCIATED_ARTIFACT_TYPE
-        record = ArtifactRecord(
-            id=_new_id(),
+        record = new_version_record(
+            _new_id(),
+            value,
+            info,
+            store=store,
+            uri=uri,
+            materializer=materializer,
+            name=artifact_name(deployment, plan, name, config),
+            version=config.version if config is not None else None,
+            artifact_type=config.artifact_type if config is not None else None,
             run_id=deployment.run_id,
             step_name=plan.id,
             output_name=name,
-            uri=uri,
-            artifact_store_path=store.path,
-            data_type=remember_type(type(value)),
-            materializer=materializer.reference(),
-            materializer_version=materializer.VERSION,
-            size=info.size,
-            content_hash=info.content_hash,
-            created_at=time.time(),
-            artifact_name=artifact_name(deployment, plan, name, config),
-            version=str(config.version) if config is not None and config.version is not None else "",
-            artifact_type=str(artifact_type),
-            visualizations=info.visualizations,
         )
         metadata = {**info.metadata, **((config.run_metadata or {}) if config else {})}
         tags = list(config.tags or []) if config else []

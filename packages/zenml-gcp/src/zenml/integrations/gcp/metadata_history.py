@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from zenml.integrations.gcp.errors import translate_errors
-from zenml.metadata_stores.base import ArtifactRecordNotFoundError, ModelNotFoundError, VersionExistsError
+from zenml.metadata_stores.base import ModelNotFoundError, VersionExistsError
 from zenml.metadata_stores.models import AnnotationRecord, ArtifactRecord, ModelRecord, ModelVersionRecord
 
 if TYPE_CHECKING:
@@ -153,15 +153,6 @@ class GCPHistory:
         key = pointer.get("key") if pointer else None
         data = self._read_cached(key) if isinstance(key, str) else {}
         return ArtifactRecord(**_known(ArtifactRecord, data)) if data else None
-
-    def get_artifact_version(self, name: str, version: str | None = None) -> ArtifactRecord:
-        versions = self.list_artifact_versions(name)
-        if version is not None:
-            versions = [record for record in versions if record.version == str(version)]
-        if not versions:
-            what = f"version {version!r} of artifact {name!r}" if version is not None else f"artifact {name!r}"
-            raise ArtifactRecordNotFoundError(f"no {what} in {self.path}")
-        return versions[-1]
 
     def artifact_names(self) -> list[str]:
         from urllib.parse import unquote
