@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 from typing import Any, ClassVar
 
 from zenml.materializers.base import BaseMaterializer
@@ -11,16 +12,17 @@ class PreexistingDataMaterializer(BaseMaterializer):
     """Files that were in the artifact store before they were registered; ``load`` returns a local path.
 
     On a local store that is the files' own path; on any other store they are copied to a new temporary
-    directory first (which the caller owns). It never writes: ``save`` is an error.
+    directory first (which the caller owns). It never writes: ``save`` is an error. As in ZenML, it is
+    never chosen by type (``SKIP_REGISTRATION``): ``pathlib.Path`` outputs are not registered files.
     """
 
-    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = ()
+    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (pathlib.Path,)
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[str] = "DataArtifact"
     VERSION: ClassVar[int] = 1
+    SKIP_REGISTRATION: ClassVar[bool] = True
 
     def load(self, data_type: type[Any]) -> Any:
         import os
-        import pathlib
 
         store = self.artifact_store
         name = store.relative(self.uri)

@@ -1,7 +1,11 @@
-"""Loading an artifact from its metadata record, with the materializer and data type the record names.
+"""Loading an artifact from its metadata record, with the materializer and data type the record names, and
+the record of a newly saved artifact version.
 
-Shared by the step entrypoint (a step's inputs) and the run views
-(``artifact.load()``). References are imported once per process.
+Every load of a recorded artifact goes through :func:`load_record`: a step's
+inputs (the step entrypoint) and ``ArtifactView.load()``, which
+``load_artifact(name_or_id)``, registered artifacts and
+``model_version.load_artifact(name)`` use. The references a record names are
+honoured only as :mod:`zenml.artifacts.trust` allows.
 """
 
 from __future__ import annotations
@@ -14,45 +18,40 @@ if TYPE_CHECKING:
     from zenml.materializers.base import BaseMaterializer
     from zenml.metadata_stores.models import ArtifactRecord
 
-_REFERENCES: dict[str, Any] = {"builtins:NoneType": type(None)}
-
-
-def resolve_reference(reference: str) -> Any:
-    """Import ``"module:attr"`` once per process (types and materializers are looked up for every artifact)."""
-    try:
-        return _REFERENCES[reference]
-    except KeyError:
-        from zenml.utils.imports import import_reference
-
-        value = _REFERENCES[reference] = import_reference(reference)
-        return value
-
-
-def remember_type(data_type: type[Any]) -> str:
-    """The reference of ``data_type``, remembered so that it resolves in this process even if not importable."""
-    reference = f"{data_type.__module__}:{data_type.__qualname__}"
-    _REFERENCES.setdefault(reference, data_type)
-    return reference
-
 
 def load_record(
-    record: ArtifactRecord, store: ArtifactStore, *, materializer: type[BaseMaterializer] | None = None
+    record: ArtifactRecord,
+    store: ArtifactStore,
+    *,
+    materializer: type[BaseMaterializer] | None = None,
+    data_type: type[Any] | None = None,
 ) -> Any:
-    """Load one recorded artifact from ``store``, checking its content hash.
+    """Load one recorded artifact from ``store``, checking its content hash and materializer version.
 
-    ``materializer`` overrides the recorded one; it must read the same format
-    (the recorded version is checked against it).
+    The record's materializer and data type are stored data: they are used
+    only when this process trusts them (:mod:`zenml.artifacts.trust`);
+    otherwise :class:`~zenml.artifacts.UntrustedReferenceError` names the
+    artifact and how to allow them, and nothing is imported. ``materializer``
+    and ``data_type`` override the recorded ones; the materializer must read
+    the same format (the recorded version is checked against it).
     """
-    from zenml.artifacts import load_artifact
+    from zenml.artifacts import UntrustedReferenceError, load_artifact
+    from zenml.artifacts.trust import describe, record_data_type, record_materializer
 
-    return load_artifact(
-        store=store,
-        uri=record.uri,
-        materializer_cls=materializer or resolve_reference(record.materializer),
-        data_type=resolve_reference(record.data_type),
-        content_hash=record.content_hash,
-        materializer_version=record.materializer_version,
-    )
+    try:
+        chosen = materializer or record_materializer(record)
+        return load_artifact(
+            store=store,
+            uri=record.uri,
+            materializer_cls=chosen,
+            data_type=data_type or record_data_type(record, chosen),
+            materializer_version=record.materializer_version,
+            content_hash=record.content_hash,
+        )
+    except UntrustedReferenceError as error:  # raised inside a materializer (a dataclass type in the file)
+        if error.artifact:
+            raise
+        raise error.for_artifact(describe(record)) from None
 
 
 def new_version_record(
@@ -72,6 +71,7 @@ def new_version_record(
     the store unless ``version`` is given); ``producer``: ``run_id``, ``step_name``, ``output_name``, ``save_type``."""
     import time
 
+    from zenml.artifacts.trust import remember_type
     from zenml.metadata_stores.models import ArtifactRecord
 
     return ArtifactRecord(

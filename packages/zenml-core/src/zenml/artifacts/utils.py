@@ -158,9 +158,12 @@ def register_artifact(
     ``.load()`` gives a local path to them (the files themselves on a local store, a downloaded copy
     otherwise), as ZenML's ``PreexistingDataMaterializer`` does.
     """
+    import pathlib
+
     from zenml.artifacts.io import compute_content_hash
     from zenml.artifacts.preexisting_data_materializer import PreexistingDataMaterializer
     from zenml.enums import ArtifactSaveType, ArtifactType
+    from zenml.materializers.registry import type_reference
     from zenml.metadata_stores.models import ArtifactRecord
     from zenml.orchestrators.entrypoint import _new_id
 
@@ -185,7 +188,7 @@ def register_artifact(
         output_name=None,
         uri=target,
         artifact_store_path=store.path,
-        data_type="pathlib:Path",
+        data_type=type_reference(pathlib.Path),
         materializer=PreexistingDataMaterializer.reference(),
         materializer_version=PreexistingDataMaterializer.VERSION,
         size=sum(store.size(item) for item in files),

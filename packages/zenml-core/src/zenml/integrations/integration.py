@@ -34,9 +34,13 @@ class Integration(metaclass=IntegrationMeta):
     by reference, so that activating them imports nothing heavy:
 
     - ``FLAVORS``: ``{(component type, flavor): "module:Class"}``
-    - ``MATERIALIZERS``: ``{"module": (top-level packages...)}``: import the
-      module (which registers materializers) the first time a type from one of
-      those packages reaches a step.
+    - ``MATERIALIZERS``: ``{"module:Class": ("package:Type", ...)}``: the
+      materializer and the public paths of the types it handles
+      (``"keras:Model"``). Its module is imported the first time a step sees
+      such a type, which the user's code has then imported already; until
+      then nothing is. These are also the integration's trusted materializers:
+      artifacts recorded with them can be loaded (an empty tuple: known, but
+      chosen for no type).
     """
 
     NAME: ClassVar[str] = ""
@@ -132,8 +136,14 @@ class Integration(metaclass=IntegrationMeta):
 
         for (component_type, flavor), reference in cls.FLAVORS.items():
             flavor_registry.register(component_type, flavor, reference, owner=cls.NAME)
-        for module, packages in cls.MATERIALIZERS.items():
-            materializer_registry.register_lazy(packages, module)
+        for materializer, types in cls.MATERIALIZERS.items():
+            try:
+                materializer_registry.register(materializer, *types, replace=False)
+            except ValueError as error:
+                raise ValueError(
+                    f"MATERIALIZERS of {cls.__name__}: {error}; expected "
+                    '{"package.module:Class": ("package:Type", ...)}'
+                ) from None
 
 
 def register_flavor_classes(cls: type[Integration]) -> None:

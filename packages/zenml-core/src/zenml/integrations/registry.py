@@ -295,7 +295,7 @@ class IntegrationRegistry:
     def _activate_all(self) -> ActivationReport:
         from zenml.integrations import activation_cache
 
-        key = activation_cache.environment_key()
+        key = activation_cache.environment_key(self.group)
         plan = activation_cache.load(key)
         if plan is None:
             plan = self._plan()

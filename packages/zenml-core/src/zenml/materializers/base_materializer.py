@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from zenml.materializers.base import BaseMaterializer
+from zenml.materializers.base import BaseMaterializer, BaseMaterializerMeta
 
-__all__ = ["BaseMaterializer"]
+__all__ = ["BaseMaterializer", "BaseMaterializerMeta"]

@@ -8,17 +8,17 @@
 - dataclasses: :class:`zenml.materializers.dataclass.DataclassMaterializer`.
 - ``numpy.ndarray``: :mod:`zenml.materializers.numpy`, imported only when an
   array type is first looked up.
+
+They are registered by reference in :mod:`zenml.materializers.core`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from zenml.materializers.base import BaseMaterializer, MaterializerError
+from zenml.materializers.core import BUILTIN_TYPES, BYTES_TYPES
 from zenml.materializers.json_files import read_json, write_json
-
-if TYPE_CHECKING:
-    from zenml.materializers.registry import MaterializerRegistry
 
 BYTES_FILE = "data.bin"
 
@@ -26,18 +26,7 @@ BYTES_FILE = "data.bin"
 class BuiltinMaterializer(BaseMaterializer):
     """Python builtins and containers as exact, readable JSON."""
 
-    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (
-        type(None),
-        bool,
-        int,
-        float,
-        str,
-        list,
-        tuple,
-        dict,
-        set,
-        frozenset,
-    )
+    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = BUILTIN_TYPES
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[str] = "DataArtifact"
     VERSION: ClassVar[int] = 1
 
@@ -61,7 +50,7 @@ class BuiltinMaterializer(BaseMaterializer):
 class BytesMaterializer(BaseMaterializer):
     """``bytes`` and ``bytearray`` as one raw file."""
 
-    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (bytes, bytearray)
+    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = BYTES_TYPES
     ASSOCIATED_ARTIFACT_TYPE: ClassVar[str] = "DataArtifact"
     VERSION: ClassVar[int] = 1
 
@@ -77,19 +66,3 @@ class BytesMaterializer(BaseMaterializer):
         if isinstance(data_type, type) and issubclass(data_type, bytearray):
             return bytearray(raw)
         return raw
-
-
-def register_builtin_materializers(registry: MaterializerRegistry) -> None:
-    """Register core's materializers in ``registry``; numpy's only by reference."""
-    from zenml.materializers.dataclass import DataclassMaterializer, is_dataclass_type
-
-    registry.register(BuiltinMaterializer)
-    registry.register(BytesMaterializer)
-    registry.register_fallback(is_dataclass_type, DataclassMaterializer)
-    import sys
-
-    numpy_module = sys.modules.get("zenml.materializers.numpy")
-    if numpy_module is not None:  # already imported (another registry fired it): register directly
-        numpy_module.register_materializers(registry)
-    else:
-        registry.register_lazy(("numpy",), "zenml.materializers.numpy")

@@ -521,4 +521,20 @@ def run_step_by_reference(
     plan_run = Deployment.from_dict(deployment)
     if plan_run.run_id != run_id:
         raise ValueError(f"deployment is for run {plan_run.run_id!r}, not {run_id!r}")
+    _know_planned_materializers(plan_run)
     return run_step(plan_run, plan_run.step(step_id), Stack.from_dict(stack))
+
+
+def _know_planned_materializers(deployment: Deployment) -> None:
+    """Register the materializers the deployment chose for its outputs, so that their artifacts load here.
+
+    The deployment comes from the orchestrator (it names the step functions to
+    import as well), not from stored data; a step's inputs may have been
+    written with a materializer that only another step's module defines.
+    """
+    from zenml.materializers.registry import materializer_registry
+
+    for plan in deployment.steps:
+        for reference, _ in plan.outputs.values():
+            if reference:
+                materializer_registry.register(reference)

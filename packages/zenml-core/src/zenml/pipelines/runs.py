@@ -125,16 +125,21 @@ class ArtifactView:
         """When the artifact was stored (UTC)."""
         return _datetime(self.record.created_at)
 
-    def load(self, materializer: type[BaseMaterializer] | None = None) -> Any:
+    def load(self, materializer: type[BaseMaterializer] | None = None, data_type: type[Any] | None = None) -> Any:
         """The artifact's value, loaded with the materializer that saved it.
 
         Pass a compatible ``materializer`` to load differently, e.g.
-        ``MemmapNumpyMaterializer`` to memory-map a large array.
+        ``MemmapNumpyMaterializer`` to memory-map a large array. The recorded
+        materializer and type are used only if this process trusts them
+        (see :mod:`zenml.artifacts.trust`); otherwise
+        :class:`~zenml.artifacts.UntrustedReferenceError` says how to allow
+        them: import the module that defines them, or pass ``materializer``
+        and ``data_type`` yourself.
         """
         from zenml.artifacts.recorded import load_record
 
         store = _store_for(self.record.artifact_store_path, self._stack)
-        return load_record(self.record, store, materializer=materializer)
+        return load_record(self.record, store, materializer=materializer, data_type=data_type)
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.record.to_dict(), "full_uri": self.uri, "tags": self.tags, "run_metadata": self.run_metadata}
@@ -216,9 +221,9 @@ class ArtifactVersions(list):  # type: ignore[type-arg]
         view: ArtifactView = self[0]
         return view
 
-    def load(self, materializer: type[BaseMaterializer] | None = None) -> Any:
+    def load(self, materializer: type[BaseMaterializer] | None = None, data_type: type[Any] | None = None) -> Any:
         """Deprecated: ``[0].load()``."""
-        return self._single("load()").load(materializer=materializer)
+        return self._single("load()").load(materializer=materializer, data_type=data_type)
 
     def __getattr__(self, attribute: str) -> Any:
         if attribute.startswith("_") or not hasattr(ArtifactView, attribute):
