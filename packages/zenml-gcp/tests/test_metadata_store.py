@@ -292,9 +292,12 @@ from zenml.integrations.registry import activate_integrations
 from zenml.orchestrators.local import LocalOrchestrator
 from zenml.stack.stack import Stack
 
-root, metadata, output = sys.argv[1:]
+root, metadata, via, output = sys.argv[1:]
 stack = Stack("shared", LocalArtifactStore("a", path=root), GCPMetadataStore("m", path=metadata), LocalOrchestrator())
-artifact = Client(stack).get_run("crafted").steps["s"].outputs[output][0]
+if via == "run":
+    artifact = Client(stack).get_run("crafted").steps["s"].outputs[output][0]
+else:  # what load_artifact(name) does with the active stack
+    artifact = Client(stack).get_artifact_version(output)
 activate_integrations()  # as any command does (an explicit stack skips it): only what the load adds is compared
 before = set(sys.modules)
 try:
@@ -307,6 +310,7 @@ print(json.dumps(outcome))
 """
 
 
+@pytest.mark.parametrize("via", ["run", "name"])
 @pytest.mark.parametrize(
     ("output", "error", "message"),
     [
@@ -316,9 +320,10 @@ print(json.dumps(outcome))
     ],
 )
 def test_a_crafted_event_in_a_shared_bucket_imports_and_calls_nothing(
-    store: GCPMetadataStore, tmp_path: Path, output: str, error: str, message: str
+    store: GCPMetadataStore, tmp_path: Path, via: str, output: str, error: str, message: str
 ) -> None:
-    """Anyone with write access to the bucket can write an event; another user's load() must not obey it."""
+    """Anyone with write access to the bucket can write an event or an artifact version object; another user's
+    load() must not obey it, whether the artifact is a run's step output or a version loaded by name."""
     root = tmp_path / "artifacts"
     victim = root / "victimdir"
     victim.mkdir(parents=True)
@@ -349,10 +354,15 @@ def test_a_crafted_event_in_a_shared_bucket_imports_and_calls_nothing(
     ]
     event = {"format": 1, "kind": "step_recorded", "step": step.to_dict(), "artifacts": artifacts}
     store._gcs.bucket.blob("meta/runs/r1/" + event_name()).upload_from_string(json.dumps(event))
+    for artifact in artifacts:  # the same records as versions saved outside a step (save_artifact, register_artifact)
+        name = artifact["output_name"]
+        version = {**artifact, "run_id": None, "step_name": None, "output_name": None, "artifact_name": name,
+                   "version": "1", "version_number": 1}  # fmt: skip
+        store._gcs.bucket.blob(f"{store._versions_prefix(name)}n-{1:012d}.json").upload_from_string(json.dumps(version))
 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
     result = subprocess.run(
-        [sys.executable, "-c", CRAFTED_LOAD, str(root), store.path, output],
+        [sys.executable, "-c", CRAFTED_LOAD, str(root), store.path, via, output],
         capture_output=True,
         text=True,
         env={**env, "ZT_CANARY_MARKER": str(marker)},
@@ -366,4 +376,5 @@ def test_a_crafted_event_in_a_shared_bucket_imports_and_calls_nothing(
     assert [name for name in outcome["new_modules"] if not name.startswith("zenml.")] == []
     assert outcome["error"] == error, outcome
     assert message in outcome["message"]
-    assert f"output {output!r} of step 's' (run 'r1')" in outcome["message"] or error != "UntrustedReferenceError"
+    where = f"output {output!r} of step 's' (run 'r1')" if via == "run" else f"artifact {output!r} version '1'"
+    assert where in outcome["message"] or error != "UntrustedReferenceError"

@@ -1,5 +1,6 @@
-"""A materializer written the ZenML way: ``self.uri`` (a full URI), ``self.artifact_store.open`` in text mode,
-``zenml.io.fileio``, ``ASSOCIATED_ARTIFACT_TYPE``, ``extract_metadata`` and ``save_visualizations``."""
+"""A materializer written the ZenML way: registered by defining it (``ASSOCIATED_TYPES``), ``self.uri`` (a full
+URI), ``self.artifact_store.open`` in text mode, ``zenml.io.fileio``, ``ASSOCIATED_ARTIFACT_TYPE``,
+``extract_metadata`` and ``save_visualizations``."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ class TableMaterializer(BaseMaterializer):
         return {path: VisualizationType.CSV}
 
 
-@step(output_materializers=TableMaterializer)
+@step  # no output_materializers: defining TableMaterializer registered it for Table, as in ZenML
 def make_table() -> Table:
     return Table([{"a": 1, "b": 2}, {"a": 3, "b": 4}])
 
@@ -65,10 +66,11 @@ def test_a_zenml_style_materializer_round_trips(zen_home: Path) -> None:
     run = tables()
     assert run.steps["count"].output.load() == 2
     artifact = run.steps["make_table"].output
+    assert artifact.record.materializer == TableMaterializer.reference()
     assert artifact.type == ArtifactType.DATA
     assert (artifact.run_metadata["rows"], artifact.run_metadata["columns"]) == (2, 2)
     (visualization,) = artifact.visualizations
     assert visualization["type"] == "csv"
     assert Path(visualization["uri"]).read_text().startswith("a,b\n1,2")
     assert sorted(os.listdir(artifact.uri)) == ["extra.txt", "preview.csv", "rows.json"]
-    assert artifact.load(materializer=TableMaterializer).rows[1] == {"a": 3, "b": 4}
+    assert artifact.load().rows[1] == {"a": 3, "b": 4}  # a materializer this process defined: trusted
