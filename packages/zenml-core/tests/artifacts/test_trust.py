@@ -246,46 +246,36 @@ def test_versions_loaded_by_name_obey_no_crafted_reference(
     assert_refused(outcome, what, f"`import {module}`", where=(f"artifact {name!r} version '1' (id ",))
 
 
-def test_a_crafted_materializer_of_a_registered_artifact_is_never_called(history: History, tmp_path: Path) -> None:
-    victim = tmp_path / "work" / "victimdir"
-    victim.mkdir()
-    (victim / "precious.txt").write_text("keep me")
-    history.tamper_named("registered", materializer="shutil:rmtree", uri="victimdir")
-    outcome = history.load_by_name("registered")
-    assert (victim / "precious.txt").read_text() == "keep me"
-    assert_refused(outcome, "materializer 'shutil:rmtree'", where=("artifact 'registered' version '1'",))
-
-
-def test_a_step_output_loaded_by_name_obeys_no_crafted_reference(history: History) -> None:
-    history.tamper("data", materializer="zt_canary:Evil")
-    outcome = history.load_by_name("data")  # Annotated[dict, "data"] names the artifact, as in ZenML
-    assert "zt_canary" not in outcome["new_modules"]
-    assert not history.marker.exists()
-    assert_refused(outcome, "'data'", "materializer 'zt_canary:Evil'")
-
-
 def test_an_invalid_materializer_version_of_a_saved_version_is_an_error(history: History) -> None:
     history.tamper_named("saved", materializer_version="any")
     outcome = history.load_by_name("saved")
     assert outcome["error"] == "MaterializerVersionError", outcome
 
 
-def test_a_materializer_named_by_a_crafted_row_is_never_imported(history: History) -> None:
+@pytest.mark.parametrize("by_name", [False, True], ids=["run-output", "load_artifact"])
+def test_a_materializer_named_by_a_crafted_row_is_never_imported(history: History, by_name: bool) -> None:
     history.tamper("data", materializer="zt_canary:Evil")
-    outcome = history.load("data")
+    # Annotated[dict, "data"] names the artifact, as in ZenML
+    outcome = history.load_by_name("data") if by_name else history.load("data")
     assert "zt_canary" not in outcome["new_modules"]
     assert not history.marker.exists()
     assert_refused(outcome, "'data'", "materializer 'zt_canary:Evil'", "`import zt_canary`", ".load(materializer=")
 
 
-def test_shutil_rmtree_as_the_materializer_is_never_called(history: History, tmp_path: Path) -> None:
+@pytest.mark.parametrize("registered", [False, True], ids=["run-output", "registered-artifact"])
+def test_shutil_rmtree_as_the_materializer_is_never_called(history: History, tmp_path: Path, registered: bool) -> None:
     victim = tmp_path / "work" / "victimdir"
     victim.mkdir()
     (victim / "precious.txt").write_text("keep me")
-    history.tamper("data", materializer="shutil:rmtree", uri="victimdir")
-    outcome = history.load("data")
+    if registered:
+        history.tamper_named("registered", materializer="shutil:rmtree", uri="victimdir")
+        outcome = history.load_by_name("registered")
+    else:
+        history.tamper("data", materializer="shutil:rmtree", uri="victimdir")
+        outcome = history.load("data")
     assert (victim / "precious.txt").read_text() == "keep me"
-    assert_refused(outcome, "materializer 'shutil:rmtree'")
+    where = ("artifact 'registered' version '1'",) if registered else ("output 'data'", "of step 'make'")
+    assert_refused(outcome, "materializer 'shutil:rmtree'", where=where)
 
 
 @pytest.mark.parametrize("data_type", ["this:nothing", "zt_canary:Evil"])
