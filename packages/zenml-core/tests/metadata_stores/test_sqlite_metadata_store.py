@@ -101,7 +101,7 @@ def test_migrations_apply_in_order_in_one_transaction(tmp_path: Path, monkeypatc
 
 
 def test_a_schema_1_database_is_migrated_keeping_its_runs(tmp_path: Path) -> None:
-    """A history written before run/step configuration, attempts and output metadata existed."""
+    """A history written before run/step configuration, attempts, output metadata, planned graphs and logs."""
     from zenml.metadata_stores import sqlite_schema
 
     path = tmp_path / "old.db"
@@ -121,28 +121,29 @@ def test_a_schema_1_database_is_migrated_keeping_its_runs(tmp_path: Path) -> Non
         )
     store = SQLiteMetadataStore("x", path=str(path))
     run = store.get_run("training-1")
-    assert (run.id, run.status, run.config) == ("r1", "completed", {})
+    assert (run.id, run.status, run.config, run.graph, run.artifact_store_path) == ("r1", "completed", {}, {}, None)
     [step] = store.list_steps("r1")
     assert (step.parameters, step.inputs, step.config, step.attempts) == ({"lr": 0.1}, {"x": "a0"}, {}, [])
+    assert (step.logs_uri, step.traceback) == (None, None)
     assert store.get_artifact("a1").run_metadata == {}
     assert store.find_cached_step("training", "s", "K") == step
     assert store.schema_version() == sqlite_schema.SCHEMA_VERSION
     store.close()
 
 
-def _schema_2_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A history as the schema-2 store wrote it: its migrations, then rows in its layout (two runs, the second
-    reusing the first's output as the old cache did: a copied row)."""
+def _old_database(path: Path, version: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A history as the schema-``version`` store (2 or 3) wrote it: its migrations, then rows in its layout (two
+    runs, the second reusing the first's output as the old cache did: a copied row; with 3, graphs and logs)."""
     from zenml.metadata_stores import sqlite_schema
 
-    monkeypatch.setattr(sqlite_schema, "MIGRATIONS", sqlite_schema.MIGRATIONS[:2])
-    monkeypatch.setattr(sqlite_schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(sqlite_schema, "MIGRATIONS", sqlite_schema.MIGRATIONS[:version])
+    monkeypatch.setattr(sqlite_schema, "SCHEMA_VERSION", version)
     old = SQLiteMetadataStore("old", path=str(path))
-    assert old.list_runs() == []  # today's schema-2 code creates the database
+    assert old.schema_version() == version  # the schema-``version`` migrations create the database
     old.close()
     monkeypatch.undo()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == version
         conn.execute("INSERT INTO pipelines VALUES ('training', 1.0)")
         for run_id, created in (("r1", 1.0), ("r2", 3.0)):
             conn.execute(
@@ -163,18 +164,34 @@ def _schema_2_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
                 "'zenml.materializers.builtin:BuiltinMaterializer', 1, 2, 'crc32:00000000', ?, '{\"rows\": 3}')",
                 (f"a-{run_id}", run_id, created + 0.2),
             )
+            if version >= 3:
+                conn.execute(
+                    "UPDATE runs SET graph = '{\"s\": []}', artifact_store_path = '/store' WHERE id = ?", (run_id,)
+                )
+                conn.execute(
+                    "UPDATE steps SET logs_uri = ?, traceback = 'Traceback' WHERE run_id = ?",
+                    (f"logs/{run_id}/s.log", run_id),
+                )
 
 
-def test_a_database_made_by_schema_2_code_keeps_every_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("version", [2, 3])
+def test_a_database_made_by_older_code_keeps_every_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: int
+) -> None:
     from zenml.metadata_stores import sqlite_schema
 
-    path = tmp_path / "v2.db"
-    _schema_2_database(path, monkeypatch)
+    path = tmp_path / f"v{version}.db"
+    _old_database(path, version, monkeypatch)
     store = SQLiteMetadataStore("x", path=str(path))
     assert store.schema_version() == sqlite_schema.SCHEMA_VERSION
     assert [run.id for run in store.list_runs()] == ["r2", "r1"]
     assert store.get_run("r1").config == {"enable_cache": True}
-    assert [step.status for step in store.list_steps("r2")] == ["cached"]
+    [step] = store.list_steps("r2")
+    assert step.status == "cached"
+    if version >= 3:
+        run = store.get_run("r1")
+        assert (run.graph, run.artifact_store_path) == ({"s": []}, "/store")
+        assert (step.logs_uri, step.traceback) == ("logs/r2/s.log", "Traceback")
     versions = store.list_artifact_versions("training::s::output")
     assert [(v.id, v.version, v.version_number, v.run_id) for v in versions] == [("a-r1", "1", 1, "r1"),
                                                                                 ("a-r2", "2", 2, "r2")]  # fmt: skip

@@ -162,6 +162,7 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
 
         values = dict(zip(RUN_COLUMNS.split(", "), row, strict=True))
         values["config"] = json.loads(values["config"])
+        values["graph"] = json.loads(values["graph"])
         return RunRecord(**values)
 
     @staticmethod
@@ -170,7 +171,8 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
 
         from zenml.metadata_stores.models import StepRecord
 
-        run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts = row
+        (run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts, logs_uri,
+         traceback) = row  # fmt: skip
         return StepRecord(
             run_id=run_id,
             name=name,
@@ -183,6 +185,8 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
             error=error,
             config=json.loads(config),
             attempts=json.loads(attempts),
+            logs_uri=logs_uri,
+            traceback=traceback,
         )
 
     @staticmethod
@@ -204,6 +208,7 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
 
         try:
             config = json.dumps(run.config, sort_keys=True)
+            graph = json.dumps(run.graph)  # in run order: not sorted
         except (TypeError, ValueError) as error:
             raise TypeError(f"run {run.name!r}: its configuration must be JSON-serialisable ({error})") from None
 
@@ -212,7 +217,7 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
                 "INSERT OR IGNORE INTO pipelines (name, created_at) VALUES (?, ?)", (run.pipeline_name, run.created_at)
             )
             conn.execute(
-                f"INSERT INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({', '.join('?' * 11)})",
                 (
                     run.id,
                     run.name,
@@ -223,6 +228,8 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
                     run.stack_name,
                     run.error,
                     config,
+                    graph,
+                    run.artifact_store_path,
                 ),
             )
 
@@ -267,11 +274,11 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
 
         def work(conn: sqlite3.Connection) -> list[ArtifactRecord]:
             conn.execute(
-                f"INSERT INTO steps ({STEP_COLUMNS}, output_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"INSERT INTO steps ({STEP_COLUMNS}, output_count) VALUES ({', '.join('?' * 14)}) "
                 "ON CONFLICT (run_id, name) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, "
                 "ended_at = excluded.ended_at, cache_key = excluded.cache_key, inputs = excluded.inputs, "
                 "parameters = excluded.parameters, error = excluded.error, config = excluded.config, "
-                "attempts = excluded.attempts, "
+                "attempts = excluded.attempts, logs_uri = excluded.logs_uri, traceback = excluded.traceback, "
                 "output_count = MAX(steps.output_count, excluded.output_count)",
                 (
                     step.run_id,
@@ -285,6 +292,8 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
                     step.error,
                     config,
                     attempts,
+                    step.logs_uri,
+                    step.traceback,
                     declared,
                 ),
             )

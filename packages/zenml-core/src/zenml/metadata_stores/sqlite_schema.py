@@ -80,12 +80,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE steps ADD COLUMN attempts TEXT NOT NULL DEFAULT '[]'",
         "ALTER TABLE artifacts ADD COLUMN run_metadata TEXT NOT NULL DEFAULT '{}'",
     ),
-    # 3: artifacts become named, numbered artifact versions (earlier outputs get ZenML's default name
+    # 3: the planned step graph and artifact store of a run; a step's logs and traceback
+    (
+        "ALTER TABLE runs ADD COLUMN graph TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE runs ADD COLUMN artifact_store_path TEXT",
+        "ALTER TABLE steps ADD COLUMN logs_uri TEXT",
+        "ALTER TABLE steps ADD COLUMN traceback TEXT",
+    ),
+    # 4: artifacts become named, numbered artifact versions (earlier outputs get ZenML's default name
     # <pipeline>::<step>::<output> and versions 1, 2, ... in the order they were made); step outputs are links
     # (a cached step links the versions it reuses); annotations (metadata, tags, links, stages); models
     (
         """
-        CREATE TABLE artifacts_v3 (
+        CREATE TABLE artifacts_v4 (
             id TEXT PRIMARY KEY,
             artifact_name TEXT NOT NULL,
             version TEXT NOT NULL,
@@ -109,7 +116,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
         """
-        INSERT INTO artifacts_v3 (id, artifact_name, version, version_number, run_id, step_name, output_name, uri,
+        INSERT INTO artifacts_v4 (id, artifact_name, version, version_number, run_id, step_name, output_name, uri,
             artifact_store_path, data_type, materializer, materializer_version, size, content_hash, created_at,
             run_metadata)
         SELECT id, name, CAST(number AS TEXT), number, run_id, step_name, output_name, uri, artifact_store_path,
@@ -122,7 +129,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
         "DROP TABLE artifacts",
-        "ALTER TABLE artifacts_v3 RENAME TO artifacts",
+        "ALTER TABLE artifacts_v4 RENAME TO artifacts",
         "CREATE INDEX artifacts_by_uri ON artifacts(uri)",
         "CREATE INDEX artifacts_by_name ON artifacts(artifact_name, version_number)",
         "CREATE INDEX artifacts_by_created ON artifacts(created_at)",
@@ -180,8 +187,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The columns the store reads and writes, in the order its row conversions expect.
-RUN_COLUMNS = "id, name, pipeline_name, status, created_at, ended_at, stack_name, error, config"
-STEP_COLUMNS = "run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts"
+RUN_COLUMNS = (
+    "id, name, pipeline_name, status, created_at, ended_at, stack_name, error, config, graph, artifact_store_path"
+)
+STEP_COLUMNS = (
+    "run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts, logs_uri, "
+    "traceback"
+)
 ARTIFACT_COLUMNS = (
     "id, run_id, step_name, output_name, uri, artifact_store_path, data_type, materializer, "
     "materializer_version, size, content_hash, created_at, run_metadata, artifact_name, version, version_number, "

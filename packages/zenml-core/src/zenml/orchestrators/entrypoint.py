@@ -233,8 +233,11 @@ def _record_step(
     records: list[ArtifactRecord] | None = None,
     attempts: list[dict[str, Any]] | None = None,
     annotations: list[AnnotationRecord] | None = None,
+    logs_uri: str | None = None,
+    traceback: str | None = None,
 ) -> list[ArtifactRecord]:
-    """Record one step's outcome (its attempts, outputs and their annotations); return the outputs as recorded."""
+    """Record one step's outcome (its attempts, outputs with their annotations, and logs); return the outputs as
+    recorded."""
     step_record = StepRecord(
         run_id=deployment.run_id,
         name=plan.id,
@@ -247,6 +250,8 @@ def _record_step(
         error=error,
         config=plan.config,
         attempts=list(attempts or []),
+        logs_uri=logs_uri,
+        traceback=traceback,
     )
     return metadata.record_step(step_record, records or [], annotations or [])
 
@@ -419,10 +424,13 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
     """Run one step of ``deployment`` on ``stack`` and record it; return ``{"step", "status", "artifacts"}``.
 
     A failure (after the retries the step's configuration allows) is recorded (step status
-    ``failed``, every attempt kept), the step's ``on_failure`` hook runs, and the failure is
-    re-raised as :class:`~zenml.steps.errors.StepFailedError` naming the step, with the original
-    exception as its cause. After a success the ``on_success`` hook runs (not for cached steps).
+    ``failed``, every attempt kept, with its traceback), the step's ``on_failure`` hook runs, and
+    the failure is re-raised as :class:`~zenml.steps.errors.StepFailedError` naming the step, with
+    the original exception as its cause. After a success the ``on_success`` hook runs (not for
+    cached steps). What the step prints is kept as its logs (:mod:`zenml.logging.step_logging`).
     """
+    from zenml.logging.step_logging import capture, format_traceback, logs_name, save_logs
+
     started = time.time()
     metadata = stack.metadata_store
     key: str | None = None
@@ -430,6 +438,8 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
     attempts = _Attempts()
     context: StepContext | None = None
     inputs: dict[str, ArtifactRecord | list[ArtifactRecord]] = {}
+    log_name = logs_name(deployment.run_id, plan.id)
+    output = capture()
     try:
         step = plan.resolve_step()
         inputs = _input_records(deployment, plan, stack, state)
@@ -470,8 +480,10 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
             records=records,
             attempts=attempts,
             annotations=annotations,
+            logs_uri=save_logs(output, stack.artifact_store, log_name),
         )
     except BaseException as exc:
+        trace = format_traceback(exc)
         _record_step(
             metadata,
             deployment,
@@ -482,6 +494,8 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
             input_ids=input_ids,
             error=f"{type(exc).__name__}: {exc}",
             attempts=attempts,
+            logs_uri=save_logs(output, stack.artifact_store, log_name, trace),
+            traceback=trace,
         )
         if not isinstance(exc, Exception):
             raise
