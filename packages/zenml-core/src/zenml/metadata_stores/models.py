@@ -127,7 +127,7 @@ class ArtifactRecord:
     size: int
     content_hash: str
     created_at: float
-    # metadata attached when it was saved, by records of schema 2; since schema 3 all metadata is annotations
+    # metadata attached when it was saved, by records of schema 2 or 3; since schema 4 all metadata is annotations
     run_metadata: dict[str, Any] = field(default_factory=dict)
     artifact_name: str = ""
     version: str = ""

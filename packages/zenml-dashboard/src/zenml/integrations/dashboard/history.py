@@ -104,15 +104,30 @@ class History:
         outputs: dict[str, list[ArtifactRecord]] = {}
         by_id: dict[str, ArtifactRecord] = {}
         # a step's outputs as this run links them (a cached step's are the versions it reused)
-        for step_name, _, artifact in self.store.list_step_outputs(record.id):
+        links = self.store.list_step_outputs(record.id)
+        described = self._with_metadata([artifact for _, _, artifact in links])
+        for (step_name, _, _), artifact in zip(links, described, strict=True):
             outputs.setdefault(step_name, []).append(artifact)
             by_id.setdefault(artifact.id, artifact)
         graph = planned_graph(record.graph, steps) if record.graph else recorded_graph(steps, outputs)
         return RunDetail(run=record, steps=steps, artifacts=list(by_id.values()), graph=graph, outputs=outputs)
 
     def artifact(self, artifact_id: str) -> ArtifactRecord:
-        """An artifact by id (``ArtifactRecordNotFoundError`` if there is none)."""
-        return self.store.get_artifact(artifact_id)
+        """An artifact by id (``ArtifactRecordNotFoundError`` if there is none), with its metadata."""
+        return self._with_metadata([self.store.get_artifact(artifact_id)])[0]
+
+    def _with_metadata(self, artifacts: list[ArtifactRecord]) -> list[ArtifactRecord]:
+        """The records with their metadata as ``ArtifactView.run_metadata`` reads it (the step's, the
+        materializer's and any logged later: annotations), in one read for them all."""
+        from dataclasses import replace
+
+        from zenml.metadata_stores.annotations import metadata_of
+        from zenml.metadata_stores.models import ARTIFACT_VERSION
+
+        if not artifacts:
+            return []
+        found = metadata_of(self.store.list_annotations(ARTIFACT_VERSION, {a.id for a in artifacts}))
+        return [replace(a, run_metadata={**a.run_metadata, **found[a.id]}) if a.id in found else a for a in artifacts]
 
 
 def planned_graph(planned: dict[str, list[str]], steps: dict[str, StepRecord]) -> dict[str, list[str]]:
