@@ -34,7 +34,8 @@ def test_artifact_records_are_read_once_and_shared_by_the_steps(
     run = Client().get_run(two_steps().id)
     store = run.stack.metadata_store
     reads: list[str] = []
-    for method in ("list_artifacts", "get_artifact"):  # count the real store's artifact reads
+    artifact_reads = ("list_step_outputs", "list_artifacts", "get_artifact", "list_artifact_versions")
+    for method in (*artifact_reads, "get_artifact_version"):  # count the real store's artifact reads
         real = getattr(store, method)
 
         def counted(*args: Any, _real: Any = real, _name: str = method, **kwargs: Any) -> Any:
@@ -48,7 +49,7 @@ def test_artifact_records_are_read_once_and_shared_by_the_steps(
     assert run.steps["produce"].output.load() == 7
     assert run.steps["consume"].output.load() == "7"
     assert run.steps["consume"].outputs["output"][0].load() == "7"
-    assert reads == ["list_artifacts"]  # one read for the run; both steps' outputs come from it
+    assert reads == ["list_step_outputs"]  # one read for the run; both steps' outputs come from it
 
     assert run.refresh().steps["produce"].output.load() == 7  # a fresh view reads again
-    assert reads == ["list_artifacts", "list_artifacts"]
+    assert reads == ["list_step_outputs", "list_step_outputs"]
