@@ -152,16 +152,45 @@ def output_uri(deployment: Deployment, plan: StepPlan, output: str) -> str:
     return f"runs/{deployment.run_id}/{plan.id}/{output}"
 
 
-def _load_inputs(inputs: dict[str, ArtifactRecord | list[ArtifactRecord]], store: ArtifactStore) -> dict[str, Any]:
+def _declared_materializer(
+    deployment: Deployment, source: tuple[str, str], record: ArtifactRecord
+) -> type[BaseMaterializer] | None:
+    """The materializer the pipeline code declared for the upstream output ``source``, if the record used it.
+
+    The deployment comes from the user's code (not from stored data), so its
+    choice counts as the caller's: this is how a pickle output declared with
+    ``output_materializers=`` is loaded by the next step.
+    """
+    try:
+        reference = deployment.step(source[0]).outputs.get(source[1], ("", 0))[0]
+    except KeyError:
+        return None
+    if not reference or reference != record.materializer:
+        return None
+    from zenml.materializers.registry import materializer_registry
+
+    return materializer_registry.known_materializer(reference)
+
+
+def _load_inputs(
+    inputs: dict[str, ArtifactRecord | list[ArtifactRecord]], store: ArtifactStore, deployment: Deployment,
+    plan: StepPlan,
+) -> dict[str, Any]:  # fmt: skip
     """Load a step's input artifacts; a corrupted one is moved aside so that the next run recomputes it."""
     from zenml.artifacts import ArtifactCorruptedError
     from zenml.artifacts.recorded import load_record
 
+    def load(name: str, record: ArtifactRecord, index: int | None) -> Any:
+        source = plan.inputs[name]
+        upstream = source[index] if isinstance(source, list) and index is not None else source
+        declared = _declared_materializer(deployment, upstream, record) if isinstance(upstream, tuple) else None
+        return load_record(record, store, materializer=declared)
+
     try:
         return {
-            name: [load_record(item, store) for item in record]
+            name: [load(name, item, index) for index, item in enumerate(record)]
             if isinstance(record, list)
-            else load_record(record, store)
+            else load(name, record, None)
             for name, record in inputs.items()
         }
     except ArtifactCorruptedError as exc:
@@ -242,6 +271,21 @@ def _execute(
     Each attempt runs with a fresh step context and freshly loaded inputs; each is recorded
     in ``attempts``. Saving the outputs is not retried.
     """
+    from zenml.materializers.temporary import step_scope
+
+    with step_scope():  # local copies that materializers made for this step (a loaded Path) end with it
+        return _attempts(deployment, plan, stack, inputs, attempts=attempts, started=started)
+
+
+def _attempts(
+    deployment: Deployment,
+    plan: StepPlan,
+    stack: Stack,
+    inputs: dict[str, ArtifactRecord | list[ArtifactRecord]],
+    *,
+    attempts: _Attempts,
+    started: float,
+) -> tuple[list[ArtifactRecord], StepContext]:
     from zenml.config.retry_config import StepRetryConfig
     from zenml.metadata_stores.models import RETRIED
     from zenml.steps.outputs import split_outputs
@@ -256,7 +300,7 @@ def _execute(
         attempt_started = time.time()
         context = _new_context(deployment, plan, stack, inputs, started)
         try:
-            arguments = _load_inputs(inputs, store)
+            arguments = _load_inputs(inputs, store, deployment, plan)
             _check_input_types(deployment, plan, step, arguments)
             arguments.update(plan.parameters)
             with activate(context):
