@@ -11,9 +11,9 @@ import pytest
 
 pytest.importorskip("cloudpickle")
 
-from zenml.artifacts import UntrustedReferenceError  # noqa: E402
-from zenml.materializers.cloudpickle_materializer import CloudpickleMaterializer, PickleLoadWarning  # noqa: E402
-from zenml.materializers.registry import NoMaterializerError, materializer_registry  # noqa: E402
+from zenml.artifacts import UntrustedReferenceError
+from zenml.materializers.cloudpickle_materializer import CloudpickleMaterializer, PickleLoadWarning
+from zenml.materializers.registry import NoMaterializerError, materializer_registry
 
 
 class Opaque:
@@ -120,7 +120,8 @@ def test_a_record_naming_pickle_is_refused_in_a_fresh_process_before_anything_is
     subprocess.run([sys.executable, str(script)], cwd=tmp_path, check=True, capture_output=True)
     result = subprocess.run([sys.executable, "-c", reader], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
-    assert "refused:" in result.stdout and "unpickles" in result.stdout
+    assert "refused:" in result.stdout
+    assert "unpickles" in result.stdout
 
 
 def test_missing_cloudpickle_is_a_clear_error(tmp_path: Path) -> None:

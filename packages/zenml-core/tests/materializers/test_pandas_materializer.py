@@ -27,27 +27,42 @@ import numpy as np
 import pandas as pd
 
 FRAMES = {
-    "numbers": lambda: pd.DataFrame({"f": np.linspace(0, 1, 7) / 3, "i": np.arange(7, dtype=np.int16),
-                                     "u": np.arange(7, dtype=np.uint8), "b": [True, False] * 3 + [True]}),
-    "tz datetimes": lambda: pd.DataFrame({"berlin": pd.date_range("2024-03-30", periods=4, freq="6h", tz="Europe/Berlin"),
-                                          "utc": pd.date_range("2024-01-01", periods=4, tz="UTC"),
-                                          "naive": pd.to_datetime(["2024-01-01", None, "1999-12-31 23:59:59.5", "2024-02-29"], format="ISO8601")}),
-    "categoricals": lambda: pd.DataFrame({"ordered": pd.Categorical(["lo", "hi", "lo"], categories=["lo", "mid", "hi"], ordered=True),
-                                          "ints": pd.Categorical([3, 1, None], categories=[3, 2, 1]),
-                                          "plain": pd.Categorical(["x", None, "y"])}),
-    "nullable": lambda: pd.DataFrame({"Int64": pd.array([1, None, -3], dtype="Int64"), "UInt8": pd.array([None, 2, 255], dtype="UInt8"),
-                                      "boolean": pd.array([True, None, False], dtype="boolean"),
-                                      "Float32": pd.array([0.5, None, 2.25], dtype="Float32")}),
-    "strings": lambda: pd.DataFrame({"string": pd.array(["a", None, "ü, \\"quoted\\"\\nline"], dtype="string"),
-                                     "object": pd.Series(["x", "y", "z"], dtype=object)}),
-    "multiindex": lambda: pd.DataFrame({"v": [1.5, 2.5, 3.5, 4.5]},
-                                       index=pd.MultiIndex.from_tuples([("a", 1), ("a", 2), ("b", 1), ("b", 2)], names=["key", "n"])),
-    "multiindex columns": lambda: pd.DataFrame([[1, 2, 3]], columns=pd.MultiIndex.from_tuples([("a", "x"), ("a", "y"), ("b", "x")],
-                                                                                             names=["outer", "inner"])),
-    "named axes": lambda: pd.DataFrame({"a": [1, 2]}, index=pd.Index([10, 20], name="id")).rename_axis(columns="features"),
+    "numbers": lambda: pd.DataFrame({
+        "f": np.linspace(0, 1, 7) / 3, "i": np.arange(7, dtype=np.int16),
+        "u": np.arange(7, dtype=np.uint8), "b": [True, False] * 3 + [True],
+    }),
+    "tz datetimes": lambda: pd.DataFrame({
+        "berlin": pd.date_range("2024-03-30", periods=4, freq="6h", tz="Europe/Berlin"),
+        "utc": pd.date_range("2024-01-01", periods=4, tz="UTC"),
+        "naive": pd.to_datetime(["2024-01-01", None, "1999-12-31 23:59:59.5", "2024-02-29"], format="ISO8601"),
+    }),
+    "categoricals": lambda: pd.DataFrame({
+        "ordered": pd.Categorical(["lo", "hi", "lo"], categories=["lo", "mid", "hi"], ordered=True),
+        "ints": pd.Categorical([3, 1, None], categories=[3, 2, 1]),
+        "plain": pd.Categorical(["x", None, "y"]),
+    }),
+    "nullable": lambda: pd.DataFrame({
+        "Int64": pd.array([1, None, -3], dtype="Int64"), "UInt8": pd.array([None, 2, 255], dtype="UInt8"),
+        "boolean": pd.array([True, None, False], dtype="boolean"),
+        "Float32": pd.array([0.5, None, 2.25], dtype="Float32"),
+    }),
+    "strings": lambda: pd.DataFrame({
+        "string": pd.array(["a", None, "ü, \\"quoted\\"\\nline"], dtype="string"),
+        "object": pd.Series(["x", "y", "z"], dtype=object),
+    }),
+    "multiindex": lambda: pd.DataFrame(
+        {"v": [1.5, 2.5, 3.5, 4.5]},
+        index=pd.MultiIndex.from_tuples([("a", 1), ("a", 2), ("b", 1), ("b", 2)], names=["key", "n"]),
+    ),
+    "multiindex columns": lambda: pd.DataFrame(
+        [[1, 2, 3]], columns=pd.MultiIndex.from_tuples([("a", "x"), ("a", "y"), ("b", "x")], names=["outer", "inner"])
+    ),
+    "named axes": lambda: pd.DataFrame({"a": [1, 2]}, index=pd.Index([10, 20], name="id")).rename_axis(columns="f"),
     "int labels": lambda: pd.DataFrame({0: [1.0, 2.0], 7: [3.0, 4.0]}),
     "range index": lambda: pd.DataFrame({"a": [1, 2, 3]}, index=pd.RangeIndex(5, 11, 2)),
-    "datetime index with freq": lambda: pd.DataFrame({"a": [1, 2, 3]}, index=pd.date_range("2024-01-01", periods=3, freq="D", tz="UTC", name="day")),
+    "datetime index with freq": lambda: pd.DataFrame(
+        {"a": [1, 2, 3]}, index=pd.date_range("2024-01-01", periods=3, freq="D", tz="UTC", name="day")
+    ),
     "timedeltas": lambda: pd.DataFrame({"td": pd.to_timedelta([1, None, 3600], unit="s")}),
     "empty": lambda: pd.DataFrame({"a": pd.Series([], dtype="int32"), "s": pd.Series([], dtype="string")}),
     "series": lambda: pd.Series([1.0, None, 3.0], index=pd.Index(["a", "b", "c"], name="k"), name="values"),
@@ -56,7 +71,7 @@ FRAMES = {
 }
 """
 namespace: dict[str, Any] = {}
-exec(FRAMES_SOURCE, namespace)  # noqa: S102 - the frames are defined once, for this process and the CSV subprocess
+exec(FRAMES_SOURCE, namespace)
 FRAMES: dict[str, Any] = namespace["FRAMES"]
 
 
@@ -109,9 +124,13 @@ def test_corrupted_parquet_is_reported(store: LocalArtifactStore) -> None:
 
 def test_what_parquet_cannot_hold_is_a_clear_error(store: LocalArtifactStore) -> None:
     with pytest.raises(MaterializerError, match="cannot store this DataFrame as Parquet"):
-        save_artifact(pd.DataFrame({"mixed": [1, "a", b"x"]}), store=store, uri="m", materializer_cls=PandasMaterializer)
+        save_artifact(
+            pd.DataFrame({"mixed": [1, "a", b"x"]}), store=store, uri="m", materializer_cls=PandasMaterializer
+        )
     with pytest.raises(MaterializerError, match="duplicate column labels"):
-        save_artifact(pd.DataFrame([[1, 2]], columns=["a", "a"]), store=store, uri="d", materializer_cls=PandasMaterializer)
+        save_artifact(
+            pd.DataFrame([[1, 2]], columns=["a", "a"]), store=store, uri="d", materializer_cls=PandasMaterializer
+        )
     assert not (Path(store.root) / "m").exists()
 
 
@@ -158,7 +177,8 @@ for name, make in FRAMES.items():
         results[name] = "refused: " + str(error)
         continue
     loaded = load_artifact(store=store, uri=name.replace(" ", "_"), materializer_cls=PandasMaterializer,
-                           data_type=type(original), materializer_version=1, content_hash=info.content_hash)
+                           data_type=type(original), materializer_version=1,
+                           content_hash=info.content_hash)
     check = pd.testing.assert_series_equal if isinstance(original, pd.Series) else pd.testing.assert_frame_equal
     try:
         check(loaded, original, check_exact=True, check_index_type=True, check_freq=True)
@@ -170,13 +190,13 @@ print("@@" + json.dumps(results))
 
 
 def test_without_pyarrow_frames_are_csv_and_come_back_identical_or_are_refused() -> None:
-    result = subprocess.run([sys.executable, "-c", NO_PYARROW + FRAMES_SOURCE + CSV_CHECK], capture_output=True, text=True,
-                            check=False)  # fmt: skip
+    program = NO_PYARROW + FRAMES_SOURCE + CSV_CHECK
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     results = json.loads(result.stdout.rpartition("@@")[2])
     assert not [name for name, outcome in results.items() if outcome.startswith("DIFFERENT")], results
     refused = {name: outcome for name, outcome in results.items() if outcome.startswith("refused")}
-    assert all("install it (pip install \"zenml-core[pandas]\")" in outcome for outcome in refused.values()), refused
+    assert all('install it (pip install "zenml-core[pandas]")' in outcome for outcome in refused.values()), refused
     # what users return most often is stored as CSV, not refused
     for name in ("numbers", "tz datetimes", "nullable", "multiindex", "named axes", "series", "categoricals"):
         assert results[name] == "identical", (name, results[name])

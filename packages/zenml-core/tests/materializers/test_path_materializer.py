@@ -59,10 +59,13 @@ def make_tree(root: Path) -> Path:
     return root / "data"
 
 
-def test_directory_round_trips_with_empty_dirs_modes_and_inner_symlinks(store: LocalArtifactStore, tmp_path: Path) -> None:
+def test_directory_round_trips_with_empty_dirs_modes_and_inner_symlinks(
+    store: LocalArtifactStore, tmp_path: Path
+) -> None:
     source = make_tree(tmp_path / "src")
     loaded = round_trip(store, source)
-    assert loaded.name == "data" and loaded != source
+    assert loaded.name == "data"
+    assert loaded != source
     assert tree(loaded) == tree(source)
     assert (loaded / "latest").read_bytes() == (source / "images" / "b.bin").read_bytes()
 
@@ -71,7 +74,8 @@ def test_file_round_trips_with_its_name(store: LocalArtifactStore, tmp_path: Pat
     source = tmp_path / "model.onnx"
     source.write_bytes(b"\x00weights" * 1000)
     loaded = round_trip(store, source)
-    assert loaded.name == "model.onnx" and loaded.is_file()
+    assert loaded.name == "model.onnx"
+    assert loaded.is_file()
     assert loaded.read_bytes() == source.read_bytes()
 
 
@@ -137,7 +141,7 @@ def test_a_crafted_manifest_cannot_write_or_link_outside_the_copy(
     data = json.loads(manifest.read_text())
     data["entries"].append(entry)
     manifest.write_text(json.dumps(data))
-    with pytest.raises(MaterializerError, match="invalid|outside"):
+    with pytest.raises(MaterializerError, match=r"invalid|outside"):
         load_artifact(store=store, uri="m", materializer_cls=PathMaterializer, data_type=Path, materializer_version=1)
     assert not (tmp_path / "escape.txt").exists()
 
@@ -147,9 +151,7 @@ def test_registered_for_paths() -> None:
     assert materializer_registry.get(type(Path("x"))) is PathMaterializer
 
 
-def test_step_copies_are_removed_when_the_step_ends_and_loads_outside_live_on(
-    tmp_path: Path, zen_home: Path
-) -> None:
+def test_step_copies_are_removed_when_the_step_ends_and_loads_outside_live_on(tmp_path: Path, zen_home: Path) -> None:
     from zenml import pipeline, step
 
     seen: list[Path] = []
@@ -172,6 +174,7 @@ def test_step_copies_are_removed_when_the_step_ends_and_loads_outside_live_on(
 
     run = paths()
     assert run.steps["read"].output.load() == "hello"
-    assert seen and not seen[0].exists()  # the step's copy ended with the step
+    assert seen
+    assert not seen[0].exists()
     outside = run.steps["make"].output.load()
     assert (outside / "a.txt").read_text() == "hello"  # lives until the interpreter exits

@@ -48,7 +48,8 @@ def test_model_round_trips_as_its_json(store: LocalArtifactStore) -> None:
     assert (Path(store.root) / "c" / "data.json").read_text() == config.model_dump_json()
     loaded = load_artifact(store=store, uri="c", materializer_cls=PydanticMaterializer, data_type=Config,
                            materializer_version=1, content_hash=info.content_hash)  # fmt: skip
-    assert loaded == config and type(loaded) is Config
+    assert loaded == config
+    assert type(loaded) is Config
 
 
 def test_a_model_that_would_not_come_back_equal_is_refused(store: LocalArtifactStore) -> None:

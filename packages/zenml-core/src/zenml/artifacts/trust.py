@@ -6,11 +6,13 @@ inside its file. Anyone who can write the metadata store or the artifact
 store can write those strings, so they are never imported:
 
 - a materializer reference is honoured only when it names a materializer this
-  process knows and whose loading runs no code from the store (a pickle
-  materializer, ``EXECUTES_CODE_ON_LOAD``, loads only when the caller names
-  it: ``load(materializer=...)``, or the pipeline code declared it for that output) (:meth:`~zenml.materializers.registry.MaterializerRegistry.known_materializer`:
+  process knows
+  (:meth:`~zenml.materializers.registry.MaterializerRegistry.known_materializer`:
   classes defined in this process, references registered by core, installed
-  integrations or the user);
+  integrations or the user) and whose loading runs no code from the store: a
+  pickle materializer (``EXECUTES_CODE_ON_LOAD``) loads only when the caller
+  names it (``load(materializer=...)``) or the pipeline code declared it for
+  that output;
 - a type reference resolves only to a type the materializer declares, a type
   this process produced, or a class defined in a module already imported
   (:func:`~zenml.utils.imports.imported_type`), and it must be a type that

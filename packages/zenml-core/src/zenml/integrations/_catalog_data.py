@@ -17,6 +17,14 @@ OFFICIAL: tuple[tuple[str, str, str, tuple[tuple[str, str], ...], tuple[str, ...
         "",
     ),
     (
+        "sklearn",
+        "zenml-sklearn",
+        "Materializers for scikit-learn estimators, pipelines and transformers, saved with skops (no pickle).",
+        (),
+        ("sklearn",),
+        "",
+    ),
+    (
         "tensorflow",
         "zenml-tensorflow",
         "Materializers for Keras models, tf.Tensor, tf.Variable and tf.data.Dataset.",

@@ -48,7 +48,8 @@ def _cloudpickle() -> Any:
         import cloudpickle
     except ImportError:
         raise MaterializerError(
-            'CloudpickleMaterializer needs cloudpickle: pip install "zenml-core[cloudpickle]" (or pip install cloudpickle)'
+            "CloudpickleMaterializer needs cloudpickle: "
+            'pip install "zenml-core[cloudpickle]" (or pip install cloudpickle)'
         ) from None
     return cloudpickle
 

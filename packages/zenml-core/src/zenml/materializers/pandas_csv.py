@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from zenml.materializers.base import MaterializerError
+from zenml.materializers.pandas_schema import restore
 
 _BOOLEANS = {"True": True, "False": False}
 
@@ -33,17 +34,21 @@ def to_csv(frame: pd.DataFrame, schema: dict[str, Any], where: str) -> str:
     for position, ordered in schema["categorical"]:
         values = frame.dtypes.iloc[position].categories
         try:
-            categories[str(position)] = {"values": encode(values.tolist()), "dtype": str(values.dtype), "ordered": ordered}
+            categories[str(position)] = {
+                "values": encode(values.tolist()),
+                "dtype": str(values.dtype),
+                "ordered": ordered,
+            }
         except EncodeError:
-            raise MaterializerError(_needs_parquet(where, f"the categories of column {frame.columns[position]!r}"))
+            raise MaterializerError(
+                _needs_parquet(where, f"the categories of column {frame.columns[position]!r}")
+            ) from None
     schema["csv_categories"] = categories
-    text = frame.to_csv(
+    text: str = frame.to_csv(
         header=[_text(label) for label in frame.columns],
         index_label=[_text(name) if name is not None else "" for name in frame.index.names],
         lineterminator="\n",
     )
-    from zenml.materializers.pandas_materializer import restore
-
     try:
         rebuilt = restore(from_csv(text, schema), schema, where)
         pd.testing.assert_frame_equal(
@@ -65,9 +70,7 @@ def _needs_parquet(where: str, what: str) -> str:
 def from_csv(text: str, schema: dict[str, Any]) -> pd.DataFrame:
     """The frame :func:`to_csv` wrote, each column and index level converted to its recorded dtype."""
     levels = len(schema["index_dtypes"])
-    raw = pd.read_csv(
-        io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], index_col=None, header=0
-    )
+    raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], index_col=None, header=0)
     index_columns = [raw.iloc[:, level] for level in range(levels)]
     index_values = [
         _convert(column, dtype, None) for column, dtype in zip(index_columns, schema["index_dtypes"], strict=True)

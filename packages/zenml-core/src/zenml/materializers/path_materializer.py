@@ -113,16 +113,23 @@ class PathMaterializer(BaseMaterializer):
         for entry in entries:
             if entry["kind"] != "file":
                 continue
-            entry["file"] = f"{FILES_DIR}/{number}"
+            stored = entry["file"] = f"{FILES_DIR}/{number}"
             number += 1
-            with open(base / entry["path"], "rb") as reader, self.artifact_store.open(self.path(entry["file"]), "wb") as writer:
+            with (
+                open(base / str(entry["path"]), "rb") as reader,
+                self.artifact_store.open(self.path(stored), "wb") as writer,
+            ):
                 _copy(reader, writer)
         write_json(self, {"version": 1, "kind": kind, "name": name, "entries": entries}, MANIFEST_FILE)
 
     def load(self, data_type: type[Any]) -> Any:
         where = f"artifact {self.uri!r}"
         manifest = read_json(self, MANIFEST_FILE)
-        if not isinstance(manifest, dict) or manifest.get("version") != 1 or manifest.get("kind") not in ("file", "directory"):
+        if (
+            not isinstance(manifest, dict)
+            or manifest.get("version") != 1
+            or manifest.get("kind") not in ("file", "directory")
+        ):
             raise MaterializerError(f"{where}: {MANIFEST_FILE} is not a path manifest this zenml wrote")
         name = _safe_relative(manifest.get("name"), where)
         if "/" in name:
