@@ -1,4 +1,4 @@
-"""Save + load a 1 GiB numeric DataFrame through LocalArtifactStore + PandasMaterializer vs df.to_parquet/pd.read_parquet.
+"""Save + load a 1 GiB numeric DataFrame through the local store + PandasMaterializer vs to_parquet/read_parquet.
 
 Both write Parquet (pyarrow, snappy) to the same directory (same disk). The
 store path includes what a pipeline pays with the default configuration: the

@@ -164,7 +164,7 @@ class PandasMaterializer(BaseMaterializer):
 
         size = self.artifact_store.size(name)
         buffer = np.empty(size, dtype=np.uint8)
-        view = memoryview(buffer)
+        view = buffer.data  # a memoryview of the array: filled without copies
         filled = 0
         with self.artifact_store.open(name, "rb") as handle:
             readinto = handle.readinto  # type: ignore[attr-defined]
