@@ -271,22 +271,8 @@ def _execute(
     Each attempt runs with a fresh step context and freshly loaded inputs; each is recorded
     in ``attempts``. Saving the outputs is not retried.
     """
-    from zenml.materializers.temporary import step_scope
-
-    with step_scope():  # local copies that materializers made for this step (a loaded Path) end with it
-        return _attempts(deployment, plan, stack, inputs, attempts=attempts, started=started)
-
-
-def _attempts(
-    deployment: Deployment,
-    plan: StepPlan,
-    stack: Stack,
-    inputs: dict[str, ArtifactRecord | list[ArtifactRecord]],
-    *,
-    attempts: _Attempts,
-    started: float,
-) -> tuple[list[ArtifactRecord], StepContext]:
     from zenml.config.retry_config import StepRetryConfig
+    from zenml.materializers.temporary import step_scope
     from zenml.metadata_stores.models import RETRIED
     from zenml.steps.outputs import split_outputs
     from zenml.steps.step_context import activate
@@ -294,31 +280,32 @@ def _attempts(
     step = plan.resolve_step()
     store = stack.artifact_store
     retry = StepRetryConfig(**plan.config["retry"]) if plan.config.get("retry") else StepRetryConfig(max_retries=0)
-    number = 0
-    while True:
-        number += 1
-        attempt_started = time.time()
-        context = _new_context(deployment, plan, stack, inputs, started)
-        try:
-            arguments = _load_inputs(inputs, store, deployment, plan)
-            _check_input_types(deployment, plan, step, arguments)
-            arguments.update(plan.parameters)
-            with activate(context):
-                outputs = split_outputs(step, plan.id, step.func(**arguments))
-        except Exception as error:
-            from zenml.artifacts import ArtifactCorruptedError
+    with step_scope():  # local copies materializers made for this step (a loaded Path) end with it
+        number = 0
+        while True:
+            number += 1
+            attempt_started = time.time()
+            context = _new_context(deployment, plan, stack, inputs, started)
+            try:
+                arguments = _load_inputs(inputs, store, deployment, plan)
+                _check_input_types(deployment, plan, step, arguments)
+                arguments.update(plan.parameters)
+                with activate(context):
+                    outputs = split_outputs(step, plan.id, step.func(**arguments))
+            except Exception as error:
+                from zenml.artifacts import ArtifactCorruptedError
 
-            if number > retry.max_retries or isinstance(error, ArtifactCorruptedError):
-                attempts.add(number, FAILED, attempt_started, error)
-                raise
-            attempts.add(number, RETRIED, attempt_started, error)
-            wait = retry.wait_before(number)
-            if wait > 0:
-                time.sleep(wait)
-            continue
-        records = _save_outputs(deployment, plan, store, outputs, context.output_metadata())
-        attempts.add(number, COMPLETED, attempt_started)
-        return records, context
+                if number > retry.max_retries or isinstance(error, ArtifactCorruptedError):
+                    attempts.add(number, FAILED, attempt_started, error)
+                    raise
+                attempts.add(number, RETRIED, attempt_started, error)
+                wait = retry.wait_before(number)
+                if wait > 0:
+                    time.sleep(wait)
+                continue
+            records = _save_outputs(deployment, plan, store, outputs, context.output_metadata())
+            attempts.add(number, COMPLETED, attempt_started)
+            return records, context
 
 
 def _check_input_types(deployment: Deployment, plan: StepPlan, step: Step, arguments: dict[str, Any]) -> None:
