@@ -35,21 +35,26 @@ def test_never_chosen_automatically_and_named_last_in_the_error() -> None:
 def test_the_error_names_the_integration_before_pickle() -> None:
     code = textwrap.dedent(
         """
-        class Model:  # a type from a package that an official integration handles (from core's catalog)
+        class Model:  # types from packages that official integrations handle (from core's catalog)
+            pass
+        class SVC:
             pass
         Model.__module__ = "keras"
+        SVC.__module__ = "sklearn.svm._classes"
         from zenml.materializers.registry import materializer_registry, NoMaterializerError
-        try:
-            materializer_registry.get(Model)
-        except NoMaterializerError as error:
-            print(error)
+        for kind in (Model, SVC):
+            try:
+                materializer_registry.get(kind)
+            except NoMaterializerError as error:
+                print(error)
         """
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
-    message = result.stdout
-    assert "zenml integration install tensorflow" in message
-    assert message.index("zenml integration install tensorflow") < message.index("CloudpickleMaterializer")
+    keras, sklearn = result.stdout.strip().splitlines()
+    for message, name in ((keras, "tensorflow"), (sklearn, "sklearn")):
+        assert f"zenml integration install {name}" in message
+        assert message.index(f"zenml integration install {name}") < message.index("CloudpickleMaterializer")
 
 
 def test_pickled_output_loads_in_the_next_step_and_only_explicitly_afterwards(zen_home: Path) -> None:
