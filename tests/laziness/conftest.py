@@ -1,8 +1,8 @@
 """Helpers for laziness tests: run code in a fresh interpreter and report what it imported.
 
 These tests need every integration installed (zenml-gcp, zenml-tensorflow with
-tensorflow-cpu, zenml-sklearn) and the libraries core's materializers use (pandas,
-pydantic), so that "not imported" means "not imported although present".
+tensorflow-cpu, zenml-sklearn, zenml-dashboard) and the libraries core's materializers use
+(pandas, pydantic), so that "not imported" means "not imported although present".
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ def _require_all_integrations() -> None:
             "skops",
             "pandas",
             "pydantic",
+            "zenml.integrations.dashboard",
+            "starlette",
         )
         if find_spec(name) is None
     ]
