@@ -157,7 +157,16 @@ def test_pandas_is_imported_only_when_a_pandas_type_is_seen() -> None:
 
 NO_PYARROW = """
 import sys
-sys.modules["pyarrow"] = None  # an environment without pyarrow: `import pyarrow` raises ImportError
+
+
+class NoPyarrow:  # an environment without pyarrow: importing or finding it fails as when it is not installed
+    def find_spec(self, name, path=None, target=None):
+        if name == "pyarrow" or name.startswith("pyarrow."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, NoPyarrow())  # (sys.modules["pyarrow"] = None fools pandas 2, which then calls into None)
 """
 CSV_CHECK = """
 import json, tempfile
