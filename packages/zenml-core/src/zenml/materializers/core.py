@@ -31,6 +31,7 @@ def register_core_materializers(registry: MaterializerRegistry) -> None:
     Builtins, bytes, dataclasses; and, each imported only once the user's
     code has imported its package and such a value reaches a step: numpy
     arrays, pandas frames and series, ``pathlib.Path``, pydantic models.
+    Files registered with ``register_artifact()`` load as a local path.
     ``CloudpickleMaterializer`` is known but chosen for no type: only by name.
     """
     registry.register(f"{_PACKAGE}.builtin:BuiltinMaterializer", *BUILTIN_TYPES)
@@ -42,3 +43,5 @@ def register_core_materializers(registry: MaterializerRegistry) -> None:
     registry.register(f"{_PACKAGE}.pydantic_materializer:PydanticMaterializer", "pydantic:BaseModel")
     registry.register(f"{_PACKAGE}.cloudpickle_materializer:CloudpickleMaterializer")  # by name only
     registry.register_fallback(is_dataclass_type, f"{_PACKAGE}.dataclass:DataclassMaterializer")
+    # files registered with register_artifact(): known (they load as a local path), chosen for no type
+    registry.register("zenml.artifacts.preexisting_data_materializer:PreexistingDataMaterializer")
