@@ -48,5 +48,14 @@ def test_dataframe_to_classifier_to_score_and_back_from_history(zen_home: Path) 
     X_test = history.steps["loader"].outputs["X_test"][0].load()
     assert isinstance(model, SVC)
     assert list(X_test.columns) == list(load_iris(as_frame=True).data.columns)
+    import sklearn
+
+    metadata = history.steps["trainer"].outputs["model"][0].run_metadata
+    assert metadata["estimator"] == "sklearn.svm._classes.SVC"
+    assert metadata["parameters"]["gamma"] == "0.01"
+    assert metadata["sklearn_version"] == sklearn.__version__
+    frame_metadata = history.steps["loader"].outputs["X_test"][0].run_metadata
+    assert frame_metadata["shape"] == [30, 4]
+    assert set(frame_metadata["dtype"].values()) == {"float64"}
     again = iris_pipeline()
     assert {step_run.status for step_run in again.steps.values()} == {"cached"}

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 
@@ -132,6 +132,35 @@ def test_what_parquet_cannot_hold_is_a_clear_error(store: LocalArtifactStore) ->
             pd.DataFrame([[1, 2]], columns=["a", "a"]), store=store, uri="d", materializer_cls=PandasMaterializer
         )
     assert not (Path(store.root) / "m").exists()
+
+
+def test_metadata_gives_rows_columns_dtypes_and_statistics_as_zenml_does(zen_home: Path) -> None:
+    from zenml import pipeline, step
+    from zenml.client import Client
+    from zenml.metadata.metadata_types import DType
+
+    frame = FRAMES["nullable"]().assign(when=pd.date_range("2024-01-01", periods=3, tz="UTC"), label="x")
+
+    @step
+    def make() -> tuple[Annotated[pd.DataFrame, "table"], Annotated[pd.Series, "column"]]:
+        return frame, frame["Float32"]
+
+    @pipeline
+    def tables() -> None:
+        make()
+
+    outputs = Client().get_pipeline_run(tables().id).steps["make"].outputs
+    table = outputs["table"][0].run_metadata
+    assert table["shape"] == [3, 6]  # rows, columns
+    assert table["dtype"] == {"Int64": "Int64", "UInt8": "UInt8", "boolean": "boolean", "Float32": "Float32",
+                              "when": str(frame["when"].dtype), "label": str(frame["label"].dtype)}  # fmt: skip
+    assert table["mean"] == {"Int64": -1.0, "UInt8": 128.5, "Float32": 1.375}  # numbers only, missing values skipped
+    assert (table["min"]["Int64"], table["max"]["UInt8"]) == (-3.0, 255.0)
+    column = outputs["column"][0].run_metadata
+    assert column["shape"] == [3]
+    assert column["dtype"] == "Float32"
+    assert type(column["dtype"]) is DType
+    assert (column["min"], column["max"]) == (0.5, 2.25)
 
 
 def test_registered_lazily_for_frames_and_series() -> None:

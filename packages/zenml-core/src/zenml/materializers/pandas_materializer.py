@@ -60,6 +60,16 @@ def parquet_available() -> bool:
     return True
 
 
+def _finite(value: Any) -> bool:
+    """Whether a statistic is a finite number (metadata holds no NaN, infinity or missing value)."""
+    import math
+
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
 class _Counting:
     """A write-only file for pyarrow over a store's handle, with ``tell()`` (object-store writers lack it)."""
 
@@ -130,6 +140,24 @@ class PandasMaterializer(BaseMaterializer):
             categories = frame.dtypes.iloc[position].categories
             with self.artifact_store.open(self.path(f"categories/{position}.parquet"), "wb") as handle:
                 pd.DataFrame({"categories": categories}).to_parquet(_Counting(handle), engine="pyarrow")
+
+    def extract_metadata(self, data: Any) -> dict[str, Any]:
+        """What ZenML records for a frame: ``shape`` (``[rows, columns]``; a Series: ``[rows]``), ``dtype``
+        (column label -> ``DType``; a Series: its ``DType``), and ``mean``, ``std``, ``min``, ``max`` of the numeric
+        columns (per column; a Series: its own), finite values only."""
+        from zenml.metadata.metadata_types import DType
+
+        series = isinstance(data, pd.Series)
+        frame = data.to_frame(name=SERIES_COLUMN) if series else data
+        dtypes = {str(label): DType(str(dtype)) for label, dtype in frame.dtypes.items()}
+        found: dict[str, Any] = {"shape": list(data.shape), "dtype": dtypes[SERIES_COLUMN] if series else dtypes}
+        numeric = frame.select_dtypes(include="number").select_dtypes(exclude="complex")
+        for name in ("mean", "std", "min", "max"):
+            values = getattr(numeric, name)()
+            finite = {str(label): float(value) for label, value in values.items() if _finite(value)}
+            if finite:
+                found[name] = finite[SERIES_COLUMN] if series else finite
+        return found
 
     def load(self, data_type: type[Any]) -> Any:
         from zenml.materializers.json_codec import decode

@@ -54,6 +54,15 @@ def _parameters(model: Any) -> dict[str, str]:
         return {}
 
 
+def _describe(model: Any) -> dict[str, Any]:
+    kind = type(model)
+    return {
+        "estimator": f"{kind.__module__}.{kind.__qualname__}",
+        "parameters": _parameters(model),
+        "sklearn_version": sklearn.__version__,
+    }
+
+
 class SklearnMaterializer(BaseMaterializer):
     """scikit-learn estimators, pipelines and transformers, saved with ``skops.io.dump`` (no pickle)."""
 
@@ -82,13 +91,12 @@ class SklearnMaterializer(BaseMaterializer):
             raise MaterializerError(
                 f"cannot save {kind.__module__}.{kind.__qualname__} with skops: {type(error).__name__}: {error}"
             ) from error
-        metadata = {
-            "estimator": f"{kind.__module__}.{kind.__qualname__}",
-            "parameters": _parameters(data),
-            "sklearn_version": sklearn.__version__,
-            "skops_version": skops.__version__,
-        }
-        write_json(self, metadata, METADATA_FILE)
+        write_json(self, {**_describe(data), "skops_version": skops.__version__}, METADATA_FILE)
+
+    def extract_metadata(self, data: Any) -> dict[str, Any]:
+        """``estimator`` (its class, ``module.Class``), ``parameters`` (``get_params(deep=False)``, as text) and
+        ``sklearn_version``, as ``metadata.json`` records them."""
+        return _describe(data)
 
     def load(self, data_type: type[Any]) -> Any:
         where = f"artifact {self.uri!r}"
