@@ -25,6 +25,7 @@ import time
 
 import numpy as np
 import pandas as pd
+from paired import best_of_pairs
 
 from zenml.artifact_stores.local import LocalArtifactStore
 from zenml.artifacts import save_artifact
@@ -97,31 +98,25 @@ def main() -> None:
     directory = tempfile.mkdtemp(prefix="zenml-bench-pandas-", dir=args.dir)
     try:
         store = LocalArtifactStore("bench", path=os.path.join(directory, "store"))  # default config
-        plain: list[tuple[float, float]] = []
-        ours: list[tuple[float, float]] = []
-        plain_round_trip(frame, directory, -1)  # warm-up (page cache, allocator)
-        store_round_trip(frame, store, -1)
-        for index in range(args.repeat):  # alternate, so that drift hits both equally
-            plain.append(plain_round_trip(frame, directory, index))
-            ours.append(store_round_trip(frame, store, index))
-        plain_total = min(s + load for s, load in plain)
-        ours_total = min(s + load for s, load in ours)
-        plain_save, plain_load = min(s for s, _ in plain), min(load for _, load in plain)
-        ours_save, ours_load = min(s for s, _ in ours), min(load for _, load in ours)
+        plain, ours = best_of_pairs(
+            lambda index: plain_round_trip(frame, directory, index),
+            lambda index: store_round_trip(frame, store, index),
+            args.repeat,
+        )
         mib = size / (1 << 20)
         emit(
             "pandas_store_save_load_ratio",
-            ours_total / plain_total,
+            ours.total / plain.total,
             "x",
             1.3,
-            f"{mib:.0f} MiB DataFrame ({rows} x {COLUMNS} float64): store save+load {ours_total * 1000:.0f} ms "
+            f"{mib:.0f} MiB DataFrame ({rows} x {COLUMNS} float64): store save+load {ours.total * 1000:.0f} ms "
             "(atomic temp+rename, schema, crc32 while writing, full verification on a fresh-process load) vs "
-            f"df.to_parquet+pd.read_parquet {plain_total * 1000:.0f} ms, best of {args.repeat}",
+            f"df.to_parquet+pd.read_parquet {plain.total * 1000:.0f} ms, best of {args.repeat}",
         )
-        emit("pandas_store_save_ratio", ours_save / plain_save, "x", None,
-             f"{ours_save * 1000:.0f} vs {plain_save * 1000:.0f} ms")  # fmt: skip
-        emit("pandas_store_load_ratio", ours_load / plain_load, "x", None,
-             f"fresh process: {ours_load * 1000:.0f} vs {plain_load * 1000:.0f} ms")  # fmt: skip
+        emit("pandas_store_save_ratio", ours.save / plain.save, "x", None,
+             f"{ours.save * 1000:.0f} vs {plain.save * 1000:.0f} ms")  # fmt: skip
+        emit("pandas_store_load_ratio", ours.load / plain.load, "x", None,
+             f"fresh process: {ours.load * 1000:.0f} vs {plain.load * 1000:.0f} ms")  # fmt: skip
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
