@@ -84,4 +84,5 @@ def test_a_pandas_step_imports_pandas_but_not_sklearn(fresh: FreshRun, heavy: He
         env={"ZENML_CONFIG_DIR": str(tmp_path / "zen")},
     )
     assert "zenml.materializers.pandas_materializer" in modules
-    assert heavy(modules, ("sklearn", "skops", "pydantic", "cloudpickle")) == []
+    pandas_alone = fresh("import pandas")  # pyarrow imports cloudpickle when it is installed: not zenml's doing
+    assert heavy(modules - pandas_alone, ("sklearn", "skops", "pydantic", "cloudpickle")) == []
