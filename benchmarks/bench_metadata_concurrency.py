@@ -87,10 +87,10 @@ def main() -> None:
         expected = processes * runs
         slowest = max(elapsed for _, elapsed in results)
         emit(
-            "metadata_concurrency_runs_recorded",
-            completed / expected,
-            "fraction",
-            1.0,
+            "metadata_concurrency_records_missing",
+            float((expected - completed) + (expected * len(STEPS) - steps) + (expected * len(STEPS) - artifacts)),
+            "runs + steps + artifacts missing",
+            0.0,
             f"{completed}/{expected} runs completed, {steps}/{expected * len(STEPS)} steps, "
             f"{artifacts}/{expected * len(STEPS)} artifacts; {processes} processes x {runs} runs",
         )
