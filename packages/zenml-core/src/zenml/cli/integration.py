@@ -1,7 +1,8 @@
 """``zenml integration``: list, show, check, install and uninstall integrations.
 
-``list`` reads package metadata only: it imports no integration and none of
-their requirements. ``show`` imports the one integration asked for (which is
+``list`` imports no integration and none of their requirements: it reads the
+activation cache (:mod:`zenml.integrations.activation_cache`), and package
+metadata only when that is stale. ``show`` imports the one integration asked for (which is
 light by contract) to report what it registers.
 """
 
@@ -55,9 +56,14 @@ def integration() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def list_integrations(as_json: bool) -> None:
     """Every known integration: installed or not, its version, and whether it is usable."""
+    from zenml.integrations.catalog import CATALOG
+    from zenml.integrations.registry import integration_registry
+
+    status = integration_registry.installed_status()
     records = []
-    for name, (entry, installed) in _known().items():
-        problems = installed.problems() if installed is not None else []
+    for name in sorted({*CATALOG, *status}):
+        entry = CATALOG.get(name)
+        installed, problems = status.get(name, (None, []))
         records.append(
             {
                 "name": name,
