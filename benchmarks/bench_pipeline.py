@@ -197,6 +197,64 @@ def ratio_of_minima(
     return samples
 
 
+def per_step_curve(python: str, env: dict[str, str], tmp: str, quick: bool) -> None:
+    """Figure (b): per-step overhead of 10-, 100- and 1,000-step chains, and the 1,000/10 ratio."""
+    curve = [(10, 10 if quick else 40), (100, 3 if quick else 10), (1000, 2 if quick else 5)]
+    done = subprocess.run(
+        [python, "-c", PER_STEP, json.dumps(curve)], env=env, cwd=tmp, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        emit("in-process overhead per trivial step", None, "ms", 2.0, done.stderr[-500:])
+    else:
+        measured = json.loads(done.stdout.strip().splitlines()[-1])
+        medians: dict[int, float] = {}
+        for steps, _ in curve:
+            own = statistics.median(measured[str(steps)]["calls"])  # the step functions' own time
+            per_step = [(sample - own) / steps * 1e3 for sample in measured[str(steps)]["samples"]]
+            wall = statistics.median(measured[str(steps)]["wall"]) / steps * 1e3
+            medians[steps] = statistics.median(per_step)
+            emit(
+                f"in-process overhead per trivial step, {steps:,}-step chain",
+                round(medians[steps], 3),
+                "ms",
+                2.0,
+                f"process CPU time (user + system: what other jobs on the machine do not add), median of "
+                f"{len(per_step)} runs (min {min(per_step):.3f}, max {max(per_step):.3f} ms per step; wall median "
+                f"{wall:.3f} ms), cache off; includes run bookkeeping (run record, graph, one SQLite transaction "
+                "per step)",
+            )
+        emit(
+            "in-process overhead per step, 1,000 steps / 10 steps",
+            round(medians[1000] / medians[10], 2),
+            "x the 10-step value",
+            1.2,
+            "per-step medians: " + ", ".join(f"{steps:,} steps {value:.3f} ms" for steps, value in medians.items()),
+        )
+
+
+def graph_build(python: str, env: dict[str, str], tmp: str, quick: bool) -> None:
+    """Figure (e): building and validating 1,000-step graphs."""
+    width, builds = 1000, (3 if quick else 9)
+    done = subprocess.run(
+        [python, "-c", GRAPH, str(width), str(builds)], env=env, cwd=tmp, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    for shape, label in (("chain", f"a {width:,}-step chain"), ("fan", f"a fan-out/fan-in of width {width:,}")):
+        if done.returncode != 0:
+            emit(f"graph build + validation, {label}", None, "ms", 200.0, done.stderr[-500:])
+            continue
+        samples = json.loads(done.stdout.strip().splitlines()[-1])[shape]
+        emit(
+            f"graph build + validation, {label}",
+            round(statistics.median(samples) * 1e3, 1),
+            "ms",
+            200.0,
+            f"Pipeline.build(): run the pipeline function, check every connection, order and resolve "
+            f"materializers; median of {len(samples)} (min {min(samples) * 1e3:.1f}, "
+            f"max {max(samples) * 1e3:.1f} ms)",
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and a smaller concurrency test")
@@ -237,58 +295,8 @@ def main(argv: list[str] | None = None) -> int:
             f"min {imported * 1e3:.1f} ms vs baseline {base * 1e3:.1f} ms; n={repeat}",
         )
 
-        curve = [(10, 10 if args.quick else 40), (100, 3 if args.quick else 10), (1000, 2 if args.quick else 5)]
-        done = subprocess.run(
-            [python, "-c", PER_STEP, json.dumps(curve)], env=env, cwd=tmp, capture_output=True, text=True, check=False
-        )
-        if done.returncode != 0:
-            emit("in-process overhead per trivial step", None, "ms", 2.0, done.stderr[-500:])
-        else:
-            measured = json.loads(done.stdout.strip().splitlines()[-1])
-            medians: dict[int, float] = {}
-            for steps, _ in curve:
-                own = statistics.median(measured[str(steps)]["calls"])  # the step functions' own time
-                per_step = [(sample - own) / steps * 1e3 for sample in measured[str(steps)]["samples"]]
-                wall = statistics.median(measured[str(steps)]["wall"]) / steps * 1e3
-                medians[steps] = statistics.median(per_step)
-                emit(
-                    f"in-process overhead per trivial step, {steps:,}-step chain",
-                    round(medians[steps], 3),
-                    "ms",
-                    2.0,
-                    f"process CPU time (user + system: what other jobs on the machine do not add), median of "
-                    f"{len(per_step)} runs (min {min(per_step):.3f}, max {max(per_step):.3f} ms per step; wall median "
-                    f"{wall:.3f} ms), cache off; includes run bookkeeping (run record, graph, one SQLite transaction "
-                    "per step)",
-                )
-            emit(
-                "in-process overhead per step, 1,000 steps / 10 steps",
-                round(medians[1000] / medians[10], 2),
-                "x the 10-step value",
-                1.2,
-                "per-step medians: " + ", ".join(f"{steps:,} steps {value:.3f} ms" for steps, value in medians.items()),
-            )
-
-        width, builds = 1000, (3 if args.quick else 9)
-        done = subprocess.run(
-            [python, "-c", GRAPH, str(width), str(builds)], env=env, cwd=tmp, capture_output=True, text=True,
-            check=False,
-        )  # fmt: skip
-        for shape, label in (("chain", f"a {width:,}-step chain"), ("fan", f"a fan-out/fan-in of width {width:,}")):
-            if done.returncode != 0:
-                emit(f"graph build + validation, {label}", None, "ms", 200.0, done.stderr[-500:])
-                continue
-            samples = json.loads(done.stdout.strip().splitlines()[-1])[shape]
-            emit(
-                f"graph build + validation, {label}",
-                round(statistics.median(samples) * 1e3, 1),
-                "ms",
-                200.0,
-                f"Pipeline.build(): run the pipeline function, check every connection, order and resolve "
-                f"materializers; median of {len(samples)} (min {min(samples) * 1e3:.1f}, "
-                f"max {max(samples) * 1e3:.1f} ms)",
-            )
-
+        per_step_curve(python, env, tmp, args.quick)
+        graph_build(python, env, tmp, args.quick)
         workers, each = (4, 10) if args.quick else (8, 25)
         script = Path(tmp) / "concurrent.py"
         script.write_text(CONCURRENT)

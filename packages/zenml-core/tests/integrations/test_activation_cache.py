@@ -186,7 +186,8 @@ def test_warm_integration_list_reads_no_metadata_and_shows_the_same(tmp_path: Pa
     assert warm["metadata_read"] is False
     assert warm["records"] == cold["records"]
     broken = next(record for record in warm["records"] if record["name"] == "broken")  # type: ignore[attr-defined]
-    assert broken["installed"] is True and broken["usable"] is False
+    assert broken["installed"] is True
+    assert broken["usable"] is False
     assert "zenml_missing_module" in broken["problems"][0]
 
 

@@ -141,7 +141,8 @@ def test_a_thousand_step_graph_is_complete_and_ordered(shape: str) -> None:
     for inv in ordered:  # every step after the steps it reads
         assert all(position[upstream] < position[inv.id] for upstream in inv.upstream())
     if shape != "chain":
-        assert ids[-1] == "total" and len(ordered[-1].inputs["numbers"]) == 1000
+        assert ids[-1] == "total"
+        assert len(ordered[-1].inputs["numbers"]) == 1000
 
 
 def test_duplicate_explicit_id() -> None:

@@ -59,11 +59,11 @@ def list_integrations(as_json: bool) -> None:
     from zenml.integrations.catalog import CATALOG
     from zenml.integrations.registry import integration_registry
 
-    status = integration_registry.installed_status()
+    found = integration_registry.installed_status()
     records = []
-    for name in sorted({*CATALOG, *status}):
+    for name in sorted({*CATALOG, *found}):
         entry = CATALOG.get(name)
-        installed, problems = status.get(name, (None, []))
+        installed, problems = found.get(name, (None, []))
         records.append(
             {
                 "name": name,
