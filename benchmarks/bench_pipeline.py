@@ -34,7 +34,8 @@ import textwrap
 import time
 from pathlib import Path
 
-TEN_STEPS = textwrap.dedent(
+# The trivial steps every script below builds its pipelines from.
+STEPS = textwrap.dedent(
     """
     from zenml import pipeline, step
 
@@ -45,7 +46,11 @@ TEN_STEPS = textwrap.dedent(
     @step
     def bump(value: int) -> int:
         return value + 1
+    """
+)
 
+TEN_STEPS = STEPS + textwrap.dedent(
+    """
     @pipeline(enable_cache=False)
     def ten_steps() -> None:
         value = start()
@@ -57,18 +62,9 @@ TEN_STEPS = textwrap.dedent(
     """
 )
 
-PER_STEP = textwrap.dedent(
+PER_STEP = STEPS + textwrap.dedent(
     """
     import json, sys, time
-    from zenml import pipeline, step
-
-    @step
-    def start() -> int:
-        return 0
-
-    @step
-    def bump(value: int) -> int:
-        return value + 1
 
     def chain_of(steps):
         @pipeline(name=f"chain{steps}", enable_cache=False)
@@ -104,18 +100,9 @@ PER_STEP = textwrap.dedent(
     """
 )
 
-GRAPH = textwrap.dedent(
+GRAPH = STEPS + textwrap.dedent(
     """
-    import json, statistics, sys, time
-    from zenml import pipeline, step
-
-    @step
-    def start() -> int:
-        return 0
-
-    @step
-    def bump(value: int) -> int:
-        return value + 1
+    import json, sys, time
 
     @step
     def total(values: list[int]) -> int:
