@@ -23,14 +23,19 @@ print(json.dumps({
 """
 
 
-def _activate(tmp_path: Path, extra_path: Path | None = None, **env: str) -> dict[str, object]:
+def _probe(code: str, tmp_path: Path, extra_path: Path | None = None, **env: str) -> dict[str, object]:
+    """Run ``code`` in a fresh interpreter with its own cache directory; its last line of output, as JSON."""
     full_env = {**os.environ, "ZENML_CACHE_DIR": str(tmp_path / "cache"), **env}
     if extra_path is not None:
         full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra_path), full_env.get("PYTHONPATH", "")]))
     result = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, env=full_env, cwd=tmp_path, check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, env=full_env, cwd=tmp_path, check=True
     )
     return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _activate(tmp_path: Path, extra_path: Path | None = None, **env: str) -> dict[str, object]:
+    return _probe(PROBE, tmp_path, extra_path, **env)
 
 
 def test_warm_activation_reads_no_metadata(tmp_path: Path) -> None:
@@ -161,13 +166,7 @@ print(json.dumps({
 
 
 def _list(tmp_path: Path, extra_path: Path | None = None) -> dict[str, object]:
-    env = {**os.environ, "ZENML_CACHE_DIR": str(tmp_path / "cache")}
-    if extra_path is not None:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra_path), env.get("PYTHONPATH", "")]))
-    result = subprocess.run(
-        [sys.executable, "-c", LIST_PROBE], capture_output=True, text=True, env=env, cwd=tmp_path, check=True
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return _probe(LIST_PROBE, tmp_path, extra_path)
 
 
 def _broken_distribution(site: Path) -> None:
