@@ -47,7 +47,7 @@ def commands() -> dict[str, tuple[list[str], float]]:
     }
     if zenml is not None:
         table["zenml --help"] = ([zenml, "--help"], 4.0)
-        table["zenml integration list"] = ([zenml, "integration", "list"], 10.0)
+        table["zenml integration list"] = ([zenml, "integration", "list"], 5.0)
     return table
 
 

@@ -6,8 +6,9 @@ Each ``benchmarks/bench_*.py`` runs with this interpreter (so in the same venv)
 and prints JSON lines ``{"benchmark", "value", "unit", "limit", "detail"}``;
 any other output passes through. ``limit`` is the most ``value`` may be (or
 null when a figure is only reported). The table goes to
-``benchmarks/results/BENCHMARKS.md``. The exit code is 1 when a script fails,
-and with ``--strict`` also when a value is over its limit.
+``benchmarks/results/BENCHMARKS.md``. The exit code is 1 when a script fails
+or a figure has no value (it could not be measured), and with ``--strict`` also
+when a value is over its limit.
 """
 
 from __future__ import annotations
@@ -160,10 +161,15 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + table)
     print(f"written to {args.output}")
     over = [result.benchmark for result in results if result.status == "OVER"]
+    unmeasured = [result.benchmark for result in results if result.status == "FAILED"]
     if over:
-        print(f"over the limit: {', '.join(over)}", file=sys.stderr)
+        print(f"over the limit{'' if args.strict else ' (not failing: no --strict)'}: {', '.join(over)}",
+              file=sys.stderr)  # fmt: skip
+    if unmeasured:
+        print(f"not measured: {', '.join(unmeasured)}", file=sys.stderr)
     if errors:
         print(f"failed scripts: {', '.join(sorted(errors))}", file=sys.stderr)
+    if errors or unmeasured:
         return 1
     return 1 if args.strict and over else 0
 

@@ -38,6 +38,21 @@ def test_integration_list_imports_no_heavy_library_and_no_integration(fresh, hea
     assert heavy(modules, (*(f"zenml.integrations.{name}" for name in INTEGRATIONS), "rich")) == []
 
 
+def test_warm_integration_list_reads_no_package_metadata(fresh, heavy, tmp_path: Path) -> None:
+    """With every integration and tensorflow-cpu installed, a second listing comes from the activation cache."""
+    code = """
+        from zenml.cli.main import cli
+        cli(["integration", "list"], standalone_mode=False)
+        """
+    env = {"ZENML_CACHE_DIR": str(tmp_path)}
+    cold = fresh(code, env=env, cwd=tmp_path)
+    warm = fresh(code, env=env, cwd=tmp_path)
+    assert {"importlib.metadata", "packaging"} <= cold  # the first one read metadata and filled the cache
+    assert heavy(warm) == []
+    assert heavy(warm, ("importlib.metadata", "packaging", "rich")) == []
+    assert heavy(warm, tuple(f"zenml.integrations.{name}" for name in INTEGRATIONS)) == []
+
+
 _ACTIVATE = f"""
     from zenml.integrations.registry import activate_integrations
     report = activate_integrations()

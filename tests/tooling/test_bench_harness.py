@@ -52,12 +52,38 @@ def test_results_become_a_markdown_table_with_status(tmp_path: Path) -> None:
     assert "| reported | 0.5 | ms | - | reported | a\\|b |" in table
     assert "(--quick)" in table
     assert "warming up" in result.stdout
-    assert "over the limit: slow thing" in result.stderr
+    assert "over the limit (not failing: no --strict): slow thing" in result.stderr
 
 
 def test_strict_fails_on_a_value_over_its_limit(tmp_path: Path) -> None:
     result, _ = harness(tmp_path, {"bench_good.py": GOOD}, "--strict")
     assert result.returncode == 1
+    assert "over the limit: slow thing" in result.stderr
+
+
+WITHIN = """
+import json
+print(json.dumps({"benchmark": "fast thing", "value": 1.5, "unit": "x baseline", "limit": 1.5, "detail": ""}))
+print(json.dumps({"benchmark": "reported", "value": 99, "unit": "ms", "limit": None, "detail": ""}))
+"""
+
+UNMEASURED = """
+import json
+print(json.dumps({"benchmark": "could not run", "value": None, "unit": "ms", "limit": 2, "detail": "boom"}))
+"""
+
+
+def test_strict_passes_when_every_value_is_within_its_limit(tmp_path: Path) -> None:
+    result, table = harness(tmp_path, {"bench_within.py": WITHIN}, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "| fast thing | 1.5 | x baseline | 1.5 | ok |" in table
+
+
+def test_a_figure_without_value_fails_the_run_even_if_its_script_exits_0(tmp_path: Path) -> None:
+    result, table = harness(tmp_path, {"bench_within.py": WITHIN, "bench_unmeasured.py": UNMEASURED})
+    assert result.returncode == 1
+    assert "| could not run | - | ms | 2 | FAILED | boom |" in table
+    assert "not measured: could not run" in result.stderr
 
 
 def test_a_failing_or_silent_script_fails_the_run_and_is_listed(tmp_path: Path) -> None:

@@ -109,3 +109,25 @@ def test_cli_and_lazy_group_stay_importable_from_main() -> None:
     assert group.cli.help == main.HELP
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = main.nope
+
+
+@pytest.mark.parametrize("args", [["integration", "list"], ["integration", "list", "--json"]])
+def test_integration_list_answers_without_click_in_clicks_words(
+    args: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ZENML_CACHE_DIR", str(tmp_path / "cache"))
+    slow = zenml(CLICK, *args)  # also fills the activation cache
+    fast = zenml(FAST, *args)
+    assert fast.returncode == slow.returncode == 0, fast.stderr + slow.stderr
+    assert fast.stdout == slow.stdout
+    assert "tensorflow" in fast.stdout  # the catalog's integrations are listed, installed or not
+    probe = FAST + "; import json; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'click')))"
+    result = zenml(probe, *args)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == []
+
+
+def test_integration_list_with_other_options_goes_through_click() -> None:
+    result = zenml(FAST, "integration", "list", "--bogus")
+    assert result.returncode == 2
+    assert "No such option: --bogus" in result.stderr or "No such option '--bogus'" in result.stderr

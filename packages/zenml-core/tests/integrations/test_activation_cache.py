@@ -23,14 +23,19 @@ print(json.dumps({
 """
 
 
-def _activate(tmp_path: Path, extra_path: Path | None = None, **env: str) -> dict[str, object]:
+def _probe(code: str, tmp_path: Path, extra_path: Path | None = None, **env: str) -> dict[str, object]:
+    """Run ``code`` in a fresh interpreter with its own cache directory; its last line of output, as JSON."""
     full_env = {**os.environ, "ZENML_CACHE_DIR": str(tmp_path / "cache"), **env}
     if extra_path is not None:
         full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra_path), full_env.get("PYTHONPATH", "")]))
     result = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, env=full_env, cwd=tmp_path, check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, env=full_env, cwd=tmp_path, check=True
     )
     return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _activate(tmp_path: Path, extra_path: Path | None = None, **env: str) -> dict[str, object]:
+    return _probe(PROBE, tmp_path, extra_path, **env)
 
 
 def test_warm_activation_reads_no_metadata(tmp_path: Path) -> None:
@@ -145,3 +150,76 @@ def test_a_cache_file_that_others_can_write_is_not_trusted(tmp_path: Path, chang
         cache.chmod(0o620 if change == "group-writable" else 0o602)
 
     assert _activate(tmp_path)["metadata_read"] is True  # ignored: the slow path decided again
+
+
+LIST_PROBE = """
+import contextlib, io, json, sys
+from zenml.cli.main import cli
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    cli(["integration", "list", "--json"], standalone_mode=False)
+print(json.dumps({
+    "records": json.loads(out.getvalue()),
+    "metadata_read": "importlib.metadata" in sys.modules or "packaging" in sys.modules,
+}))
+"""
+
+
+def _list(tmp_path: Path, extra_path: Path | None = None) -> dict[str, object]:
+    return _probe(LIST_PROBE, tmp_path, extra_path)
+
+
+def _broken_distribution(site: Path) -> None:
+    dist_info = site / "zenml_broken-1.0.dist-info"
+    dist_info.mkdir(parents=True)
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: zenml-broken\nVersion: 1.0\n")
+    (dist_info / "entry_points.txt").write_text("[zenml.integrations]\nbroken = zenml_missing_module:Nothing\n")
+
+
+def test_warm_integration_list_reads_no_metadata_and_shows_the_same(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _broken_distribution(site)  # an installed integration with a problem: its problem comes from the cache too
+    cold = _list(tmp_path, site)
+    warm = _list(tmp_path, site)
+    assert cold["metadata_read"] is True
+    assert warm["metadata_read"] is False
+    assert warm["records"] == cold["records"]
+    broken = next(record for record in warm["records"] if record["name"] == "broken")  # type: ignore[attr-defined]
+    assert broken["installed"] is True
+    assert broken["usable"] is False
+    assert "zenml_missing_module" in broken["problems"][0]
+
+
+def test_installing_a_distribution_refreshes_the_integration_list(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    before = _list(tmp_path, site)
+    _list(tmp_path, site)  # warm
+    _broken_distribution(site)  # changes the directory's mtime, as an install does
+    after = _list(tmp_path, site)
+    assert after["metadata_read"] is True
+    names = {record["name"] for record in after["records"]}  # type: ignore[attr-defined]
+    assert names - {record["name"] for record in before["records"]} == {"broken"}  # type: ignore[attr-defined]
+
+
+def test_the_listing_and_the_activation_plan_share_one_entry(tmp_path: Path) -> None:
+    """``python -c`` scripts in one directory share a key: listing must not evict the plan, nor the reverse."""
+    _activate(tmp_path)
+    _list(tmp_path)
+    assert _activate(tmp_path)["metadata_read"] is False
+    assert _list(tmp_path)["metadata_read"] is False
+    (entry,) = json.loads((tmp_path / "cache" / "integrations.json").read_text())["plans"].values()
+    assert {"activate", "skipped", "listing"} <= set(entry)
+
+
+@pytest.mark.parametrize("row", [["x"], ["n", "d", "1", "m:C", "not a list"], ["n", "d", 1, "m:C", []], "row"])
+def test_a_malformed_listing_is_read_again_from_metadata(tmp_path: Path, row: object) -> None:
+    cold = _list(tmp_path)
+    cache = tmp_path / "cache" / "integrations.json"
+    data = json.loads(cache.read_text())
+    for entry in data["plans"].values():
+        entry["listing"].append(row)
+    cache.write_text(json.dumps(data))
+    again = _list(tmp_path)
+    assert again["metadata_read"] is True
+    assert again["records"] == cold["records"]

@@ -151,6 +151,74 @@ def test_large_array_crosses_the_parallel_hash_path(store: LocalArtifactStore) -
         load_artifact(**kwargs)
 
 
+class CountingStore(LocalArtifactStore):
+    """A local store that counts the bytes read through every file it opens for reading."""
+
+    def __init__(self, name: str, path: str) -> None:
+        super().__init__(name, path=path)
+        self.opened: list[str] = []
+        self.bytes_read = 0
+
+    def open(self, name: str, mode: str = "rb") -> Any:
+        handle = super().open(name, mode)
+        if mode != "rb":
+            return handle
+        self.opened.append(name)
+        store = self
+
+        class Counted:  # the file's readinto/read, counting; everything else delegated
+            def readinto(self, buffer: Any) -> int:
+                count: int = handle.readinto(buffer)
+                store.bytes_read += count
+                return count
+
+            def read(self, size: int = -1) -> bytes:
+                data: bytes = handle.read(size)
+                store.bytes_read += len(data)
+                return data
+
+            def __getattr__(self, attribute: str) -> Any:
+                return getattr(handle, attribute)
+
+            def __enter__(self) -> Any:
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                handle.close()
+
+        return Counted()
+
+
+@pytest.mark.parametrize("corrupt", [False, True], ids=["intact", "one byte flipped"])
+def test_verified_load_reads_the_file_once(tmp_path: Path, corrupt: bool) -> None:
+    from zenml.artifacts import ArtifactCorruptedError
+    from zenml.artifacts.tracking import PARALLEL_MIN, forget_noted_hashes
+
+    store = CountingStore("count", str(tmp_path))
+    array = np.random.default_rng(3).integers(0, 255, size=3 * PARALLEL_MIN + 1000, dtype=np.uint8)
+    info = save_artifact(array, store=store, uri="once", materializer_cls=NumpyMaterializer)
+    path = Path(store.root) / "once" / "data.npy"
+    if corrupt:
+        with open(path, "r+b") as handle:  # in the last slice the helper thread hashes
+            handle.seek(path.stat().st_size - 10)
+            byte = handle.read(1)
+            handle.seek(-1, 1)
+            handle.write(bytes([byte[0] ^ 0xFF]))
+    forget_noted_hashes()  # as a process that did not write it
+    kwargs: dict[str, Any] = {"store": store, "uri": "once", "materializer_cls": NumpyMaterializer,
+                              "data_type": np.ndarray, "content_hash": info.content_hash,
+                              "materializer_version": 1}  # fmt: skip
+    if corrupt:
+        with pytest.raises(ArtifactCorruptedError, match="'once'"):
+            load_artifact(**kwargs)
+    else:
+        np.testing.assert_array_equal(load_artifact(**kwargs), array)
+    # one pass: the file was opened once and each byte read once (the check ran while reading)
+    assert len(store.opened) == 1
+    assert store.opened[0].replace("\\", "/").endswith("once/data.npy")
+    assert store.bytes_read == path.stat().st_size
+
+
 def test_registered_for_ndarray_and_subclasses() -> None:
     assert materializer_registry.get(np.ndarray) is NumpyMaterializer
     assert materializer_registry.get(np.memmap) is NumpyMaterializer

@@ -78,6 +78,73 @@ def test_same_step_twice_gets_unique_ids_and_explicit_ids_work() -> None:
     assert [inv.id for inv in flow.build()] == ["load", "total", "total_2", "third"]
 
 
+def test_generated_ids_skip_ids_taken_explicitly() -> None:
+    @pipeline
+    def flow() -> None:
+        numbers = load()
+        total(numbers)
+        total(numbers, id="total_3")
+        total(numbers)
+        total(numbers)
+        total(numbers, id="total_6")
+        total(numbers)
+        total(numbers)
+
+    ids = [inv.id for inv in flow.build()]
+    assert ids == ["load", "total", "total_3", "total_2", "total_4", "total_6", "total_5", "total_7"]
+
+
+@step
+def bump(value: int) -> int:
+    return value + 1
+
+
+@step
+def plus(left: int, right: int) -> int:
+    return left + right
+
+
+def test_order_is_by_rounds_in_call_order() -> None:
+    """Each round holds every step whose upstream steps are in earlier rounds, in the order they were called."""
+
+    @pipeline
+    def flow() -> None:
+        first = bump(0, id="a")
+        late = bump(bump(bump(first, id="b"), id="c"), id="d")
+        plus(late, first, id="e")  # waits for d (round 3)
+        bump(first, id="f")  # round 1, called after b..e
+        plus(first, 1, id="g", after=["d"])  # round 3 through after=
+        bump(5, id="h")  # round 0
+
+    assert [inv.id for inv in flow.build()] == ["a", "h", "b", "f", "c", "d", "e", "g"]
+
+
+@pytest.mark.parametrize("shape", ["chain", "fan-out/fan-in"])
+def test_a_thousand_step_graph_is_complete_and_ordered(shape: str) -> None:
+    @pipeline
+    def chain() -> None:
+        value = bump(0)
+        for _ in range(999):
+            value = bump(value)
+
+    @pipeline
+    def fan() -> None:
+        first = bump(0)
+        numbers = [bump(first) for _ in range(1000)]
+        total(numbers)
+
+    ordered = (chain if shape == "chain" else fan).build()
+    ids = [inv.id for inv in ordered]
+    assert len(ids) == len(set(ids)) == (1000 if shape == "chain" else 1002)
+    assert ids[:3] == ["bump", "bump_2", "bump_3"]
+    position = {inv.id: index for index, inv in enumerate(ordered)}
+    for inv in ordered:  # every step after the steps it reads
+        assert all(position[upstream] < position[inv.id] for upstream in inv.upstream())
+    if shape != "chain":
+        assert ids[-1] == "total"
+        assert len(ordered[-1].inputs["numbers"]) == 1000
+
+
 def test_duplicate_explicit_id() -> None:
     @pipeline
     def flow() -> None:

@@ -70,4 +70,18 @@ def test_platformdirs_is_imported_only_when_no_variable_names_the_directory(tmp_
 
     assert imported(ZENML_CACHE_DIR=str(tmp_path / "c")) == "False"
     assert imported(XDG_CACHE_HOME=str(tmp_path / "x")) == "False"
-    assert imported() == "True"
+    # on Linux the default (~/.cache/zenml) is found without platformdirs; elsewhere platformdirs finds it
+    assert imported() == ("False" if sys.platform == "linux" else "True")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the Linux default is computed without platformdirs")
+def test_the_linux_default_is_platformdirs_answer(tmp_path: Path) -> None:
+    probe = (
+        "import sys; from zenml.utils.user_dirs import user_cache_dir; fast = user_cache_dir(); "
+        "assert 'platformdirs' not in sys.modules; import platformdirs; "
+        "print(fast == platformdirs.PlatformDirs('zenml', appauthor=False).user_cache_dir, fast)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"ZENML_CACHE_DIR", "XDG_CACHE_HOME"}}
+    env["HOME"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", os.path.join(str(tmp_path), ".cache", "zenml")]

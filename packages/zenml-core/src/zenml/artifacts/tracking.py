@@ -5,10 +5,15 @@ materializer call. Files written in one sequential pass through ``open(..., "wb"
 or read to the end through ``open(..., "rb")`` get their CRC-32 and size
 recorded on the way; every other file (written through ``local_path``, read
 with seeks or through a file descriptor) is hashed afterwards by reading it.
+
+Large buffers are hashed in slices on a helper thread while the next slice is
+read or written, with ISA-L's CRC-32 (:mod:`isal`, several times faster than
+zlib's; same values), so that a verified load costs little more than the read.
 """
 
 from __future__ import annotations
 
+import os
 import zlib
 from typing import TYPE_CHECKING, Any
 
@@ -22,19 +27,88 @@ if TYPE_CHECKING:
 
 HASH_ALGORITHM = "crc32"
 PARALLEL_MIN = 1 << 23  # buffers from 8 MiB up are hashed on a helper thread, overlapping the I/O
-SLICE = 1 << 23
+SLICE = 1 << 22  # small enough for the slice to be hashed while it is still in the CPU's cache
 
-_pool: Any = None
+_crc32: Any = None
 
 
-def _executor() -> Any:
-    """One helper thread for CRC work (zlib releases the GIL), created on first use."""
-    global _pool
-    if _pool is None:
-        from concurrent.futures import ThreadPoolExecutor
+def fast_crc32() -> Any:
+    """``crc32(data, value)`` for large buffers: ISA-L's when :mod:`isal` imports, else zlib's (same results)."""
+    global _crc32
+    if _crc32 is None:
+        try:
+            from isal.isal_zlib import crc32
+        except ImportError:  # pragma: no cover - isal is a dependency; a platform without its wheels
+            crc32 = zlib.crc32
+        _crc32 = crc32
+    return _crc32
 
-        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zenml-crc")
-    return _pool
+
+class _Helper:
+    """One background thread that computes one CRC at a time while the caller reads or writes the next slice.
+
+    Built on :mod:`_thread` alone: :mod:`concurrent.futures` would import :mod:`logging` and
+    :mod:`threading` into a process that only loads an array. Zlib's and ISA-L's ``crc32``
+    release the GIL, so the hash runs while the caller's I/O does.
+    """
+
+    def __init__(self) -> None:
+        import _thread
+
+        self.busy = _thread.allocate_lock()  # held by the one caller using the helper
+        self._start = _thread.allocate_lock()
+        self._done = _thread.allocate_lock()
+        self._start.acquire()
+        self._done.acquire()
+        self._job: tuple[Any, tuple[Any, ...]] | None = None
+        self._result: tuple[bool, Any] = (True, None)
+        _thread.start_new_thread(self._work, ())
+
+    def _work(self) -> None:
+        while True:
+            self._start.acquire()
+            assert self._job is not None
+            func, args = self._job
+            try:
+                self._result = (True, func(*args))
+            except BaseException as error:  # handed to the caller
+                self._result = (False, error)
+            self._job = None
+            self._done.release()
+
+    def submit(self, func: Any, *args: Any) -> None:
+        """Start ``func(*args)``; the caller must collect it with :meth:`result` before the next submit."""
+        self._job = (func, args)
+        self._start.release()
+
+    def result(self) -> Any:
+        """Wait for the job started last and return its value (or raise its error)."""
+        self._done.acquire()
+        ok, value = self._result
+        self._result = (True, None)
+        if not ok:
+            raise value
+        return value
+
+
+_helper: _Helper | None = None
+
+
+def _claim_helper() -> _Helper | None:
+    """The helper thread, reserved for the caller (release ``busy`` after); ``None`` while another thread uses it."""
+    global _helper
+    if _helper is None:
+        _helper = _Helper()
+    return _helper if _helper.busy.acquire(blocking=False) else None
+
+
+def _forget_helper() -> None:
+    global _helper
+    _helper = None  # a forked child has no helper thread: it starts its own on first use
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_helper)
 
 
 class FileDigest:
@@ -56,7 +130,7 @@ def digest_file(store: ArtifactStore, name: str, chunk: int = 1 << 22) -> FileDi
     with store.open(name, "rb") as handle:
         while data := handle.read(chunk):
             digest.size += len(data)
-            digest.crc = zlib.crc32(data, digest.crc)
+            digest.crc = (fast_crc32() if len(data) >= SLICE else zlib.crc32)(data, digest.crc)
     return digest
 
 
@@ -155,14 +229,25 @@ class HashingWriter(_Stream):
         reserve = getattr(self._inner, "reserve", None)  # a size hint for stores that preallocate
         if reserve is not None:
             reserve(view.nbytes)
-        pool = _executor()
+        helper = _claim_helper()
+        crc32 = fast_crc32()
         written = 0
-        for start in range(0, view.nbytes, SLICE):
-            part = view[start : start + SLICE]
-            future = pool.submit(zlib.crc32, part, digest.crc)
-            written += self._inner.write(part) or 0
-            digest.crc = future.result()
-            digest.size += part.nbytes
+        try:
+            for start in range(0, view.nbytes, SLICE):
+                part = view[start : start + SLICE]
+                if helper is None:  # another thread hashes with the helper: hash here
+                    digest.crc = crc32(part, digest.crc)
+                    written += self._inner.write(part) or 0
+                else:
+                    helper.submit(crc32, part, digest.crc)
+                    try:
+                        written += self._inner.write(part) or 0
+                    finally:
+                        digest.crc = helper.result()
+                digest.size += part.nbytes
+        finally:
+            if helper is not None:
+                helper.busy.release()
         return written
 
     def close(self) -> None:
@@ -218,23 +303,34 @@ class HashingReader(_Stream):
             return count
         # read slice k+1 while the helper thread hashes slice k
         digest = self._digest
-        pool = _executor()
-        future = None
+        helper = _claim_helper()
+        crc32 = fast_crc32()
+        pending = False
         filled = 0
-        while filled < view.nbytes:
-            part = view[filled : filled + SLICE]
-            got = readinto(part) or 0
-            if future is not None:
-                digest.crc = future.result()
-            if not got:
-                future = None
-                self._eof = True
-                break
-            future = pool.submit(zlib.crc32, part[:got], digest.crc)
-            digest.size += got
-            filled += got
-        if future is not None:
-            digest.crc = future.result()
+        try:
+            while filled < view.nbytes:
+                part = view[filled : filled + SLICE]
+                try:
+                    got = readinto(part) or 0
+                finally:
+                    if pending:
+                        digest.crc = helper.result()  # type: ignore[union-attr]
+                        pending = False
+                if not got:
+                    self._eof = True
+                    break
+                if helper is None:  # another thread hashes with the helper: hash here
+                    digest.crc = crc32(part[:got], digest.crc)
+                else:
+                    helper.submit(crc32, part[:got], digest.crc)
+                    pending = True
+                digest.size += got
+                filled += got
+        finally:
+            if pending:
+                digest.crc = helper.result()  # type: ignore[union-attr]
+            if helper is not None:
+                helper.busy.release()
         return filled
 
     def close(self) -> None:

@@ -1,7 +1,8 @@
 """``zenml integration``: list, show, check, install and uninstall integrations.
 
-``list`` reads package metadata only: it imports no integration and none of
-their requirements. ``show`` imports the one integration asked for (which is
+``list`` imports no integration and none of their requirements: it reads the
+activation cache (:mod:`zenml.integrations.activation_cache`), and package
+metadata only when that is stale. ``show`` imports the one integration asked for (which is
 light by contract) to report what it registers.
 """
 
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from zenml.cli.output import fail, print_json, print_table
+from zenml.cli.output import fail, print_json
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -56,34 +57,9 @@ def integration() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def list_integrations(as_json: bool) -> None:
     """Every known integration: installed or not, its version, and whether it is usable."""
-    records = []
-    for name, (entry, installed) in _known().items():
-        problems = installed.problems() if installed is not None else []
-        records.append(
-            {
-                "name": name,
-                "distribution": installed.distribution if installed else entry.distribution if entry else None,
-                "installed": installed is not None,
-                "version": installed.version if installed else None,
-                "usable": installed is not None and not problems,
-                "problems": problems,
-                "summary": entry.summary if entry else "",
-                "entry_point": installed.entry_point if installed else None,
-            }
-        )
-    if as_json:
-        print_json(records)
-        return
-    rows = []
-    for record in records:
-        if not record["installed"]:
-            status = f"not installed: zenml integration install {record['name']}"
-        elif record["problems"]:
-            status = "not usable: " + "; ".join(record["problems"])  # type: ignore[arg-type]
-        else:
-            status = "usable"
-        rows.append((record["name"], record["distribution"], record["version"] or "-", status))
-    print_table(("integration", "distribution", "version", "status"), rows)
+    from zenml.cli.integration_list import listing, print_listing
+
+    print_listing(listing(), as_json=as_json)
 
 
 @integration.command("show")

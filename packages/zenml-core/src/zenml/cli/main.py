@@ -2,8 +2,8 @@
 
 ``zenml --help`` lists the commands of :mod:`zenml.cli.commands` without importing
 any of them; a subcommand's module is imported only when it is invoked or
-its own ``--help`` is asked for. ``zenml --help`` and ``zenml --version``
-are answered here without importing click (which alone costs about three
+its own ``--help`` is asked for. ``zenml --help``, ``zenml --version`` and
+``zenml integration list [--json]`` are answered here without importing click (which alone costs about three
 times the interpreter's start-up), in exactly the text click would print
 (a test compares them); anything else goes to the click group in
 :mod:`zenml.cli.group`, also reachable as ``zenml.cli.main.cli``.
@@ -66,7 +66,16 @@ def render_help() -> str | None:
 
 
 def _answer_without_click(args: list[str]) -> bool:
-    """Print the answer to ``zenml --help``, ``--version`` or ``version`` and return True; False for anything else."""
+    """Answer ``zenml --help``, ``--version``, ``version`` or ``integration list [--json]``: True; False otherwise."""
+    if args[:2] == ["integration", "list"] and args[2:] in ([], ["--json"]):
+        from zenml.cli.integration_list import listing, print_listing
+
+        try:
+            records = listing()
+        except Exception:  # the click command runs it again and reports the error as every command does
+            return False
+        print_listing(records, as_json=bool(args[2:]))
+        return True
     if len(args) != 1:
         return False
     if args[0] in {"--version", "-V"}:

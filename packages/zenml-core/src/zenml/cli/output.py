@@ -9,10 +9,12 @@ import cost where nobody sees the colours. ``--json`` output goes through
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, NoReturn
 
+# Not ``typing.TYPE_CHECKING``: `zenml integration list` prints through here without importing typing.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from typing import NoReturn
 
 
 def print_json(data: object) -> None:

@@ -23,6 +23,11 @@ by nobody else, and every integration it activates must be
 ``zenml.integrations.<name>:<Class>`` with ``<name>`` an installed package
 of the ``zenml.integrations`` namespace (found without importing it).
 Anything else discards the plan: the slow path decides again from metadata.
+
+The same entry also keeps what ``zenml integration list`` shows of each installed
+integration (:func:`load_listing`, :func:`save_listing`): distribution, version,
+entry point and the problems found in its metadata. It is only displayed, never
+imported, and read only from a file that passes the same ownership check.
 """
 
 from __future__ import annotations
@@ -169,13 +174,47 @@ def _is_package(module: str) -> bool:
     return False
 
 
+def load_listing(key: str) -> list[list[Any]] | None:
+    """The cached listing for ``key``: ``[[name, distribution, version, entry_point, [problem, ...]], ...]``.
+
+    ``None`` when there is none or it is not made of strings in that shape.
+    """
+    if not enabled():
+        return None
+    entry = _read().get(key)
+    listing = entry.get("listing") if isinstance(entry, dict) else None
+    return listing if _listing_ok(listing) else None
+
+
+def _listing_ok(listing: object) -> bool:
+    if not isinstance(listing, list):
+        return False
+    for row in listing:
+        if not (isinstance(row, list) and len(row) == 5 and all(isinstance(part, str) for part in row[:4])):
+            return False
+        if not (isinstance(row[4], list) and all(isinstance(problem, str) for problem in row[4])):
+            return False
+    return True
+
+
+def save_listing(key: str, listing: list[list[Any]]) -> None:
+    """Store the listing for ``key`` next to its activation plan (if any); failures are ignored."""
+    if enabled() and _listing_ok(listing):
+        _store(key, {"listing": listing})
+
+
 def save(key: str, plan: dict[str, Any], group: str = "zenml.integrations") -> None:
     """Store ``plan`` for ``key``, and what it skips as :func:`reported` for ``group``, atomically.
 
     Failures are ignored (the cache is an optimisation).
     """
-    if not enabled() or not acceptable(plan):
-        return
+    if enabled() and acceptable(plan):
+        skipped = plan.get("skipped", {})
+        _store(key, {"activate": plan["activate"], "skipped": skipped}, reported=(_reporter(group), skipped))
+
+
+def _store(key: str, fields: dict[str, Any], reported: tuple[str, dict[str, str]] | None = None) -> None:
+    """Set ``fields`` in the entry for ``key`` (keeping its other fields), and ``reported``, atomically."""
     import json
     import tempfile
 
@@ -184,13 +223,18 @@ def save(key: str, plan: dict[str, Any], group: str = "zenml.integrations") -> N
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=".integrations-", suffix=".json", dir=os.path.dirname(path))
         try:
-            # One plan per environment key (script directories differ between projects), newest last.
-            plans = {k: v for k, v in _read().items() if k != key}
+            # One entry per environment key (script directories differ between projects), newest last.
+            existing = _read()
+            entry = existing.get(key)
+            plans = {k: v for k, v in existing.items() if k != key}
             plans = dict(list(plans.items())[-(_MAX_PLANS - 1) :])
-            plans[key] = plan
-            said = {k: v for k, v in _read("reported").items() if k != _reporter(group)}
-            said = dict(list(said.items())[-(_MAX_PLANS - 1) :])
-            said[_reporter(group)] = plan.get("skipped", {})
+            plans[key] = {**(entry if isinstance(entry, dict) else {}), **fields}
+            said = _read("reported")
+            if reported is not None:
+                reporter, skipped = reported
+                said = {k: v for k, v in said.items() if k != reporter}
+                said = dict(list(said.items())[-(_MAX_PLANS - 1) :])
+                said[reporter] = skipped
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump({"format": _FORMAT, "plans": plans, "reported": said}, handle)
             os.replace(temp, path)

@@ -219,6 +219,29 @@ class IntegrationRegistry:
         names = sorted({*CATALOG, *installed})
         return {name: (CATALOG.get(name), installed.get(name)) for name in names}
 
+    def installed_status(self) -> dict[str, tuple[InstalledIntegration, list[str]]]:
+        """Every installed integration with its problems (empty: usable), as :meth:`InstalledIntegration.problems`.
+
+        Kept in the activation cache, which installs and removals invalidate: package
+        metadata is read only when the cache is stale. Nothing is imported.
+        """
+        from zenml.integrations import activation_cache
+
+        key = activation_cache.environment_key(self.group)
+        cached = activation_cache.load_listing(key)
+        if cached is not None:
+            return {
+                name: (InstalledIntegration(name, distribution, version, entry_point), list(problems))
+                for name, distribution, version, entry_point, problems in cached
+            }
+        status = {name: (installed, installed.problems()) for name, installed in self.installed().items()}
+        activation_cache.save_listing(
+            key,
+            [[name, item.distribution, item.version, item.entry_point, problems]
+             for name, (item, problems) in status.items()],
+        )  # fmt: skip
+        return status
+
     def names(self) -> list[str]:
         """The names of every known integration: catalog, installed and registered classes."""
         return sorted({*self.known(), *self.registered()})

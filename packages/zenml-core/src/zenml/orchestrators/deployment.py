@@ -156,12 +156,18 @@ class Deployment:
         self.steps = steps
         self.config = config or {}
         self.created_at = created_at
+        self._positions: dict[str, int] = {}
 
     def step(self, step_id: str) -> StepPlan:
-        for plan in self.steps:
-            if plan.id == step_id:
-                return plan
-        raise KeyError(f"run {self.run_name!r} has no step {step_id!r}")
+        """The plan of step ``step_id`` (a dict lookup: each step asks for its upstream steps' plans)."""
+        index = self._positions.get(step_id)
+        if index is None or index >= len(self.steps) or self.steps[index].id != step_id:
+            # built once; again if ``steps`` was changed since
+            self._positions = {item.id: position for position, item in enumerate(self.steps)}
+            index = self._positions.get(step_id)
+        if index is None:
+            raise KeyError(f"run {self.run_name!r} has no step {step_id!r}")
+        return self.steps[index]
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -70,7 +70,8 @@ class StepInvocation:
         self.after = after
         self.materializers: dict[str, type[BaseMaterializer] | None] = {}
         self.externals: dict[str, Any] = {}  # input name -> ExternalArtifact
-        self.configuration: StepConfigurationUpdate = step.configuration.merged(type(step.configuration)())
+        # the step's configuration when called (configuring either one later replaces it, never changes it)
+        self.configuration: StepConfigurationUpdate = step.configuration
 
     def handles(self) -> list[OutputHandle]:
         """Every output handle this invocation reads, in input order."""
@@ -151,6 +152,7 @@ class GraphBuilder:
         self.pipeline_name = pipeline_name
         self.context = context  # what get_pipeline_context() returns while the pipeline function runs
         self.invocations: dict[str, StepInvocation] = {}
+        self._next_suffix: dict[str, int] = {}  # step name -> the lowest `_<n>` suffix that may still be free
 
     def __enter__(self) -> GraphBuilder:
         self._token = enter_builder(self)
@@ -172,9 +174,11 @@ class GraphBuilder:
             return requested
         if step.name not in self.invocations:
             return step.name
-        counter = 2
+        # ids are never freed, so the search resumes where the last one for this name stopped (not quadratic)
+        counter = self._next_suffix.get(step.name, 2)
         while f"{step.name}_{counter}" in self.invocations:
             counter += 1
+        self._next_suffix[step.name] = counter + 1
         return f"{step.name}_{counter}"
 
     def _after_ids(self, step_id: str, after: object) -> list[str]:
@@ -302,21 +306,34 @@ class GraphBuilder:
         return ordered
 
     def _toposort(self) -> list[StepInvocation]:
-        remaining = {inv_id: set(inv.upstream()) for inv_id, inv in self.invocations.items()}
-        ordered: list[StepInvocation] = []
-        while remaining:
-            ready = [inv_id for inv_id, deps in remaining.items() if not deps]
-            if not ready:
-                cycle = ", ".join(sorted(remaining))
-                raise PipelineGraphError(
-                    f"pipeline {self.pipeline_name!r} has a cycle between steps {cycle}: check their after= arguments"
-                )
-            for inv_id in ready:
-                del remaining[inv_id]
-                ordered.append(self.invocations[inv_id])
-            for deps in remaining.values():
-                deps.difference_update(ready)
-        return ordered
+        """The invocations in rounds: each round holds, in call order, every one whose upstream ran in earlier rounds.
+
+        Kahn's algorithm with a level per invocation (linear in steps and edges).
+        """
+        upstream = {inv_id: set(inv.upstream()) for inv_id, inv in self.invocations.items()}
+        downstream: dict[str, list[str]] = {inv_id: [] for inv_id in self.invocations}
+        for inv_id, deps in upstream.items():
+            for dep in deps:
+                downstream[dep].append(inv_id)
+        waiting = {inv_id: len(deps) for inv_id, deps in upstream.items()}
+        level = dict.fromkeys(self.invocations, 0)
+        ready = [inv_id for inv_id, count in waiting.items() if not count]
+        done = 0
+        while ready:
+            inv_id = ready.pop()
+            done += 1
+            for child in downstream[inv_id]:
+                level[child] = max(level[child], level[inv_id] + 1)
+                waiting[child] -= 1
+                if not waiting[child]:
+                    ready.append(child)
+        if done < len(self.invocations):
+            cycle = ", ".join(sorted(inv_id for inv_id, count in waiting.items() if count))
+            raise PipelineGraphError(
+                f"pipeline {self.pipeline_name!r} has a cycle between steps {cycle}: check their after= arguments"
+            )
+        position = {inv_id: index for index, inv_id in enumerate(self.invocations)}
+        return [self.invocations[inv_id] for inv_id in sorted(self.invocations, key=lambda i: (level[i], position[i]))]
 
     @staticmethod
     def _resolve_materializers(invocation: StepInvocation) -> None:

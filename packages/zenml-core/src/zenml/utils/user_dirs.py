@@ -41,4 +41,17 @@ def platform_dirs() -> PlatformDirsABC:
 
 def user_cache_dir() -> str:
     """``$ZENML_CACHE_DIR``, else ``$XDG_CACHE_HOME/zenml``, else the platform's user cache directory."""
-    return from_environment("ZENML_CACHE_DIR", "XDG_CACHE_HOME") or platform_dirs().user_cache_dir
+    found = from_environment("ZENML_CACHE_DIR", "XDG_CACHE_HOME")
+    if found:
+        return found
+    if _plain_linux():  # platformdirs' answer there, without importing it (every warm activation asks)
+        return os.path.join(os.path.expanduser("~/.cache"), APP_NAME)
+    return platform_dirs().user_cache_dir
+
+
+def _plain_linux() -> bool:
+    """Linux that platformdirs would not treat as Android, and platformdirs not imported yet (else it answers)."""
+    import sys
+
+    android = os.environ.get("ANDROID_DATA") == "/data" and os.environ.get("ANDROID_ROOT") == "/system"
+    return sys.platform == "linux" and not android and "platformdirs" not in sys.modules
