@@ -29,6 +29,12 @@ class RunRecord:
     error: str | None = None
     # the run's configuration as applied: run_name template, enable_cache, parameters, extra, settings, ...
     config: dict[str, Any] = field(default_factory=dict)
+    # The process that runs it (see zenml.utils.processes): a later command marks the run failed ("crashed: ...")
+    # once this process is provably gone. ``None`` for runs recorded before schema version 3.
+    owner_host: str | None = None
+    owner_pid: int | None = None
+    owner_start: str | None = None
+    heartbeat_at: float | None = None  # last sign of life: each recorded step, and a beat every few seconds
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -64,6 +70,10 @@ class ArtifactRecord:
     ``uri`` is the artifact's directory name inside the artifact store whose
     root is ``artifact_store_path``. ``content_hash`` fingerprints every file
     in that directory, so a deleted or altered artifact is detected on load.
+    ``fingerprint`` identifies the stored versions of those files without
+    reading them (:meth:`~zenml.artifact_stores.base.ArtifactStore.fingerprint`):
+    the cache reuses an artifact only while it is unchanged. ``None`` for
+    artifacts recorded before schema version 3 (their content is re-hashed instead).
     """
 
     id: str
@@ -80,6 +90,7 @@ class ArtifactRecord:
     created_at: float
     # metadata the step attached to this output (``get_step_context().add_output_metadata``)
     run_metadata: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

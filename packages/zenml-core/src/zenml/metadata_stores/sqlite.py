@@ -29,17 +29,64 @@ T = TypeVar("T")
 # Connections inherited through fork(): kept referenced so that they are never closed in the child.
 _INHERITED: list[Any] = []
 
-_RUN_COLUMNS = "id, name, pipeline_name, status, created_at, ended_at, stack_name, error, config"
-_STEP_COLUMNS = "run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts"
-_ARTIFACT_COLUMNS = (
-    "id, run_id, step_name, output_name, uri, artifact_store_path, data_type, materializer, "
-    "materializer_version, size, content_hash, created_at, run_metadata"
-)
+# The columns of each table, named exactly like the fields of its record (a test keeps them in step):
+# rows are read and written by these names, never by position.
+RUN_COLUMNS = (
+    "id", "name", "pipeline_name", "status", "created_at", "ended_at", "stack_name", "error", "config",
+    "owner_host", "owner_pid", "owner_start", "heartbeat_at",
+)  # fmt: skip
+STEP_COLUMNS = (
+    "run_id", "name", "status", "started_at", "ended_at", "cache_key", "inputs", "parameters", "error", "config",
+    "attempts",
+)  # fmt: skip
+ARTIFACT_COLUMNS = (
+    "id", "run_id", "step_name", "output_name", "uri", "artifact_store_path", "data_type", "materializer",
+    "materializer_version", "size", "content_hash", "created_at", "run_metadata", "fingerprint",
+)  # fmt: skip
+# Columns that hold JSON text (dicts and lists of the records).
+JSON_COLUMNS = frozenset({"config", "inputs", "parameters", "attempts", "run_metadata"})
+
+# SQLITE_BUSY and SQLITE_LOCKED: primary result codes (the low byte of an extended code such as SQLITE_BUSY_SNAPSHOT).
+_BUSY_CODES = (5, 6)
+# Python 3.10 has no ``sqlite_errorcode``: the exact texts SQLite gives these codes (sqlite3_errstr), nothing looser.
+_BUSY_MESSAGES = ("database is locked", "database table is locked", "database schema is locked")
+
+
+def _select(columns: Sequence[str], alias: str = "") -> str:
+    return ", ".join(f"{alias}{column}" for column in columns)
+
+
+def _insert(table: str, columns: Sequence[str], verb: str = "INSERT") -> str:
+    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + column for column in columns)})"
+
+
+def _row(record: object, columns: Sequence[str]) -> dict[str, Any]:
+    """The named parameters of one record's row: its fields, JSON columns encoded (``TypeError`` if they cannot be)."""
+    import json
+
+    values = {column: getattr(record, column) for column in columns}  # not asdict(): that deep-copies
+    for column in JSON_COLUMNS.intersection(columns):
+        values[column] = json.dumps(values[column], sort_keys=True)
+    return values
+
+
+def _values(row: sqlite3.Row, columns: Sequence[str]) -> dict[str, Any]:
+    """A record's fields from one row, by column name, JSON columns decoded."""
+    import json
+
+    values = {column: row[column] for column in columns}
+    for column in JSON_COLUMNS.intersection(columns):
+        values[column] = json.loads(values[column])
+    return values
 
 
 def _is_busy(error: Exception) -> bool:
-    text = str(error).lower()
-    return "locked" in text or "busy" in text
+    """Whether SQLite answered "busy" or "locked" (retry later), told by its result code."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _BUSY_CODES
+    message = str(error)
+    return any(message == text or message.startswith(f"{text}: ") for text in _BUSY_MESSAGES)
 
 
 class SQLiteMetadataStore(MetadataStore):
@@ -89,23 +136,36 @@ class SQLiteMetadataStore(MetadataStore):
         from zenml.metadata_stores.sqlite_schema import SCHEMA_VERSION, check_not_newer, migrate, schema_version
 
         file = self.file
-        os.makedirs(os.path.dirname(file) or ".", exist_ok=True)
-        conn = sqlite3.connect(file, timeout=self.timeout, isolation_level=None, check_same_thread=False)
         try:
+            os.makedirs(os.path.dirname(file) or ".", exist_ok=True)
+            conn = sqlite3.connect(file, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.OperationalError) as error:
+            raise self._unusable_path(error) from error
+        try:
+            conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000):d}")
+            # Read-only until the version is known to be ours: a database of a newer zenml is left as it was.
+            version = schema_version(conn)
+            check_not_newer(version, file)
             mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
             if str(mode).lower() != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            version = schema_version(conn)
-            check_not_newer(version, file)
             if version < SCHEMA_VERSION:
                 migrate(conn, file)
         except BaseException:
             conn.close()
             raise
         return conn
+
+    def _unusable_path(self, error: BaseException) -> OSError:
+        """An error naming this store and its ``path`` option, for a database file that cannot be created or opened."""
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return OSError(
+            f"sqlite metadata store {self.name!r} cannot open its database {self.file!r} (its `path` option): "
+            f"{reason}. Point `path` at a file in a writable directory (`zenml stack show` shows it)"
+        )
 
     def close(self) -> None:
         """Close every connection this store opened (they reopen on next use)."""
@@ -153,61 +213,37 @@ class SQLiteMetadataStore(MetadataStore):
 
         return self._retry(attempt)
 
-    def _read(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def _read(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         conn = self._conn()
         return self._retry(lambda: conn.execute(sql, parameters).fetchall())
 
-    # -- row conversion ----------------------------------------------------------
+    # -- row conversion: by column name ---------------------------------------------
 
     @staticmethod
-    def _run(row: tuple[Any, ...]) -> RunRecord:
-        import json
-
+    def _run(row: sqlite3.Row) -> RunRecord:
         from zenml.metadata_stores.models import RunRecord
 
-        values = dict(zip(_RUN_COLUMNS.split(", "), row, strict=True))
-        values["config"] = json.loads(values["config"])
-        return RunRecord(**values)
+        return RunRecord(**_values(row, RUN_COLUMNS))
 
     @staticmethod
-    def _step(row: tuple[Any, ...]) -> StepRecord:
-        import json
-
+    def _step(row: sqlite3.Row) -> StepRecord:
         from zenml.metadata_stores.models import StepRecord
 
-        run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts = row
-        return StepRecord(
-            run_id=run_id,
-            name=name,
-            status=status,
-            started_at=started_at,
-            ended_at=ended_at,
-            cache_key=cache_key,
-            inputs=json.loads(inputs),
-            parameters=json.loads(parameters),
-            error=error,
-            config=json.loads(config),
-            attempts=json.loads(attempts),
-        )
+        return StepRecord(**_values(row, STEP_COLUMNS))
 
     @staticmethod
-    def _artifact(row: tuple[Any, ...]) -> ArtifactRecord:
-        import json
-
+    def _artifact(row: sqlite3.Row) -> ArtifactRecord:
         from zenml.metadata_stores.models import ArtifactRecord
 
-        values = dict(zip(_ARTIFACT_COLUMNS.split(", "), row, strict=True))
-        values["run_metadata"] = json.loads(values["run_metadata"])
-        return ArtifactRecord(**values)
+        return ArtifactRecord(**_values(row, ARTIFACT_COLUMNS))
 
     # -- writes ------------------------------------------------------------------
 
     def create_run(self, run: RunRecord) -> None:
-        import json
         import sqlite3
 
         try:
-            config = json.dumps(run.config, sort_keys=True)
+            row = _row(run, RUN_COLUMNS)
         except (TypeError, ValueError) as error:
             raise TypeError(f"run {run.name!r}: its configuration must be JSON-serialisable ({error})") from None
 
@@ -215,20 +251,7 @@ class SQLiteMetadataStore(MetadataStore):
             conn.execute(
                 "INSERT OR IGNORE INTO pipelines (name, created_at) VALUES (?, ?)", (run.pipeline_name, run.created_at)
             )
-            conn.execute(
-                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    run.id,
-                    run.name,
-                    run.pipeline_name,
-                    run.status,
-                    run.created_at,
-                    run.ended_at,
-                    run.stack_name,
-                    run.error,
-                    config,
-                ),
-            )
+            conn.execute(_insert("runs", RUN_COLUMNS), row)
 
         try:
             self._write(work)
@@ -245,16 +268,35 @@ class SQLiteMetadataStore(MetadataStore):
         if not self._write(work):
             raise RunNotFoundError(f"no run with id {run_id!r} in metadata store {self.file!r}")
 
+    def fail_running_run(self, run_id: str, error: str, ended_at: float) -> bool:
+        """Mark the run and its ``running`` steps failed in one transaction, only if the run is still running."""
+        from zenml.metadata_stores.models import FAILED, RUNNING
+
+        def work(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ? AND status = ?",
+                (FAILED, ended_at, error, run_id, RUNNING),
+            )
+            if not cursor.rowcount:
+                return False
+            conn.execute(
+                "UPDATE steps SET status = ?, ended_at = ?, error = ? WHERE run_id = ? AND status = ?",
+                (FAILED, ended_at, error, run_id, RUNNING),
+            )
+            return True
+
+        return self._write(work)
+
+    def heartbeat(self, run_id: str, at: float) -> None:
+        self._write(lambda conn: conn.execute(_HEARTBEAT, (at, run_id)))
+
     def record_step(self, step: StepRecord, artifacts: Sequence[ArtifactRecord] = ()) -> None:
-        import json
+        """Record the step and its artifacts in one transaction, which also counts as a heartbeat of the run."""
         import sqlite3
 
         try:
-            inputs = json.dumps(step.inputs, sort_keys=True)
-            parameters = json.dumps(step.parameters, sort_keys=True)
-            config = json.dumps(step.config, sort_keys=True)
-            attempts = json.dumps(step.attempts, sort_keys=True)
-            metadata = [json.dumps(artifact.run_metadata, sort_keys=True) for artifact in artifacts]
+            row = {**_row(step, STEP_COLUMNS), "output_count": len(artifacts)}
+            artifact_rows = [_row(artifact, ARTIFACT_COLUMNS) for artifact in artifacts]
         except (TypeError, ValueError) as error:
             raise TypeError(
                 f"step {step.name!r}: inputs, parameters, configuration and output metadata must be "
@@ -266,51 +308,17 @@ class SQLiteMetadataStore(MetadataStore):
                     f"artifact {artifact.output_name!r} belongs to step {artifact.step_name!r} of run "
                     f"{artifact.run_id!r}, not to step {step.name!r} of run {step.run_id!r}"
                 )
+        upsert = (
+            _insert("steps", (*STEP_COLUMNS, "output_count"))
+            + " ON CONFLICT (run_id, name) DO UPDATE SET "
+            + ", ".join(f"{column} = excluded.{column}" for column in STEP_COLUMNS[2:])
+            + ", output_count = MAX(steps.output_count, excluded.output_count)"
+        )
 
         def work(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                f"INSERT INTO steps ({_STEP_COLUMNS}, output_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (run_id, name) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, "
-                "ended_at = excluded.ended_at, cache_key = excluded.cache_key, inputs = excluded.inputs, "
-                "parameters = excluded.parameters, error = excluded.error, config = excluded.config, "
-                "attempts = excluded.attempts, "
-                "output_count = MAX(steps.output_count, excluded.output_count)",
-                (
-                    step.run_id,
-                    step.name,
-                    step.status,
-                    step.started_at,
-                    step.ended_at,
-                    step.cache_key,
-                    inputs,
-                    parameters,
-                    step.error,
-                    config,
-                    attempts,
-                    len(artifacts),
-                ),
-            )
-            conn.executemany(
-                f"INSERT OR REPLACE INTO artifacts ({_ARTIFACT_COLUMNS}) VALUES ({', '.join('?' * 13)})",
-                [
-                    (
-                        a.id,
-                        a.run_id,
-                        a.step_name,
-                        a.output_name,
-                        a.uri,
-                        a.artifact_store_path,
-                        a.data_type,
-                        a.materializer,
-                        a.materializer_version,
-                        a.size,
-                        a.content_hash,
-                        a.created_at,
-                        meta,
-                    )
-                    for a, meta in zip(artifacts, metadata, strict=True)
-                ],
-            )
+            conn.execute(upsert, row)
+            conn.executemany(_insert("artifacts", ARTIFACT_COLUMNS, "INSERT OR REPLACE"), artifact_rows)
+            conn.execute(_HEARTBEAT, (step.ended_at or step.started_at, step.run_id))
 
         try:
             self._write(work)
@@ -323,20 +331,21 @@ class SQLiteMetadataStore(MetadataStore):
     # -- reads -------------------------------------------------------------------
 
     def get_run(self, name_or_id: str) -> RunRecord:
-        rows = self._read(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (name_or_id,))
+        columns = _select(RUN_COLUMNS)
+        rows = self._read(f"SELECT {columns} FROM runs WHERE id = ?", (name_or_id,))
         if not rows:
             rows = self._read(
-                f"SELECT {_RUN_COLUMNS} FROM runs WHERE name = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                f"SELECT {columns} FROM runs WHERE name = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
                 (name_or_id,),
             )
         if not rows and name_or_id:
             escaped = name_or_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             rows = self._read(
-                f"SELECT {_RUN_COLUMNS} FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT 6",
+                f"SELECT {columns} FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT 6",
                 (escaped + "%",),
             )
             if len(rows) > 1:
-                candidates = ", ".join(f"{row[0]} ({row[1]})" for row in rows[:5])
+                candidates = ", ".join(f"{row['id']} ({row['name']})" for row in rows[:5])
                 raise RunNotFoundError(
                     f"run id prefix {name_or_id!r} is ambiguous: it matches {candidates}"
                     f"{' and more' if len(rows) > 5 else ''}; give more characters of the id"
@@ -352,31 +361,42 @@ class SQLiteMetadataStore(MetadataStore):
         self, *, pipeline_name: str | None = None, status: str | None = None, limit: int | None = None
     ) -> list[RunRecord]:
         where, parameters = _where(pipeline_name=pipeline_name, status=status)
-        sql = f"SELECT {_RUN_COLUMNS} FROM runs{where} ORDER BY created_at DESC, rowid DESC"
+        sql = f"SELECT {_select(RUN_COLUMNS)} FROM runs{where} ORDER BY created_at DESC, rowid DESC"
         if limit is not None:
             sql += f" LIMIT {max(int(limit), 0):d}"
         return [self._run(row) for row in self._read(sql, parameters)]
 
+    def running_runs(self, host: str) -> list[RunRecord]:
+        """Runs still marked running whose owner is on ``host`` (one indexed query)."""
+        from zenml.metadata_stores.models import RUNNING
+
+        where, parameters = _where(status=RUNNING, owner_host=host)
+        rows = self._read(f"SELECT {_select(RUN_COLUMNS)} FROM runs{where} ORDER BY created_at", parameters)
+        return [self._run(row) for row in rows]
+
     def list_steps(self, run_id: str) -> list[StepRecord]:
-        rows = self._read(f"SELECT {_STEP_COLUMNS} FROM steps WHERE run_id = ? ORDER BY started_at, rowid", (run_id,))
+        rows = self._read(
+            f"SELECT {_select(STEP_COLUMNS)} FROM steps WHERE run_id = ? ORDER BY started_at, rowid", (run_id,)
+        )
         return [self._step(row) for row in rows]
 
     def list_artifacts(self, *, run_id: str | None = None, step_name: str | None = None) -> list[ArtifactRecord]:
         where, parameters = _where(run_id=run_id, step_name=step_name)
-        rows = self._read(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts{where} ORDER BY created_at, rowid", parameters)
+        rows = self._read(
+            f"SELECT {_select(ARTIFACT_COLUMNS)} FROM artifacts{where} ORDER BY created_at, rowid", parameters
+        )
         return [self._artifact(row) for row in rows]
 
     def get_artifact(self, artifact_id: str) -> ArtifactRecord:
-        rows = self._read(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE id = ?", (artifact_id,))
+        rows = self._read(f"SELECT {_select(ARTIFACT_COLUMNS)} FROM artifacts WHERE id = ?", (artifact_id,))
         if not rows:
             raise ArtifactRecordNotFoundError(f"no artifact with id {artifact_id!r} in metadata store {self.file!r}")
         return self._artifact(rows[0])
 
     def find_cached_step(self, pipeline_name: str, step_name: str, cache_key: str) -> StepRecord | None:
         """The newest completed or cached step with this key whose recorded outputs are all still recorded."""
-        columns = ", ".join(f"s.{column.strip()}" for column in _STEP_COLUMNS.split(","))
         rows = self._read(
-            f"SELECT {columns} FROM steps s JOIN runs r ON r.id = s.run_id "
+            f"SELECT {_select(STEP_COLUMNS, 's.')} FROM steps s JOIN runs r ON r.id = s.run_id "
             "WHERE s.cache_key = ? AND s.name = ? AND r.pipeline_name = ? AND s.status IN ('completed', 'cached') "
             "AND s.output_count = "
             "(SELECT COUNT(*) FROM artifacts a WHERE a.run_id = s.run_id AND a.step_name = s.name) "
@@ -386,13 +406,17 @@ class SQLiteMetadataStore(MetadataStore):
         return self._step(rows[0]) if rows else None
 
     def list_pipelines(self) -> list[str]:
-        return [row[0] for row in self._read("SELECT name FROM pipelines ORDER BY name")]
+        return [row["name"] for row in self._read("SELECT name FROM pipelines ORDER BY name")]
 
     def schema_version(self) -> int:
         """The schema version (number of migrations applied) of the database."""
         from zenml.metadata_stores.sqlite_schema import schema_version
 
         return schema_version(self._conn())
+
+
+# A heartbeat only moves forward, and only while the run is running.
+_HEARTBEAT = "UPDATE runs SET heartbeat_at = MAX(COALESCE(heartbeat_at, 0), ?) WHERE id = ? AND status = 'running'"
 
 
 def _where(**filters: str | None) -> tuple[str, list[str]]:

@@ -80,6 +80,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE steps ADD COLUMN attempts TEXT NOT NULL DEFAULT '[]'",
         "ALTER TABLE artifacts ADD COLUMN run_metadata TEXT NOT NULL DEFAULT '{}'",
     ),
+    # 3: who runs a run and when it was last seen (crash detection); artifact fingerprints (cache reuse)
+    (
+        "ALTER TABLE runs ADD COLUMN owner_host TEXT",
+        "ALTER TABLE runs ADD COLUMN owner_pid INTEGER",
+        "ALTER TABLE runs ADD COLUMN owner_start TEXT",
+        "ALTER TABLE runs ADD COLUMN heartbeat_at REAL",
+        "CREATE INDEX runs_by_status ON runs(status, owner_host)",
+        "ALTER TABLE artifacts ADD COLUMN fingerprint TEXT",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
