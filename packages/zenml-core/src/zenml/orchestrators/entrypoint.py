@@ -26,6 +26,17 @@ if TYPE_CHECKING:
     from zenml.steps.step_context import StepContext
 
 
+def artifact_uri(run_id: str, step_id: str, output: str) -> str:
+    """Where an output is stored in the artifact store: ``runs/<run id>/<step id>/<output>``.
+
+    Each part is checked to be one path segment that no store rewrites (:mod:`zenml.steps.names`), so
+    different outputs never share, or nest inside, one directory.
+    """
+    from zenml.steps.names import check_name
+
+    return f"runs/{check_name('run id', run_id)}/{check_name('step id', step_id)}/{check_name('output name', output)}"
+
+
 def _new_id() -> str:
     """A random 128-bit id in hex, like ``uuid4().hex`` without importing :mod:`uuid`."""
     return urandom(16).hex()
@@ -122,7 +133,7 @@ def _save_outputs(
                 materializer = materializer_registry.get(type(value))
             except NoMaterializerError as exc:
                 raise NoMaterializerError(f"step {plan.id!r} output {name!r}: {exc}") from None
-        uri = output_uri(deployment, plan, name)
+        uri = artifact_uri(deployment.run_id, plan.id, name)
         try:
             info = save_artifact(value, store=store, uri=uri, materializer_cls=materializer)
         except MaterializerError as exc:
@@ -145,11 +156,6 @@ def _save_outputs(
             )
         )
     return records
-
-
-def output_uri(deployment: Deployment, plan: StepPlan, output: str) -> str:
-    """The directory name (inside the artifact store) of one output of one step of one run."""
-    return f"runs/{deployment.run_id}/{plan.id}/{output}"
 
 
 def _load_inputs(inputs: dict[str, ArtifactRecord | list[ArtifactRecord]], store: ArtifactStore) -> dict[str, Any]:
@@ -310,7 +316,7 @@ def _new_context(
     step = plan.resolve_step()
     outputs = {}
     for name in plan.outputs:
-        store_name = output_uri(deployment, plan, name)
+        store_name = artifact_uri(deployment.run_id, plan.id, name)
         outputs[name] = StepContextOutput(
             _planned_materializer(plan, step, name), store_name, stack.artifact_store.uri(store_name)
         )

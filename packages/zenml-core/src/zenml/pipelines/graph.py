@@ -159,6 +159,14 @@ class GraphBuilder:
         leave_builder(self._token)
 
     def _new_id(self, step: Step, requested: object) -> str:
+        from zenml.steps.names import InvalidNameError, check_name
+
+        try:
+            return check_name("invocation id", self._unique_id(step, requested))
+        except InvalidNameError as exc:
+            raise StepInvocationError(f"step {step.name!r}: {exc}") from None
+
+    def _unique_id(self, step: Step, requested: object) -> str:
         if requested is not None:
             if not isinstance(requested, str) or not _ID.match(requested):
                 raise StepInvocationError(
@@ -278,6 +286,12 @@ class GraphBuilder:
                     )
                 if upstream == invocation.id:
                     raise PipelineGraphError(f"step {invocation.id!r} cannot run after itself (cycle)")
+        from zenml.steps.names import InvalidNameError, check_distinct
+
+        try:
+            check_distinct("step id", self.invocations, f"pipeline {self.pipeline_name!r}")
+        except InvalidNameError as exc:
+            raise PipelineGraphError(str(exc)) from None
         ordered = self._toposort()
         for invocation in ordered:
             self._resolve_materializers(invocation)
