@@ -220,3 +220,24 @@ def test_object_deleted_behind_the_stores_back(store: GCPArtifactStore) -> None:
 def test_unsupported_mode_is_a_clear_error(store: GCPArtifactStore) -> None:
     with pytest.raises(ValueError, match="'rb' or 'wb'"):
         store.open("x", "ab")
+
+
+def test_fingerprint_comes_from_one_listing_and_changes_with_every_upload(store: GCPArtifactStore) -> None:
+    with store.open("art/data.bin", "wb") as handle:
+        handle.write(b"same bytes")
+    with store.open("art/sub/meta.json", "wb") as handle:
+        handle.write(b"{}")
+    first = store.fingerprint("art")
+    assert first is not None
+    assert first.startswith("sha256:")
+    assert store.fingerprint("art") == first
+    with store.open("art/data.bin", "wb") as handle:  # same size, same bytes: a new generation all the same
+        handle.write(b"same bytes")
+    assert store.fingerprint("art") != first
+    second = store.fingerprint("art")
+    with store.open("art/extra.bin", "wb") as handle:
+        handle.write(b"x")
+    assert store.fingerprint("art") != second
+    store.remove("art/extra.bin")
+    with pytest.raises(ArtifactNotFoundError):
+        store.fingerprint("nothing-here")

@@ -192,7 +192,11 @@ def test_truncated_cached_artifact_is_recomputed() -> None:
     assert statuses(second) == {"load": "completed", "total": "cached", "describe": "cached"}
 
 
-def test_corrupted_input_fails_the_step_naming_the_artifact() -> None:
+def test_corrupted_input_fails_the_step_naming_the_artifact(zen_home: Path) -> None:
+    """Corruption that leaves the files' metadata as it was (bit rot) passes the cache check, not the load."""
+    import sqlite3
+
+    from zenml.artifact_stores.local import LocalArtifactStore
     from zenml.artifacts import ArtifactCorruptedError
 
     @step(enable_cache=False)
@@ -207,6 +211,11 @@ def test_corrupted_input_fails_the_step_naming_the_artifact() -> None:
     directory = Path(first.steps["load"].output.full_uri)
     data_file = next(p for p in directory.rglob("*") if p.is_file())
     data_file.write_bytes(data_file.read_bytes().replace(b"1", b"7"))  # same size: only the hash can tell
+    record = first.steps["load"].output.record
+    now = LocalArtifactStore("x", path=record.artifact_store_path).fingerprint(record.uri)
+    with sqlite3.connect(zen_home / "local_stores" / "metadata.db") as conn:  # as if the disk had flipped it
+        conn.execute("UPDATE artifacts SET fingerprint = ? WHERE uri = ?", (now, record.uri))
+    conn.close()
     with pytest.raises(StepFailedError, match=r"step 'consume' of pipeline 'consuming' failed") as caught:
         consuming()
     assert isinstance(caught.value.__cause__, ArtifactCorruptedError)

@@ -23,6 +23,7 @@ from zenml.artifact_stores.base import (
     ArtifactNotFoundError,
     ArtifactStore,
     InvalidArtifactNameError,
+    fingerprint_of,
     validate_name,
 )
 
@@ -374,6 +375,28 @@ class LocalArtifactStore(ArtifactStore):
         except FileNotFoundError:
             return None
         return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+    def fingerprint(self, name: str) -> str | None:
+        """Device, inode, size, mtime and ctime (as :meth:`version_tag`) of each file, by ``lstat``: one walk.
+
+        A file replaced by a symbolic link has another inode, so a fingerprint taken when the
+        artifact was written never matches it; a directory replaced by a link out of the root is refused.
+        """
+        top = self._path(name)
+        if not os.path.isdir(top):
+            raise self._missing(name)
+        device = os.stat(top).st_dev
+        entries = []
+        for directory, dirnames, filenames in os.walk(top):
+            dirnames[:] = [d for d in dirnames if not _is_temp(d)]
+            for file in filenames:
+                if _is_temp(file):
+                    continue
+                path = os.path.join(directory, file)
+                st = os.lstat(path)
+                relative = os.path.relpath(path, top).replace(os.sep, "/")
+                entries.append((relative, f"{device}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"))
+        return fingerprint_of(entries)
 
     def local_path(self, name: str, mode: str = "r") -> AbstractContextManager[str]:
         """``"r"``: the real path itself. ``"w"``: a temporary sibling path, renamed into place at the end."""

@@ -36,11 +36,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ArtifactInfo:
-    """What :func:`save_artifact` reports: total ``size`` in bytes, ``content_hash`` and the files written."""
+    """What :func:`save_artifact` reports: total ``size`` in bytes, ``content_hash``, the files written, and
+    the store's :meth:`~zenml.artifact_stores.base.ArtifactStore.fingerprint` of them (``None`` if it has none)."""
 
     size: int
     content_hash: str
     files: tuple[str, ...] = field(default=())
+    fingerprint: str | None = None
 
 
 def _relative(uri: str, name: str) -> str:
@@ -104,6 +106,7 @@ def save_artifact(
         size=sum(digest.size for digest in digests.values()),
         content_hash=_manifest_hash(uri, digests),
         files=tuple(_relative(uri, name) for name in sorted(digests)),
+        fingerprint=store.fingerprint(uri),
     )
 
 

@@ -78,12 +78,21 @@ def _input_records(
 
 
 def _intact(store: ArtifactStore, artifact: ArtifactRecord) -> bool:
-    """A cheap check (listing and sizes, no reading) that an artifact's files are all still there."""
-    if not store.exists(artifact.uri):
-        return False
+    """Whether an artifact's files are exactly as recorded, without reading them where the store can tell.
+
+    With a recorded fingerprint (metadata only: one listing) a changed, added, removed or
+    replaced file, or a symbolic link out of the store, means "not intact". Older records
+    have none: their files are hashed and compared with the content hash instead.
+    """
+    from zenml.artifact_stores.base import InvalidArtifactNameError
+
     try:
-        return sum(store.size(name) for name in store.walk_files(artifact.uri)) == artifact.size
-    except FileNotFoundError:
+        if artifact.fingerprint is not None:
+            return store.fingerprint(artifact.uri) == artifact.fingerprint
+        from zenml.artifacts.io import compute_content_hash
+
+        return store.exists(artifact.uri) and compute_content_hash(store, artifact.uri) == artifact.content_hash
+    except (FileNotFoundError, InvalidArtifactNameError):
         return False
 
 
@@ -153,6 +162,7 @@ def _save_outputs(
                 content_hash=info.content_hash,
                 created_at=time.time(),
                 run_metadata=dict((metadata or {}).get(name, {})),
+                fingerprint=info.fingerprint,
             )
         )
     return records

@@ -14,7 +14,7 @@ import tempfile
 from contextlib import contextmanager, suppress
 from typing import IO, TYPE_CHECKING, ClassVar, cast
 
-from zenml.artifact_stores.base import ArtifactNotFoundError, ArtifactStore, validate_name
+from zenml.artifact_stores.base import ArtifactNotFoundError, ArtifactStore, fingerprint_of, validate_name
 from zenml.integrations.gcp.connection import GCSConnection
 from zenml.integrations.gcp.errors import translate_errors
 from zenml.integrations.gcp.progress import TransferProgress
@@ -279,6 +279,22 @@ class GCPArtifactStore(ArtifactStore):
         if blob.md5_hash:
             return "md5:" + base64.b64decode(blob.md5_hash).hex()
         return super().checksum(name)
+
+    def fingerprint(self, name: str) -> str | None:
+        """Generation, CRC32C and size of every object below ``name``, from one listing (no object is read).
+
+        Any new upload under a name (even of the same bytes) has a new generation, so the fingerprint
+        changes with every write.
+        """
+        prefix = self._dir_prefix(name)
+        entries = [
+            (blob.name[len(prefix) :], f"{blob.generation}:{blob.crc32c}:{blob.size}")
+            for blob in self._list(prefix)
+            if blob.name.rsplit("/", 1)[-1] != DIR_MARKER
+        ]
+        if not entries:
+            raise ArtifactNotFoundError(f"no artifact directory {self.uri(name)}: no objects below it")
+        return fingerprint_of(entries)
 
     @contextmanager
     def local_path(self, name: str, mode: str = "r") -> Iterator[str]:

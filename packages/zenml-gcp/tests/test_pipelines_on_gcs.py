@@ -1,0 +1,124 @@
+"""Pipelines run in this process on a GCS stack (artifact and metadata store in the emulator)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import pytest
+
+from zenml import pipeline, step
+from zenml.integrations.gcp.artifact_store import GCPArtifactStore
+from zenml.integrations.gcp.metadata_store import GCPMetadataStore
+from zenml.orchestrators.local import LocalOrchestrator
+from zenml.stack.stack import Stack
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from zenml.pipelines.pipeline import Pipeline
+    from zenml.pipelines.runs import PipelineRun
+
+pytestmark = pytest.mark.gcs
+
+CALLS: list[str] = []
+
+
+@pytest.fixture
+def stack(gcs_bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Stack:
+    monkeypatch.setenv("ZENML_CONFIG_DIR", str(tmp_path / "zen-home"))
+    monkeypatch.chdir(tmp_path)
+    CALLS.clear()
+    return Stack(
+        "gcs",
+        GCPArtifactStore("remote", path=f"gs://{gcs_bucket}/zen", chunk_size_mb=0.25),
+        GCPMetadataStore("shared", path=f"gs://{gcs_bucket}/meta"),
+        LocalOrchestrator("local"),
+    )
+
+
+def run(flow: Pipeline, stack: Stack) -> PipelineRun:
+    return flow.run_on(stack, flow.deployment())
+
+
+# Not "%2F", "#" or "?": the emulator cannot read such object names back (real GCS can; the client sends them quoted).
+NAMES = ["a", "a_b", "a.b", "a-b", "a b", "a~b", "ä", "a%b", "a:b"]
+
+
+@step
+def many() -> tuple[
+    Annotated[str, "a"],
+    Annotated[str, "a_b"],
+    Annotated[str, "a.b"],
+    Annotated[str, "a-b"],
+    Annotated[str, "a b"],
+    Annotated[str, "a~b"],
+    Annotated[str, "ä"],
+    Annotated[str, "a%b"],
+    Annotated[str, "a:b"],
+]:
+    return tuple(NAMES)  # type: ignore[return-value]
+
+
+@step(name="s")
+def s() -> Annotated[str, "o"]:
+    return "s/o"
+
+
+@step(name="s.o")
+def s_dot_o() -> Annotated[str, "o"]:
+    return "s.o/o"
+
+
+@pipeline
+def siblings() -> None:
+    many()
+    s()
+    s_dot_o()
+
+
+def test_sibling_outputs_and_steps_load_back_their_own_values(stack: Stack) -> None:
+    done = run(siblings, stack)
+    assert done.status == "completed"
+    assert {name: done.steps["many"].outputs[name][0].load() for name in NAMES} == {name: name for name in NAMES}
+    assert done.steps["s"].outputs["o"][0].load() == "s/o"
+    assert done.steps["s.o"].outputs["o"][0].load() == "s.o/o"
+
+
+@step
+def make() -> list[int]:
+    CALLS.append("make")
+    return [1, 2, 3]
+
+
+@step
+def add(values: list[int]) -> int:
+    CALLS.append("add")
+    return sum(values)
+
+
+@pipeline
+def chain() -> None:
+    add(make())
+
+
+def _statuses(done: Any) -> dict[str, str]:
+    return {name: view.status for name, view in done.steps.items()}
+
+
+def test_a_rewritten_cached_artifact_makes_the_step_run_again(stack: Stack) -> None:
+    first = run(chain, stack)
+    assert CALLS == ["make", "add"]
+    CALLS.clear()
+    assert _statuses(run(chain, stack)) == {"make": "cached", "add": "cached"}
+    store = stack.artifact_store
+    (name,) = store.walk_files(first.steps["make"].output.uri)
+    with store.open(name, "rb") as handle:
+        data = bytearray(handle.read())
+    data[data.index(b"2")] = ord("7")  # same size; the object gets a new generation and CRC32C
+    with store.open(name, "wb") as handle:
+        handle.write(bytes(data))
+    CALLS.clear()
+    third = run(chain, stack)
+    assert CALLS == ["make"]
+    assert _statuses(third) == {"make": "completed", "add": "cached"}
+    assert third.steps["make"].output.load() == [1, 2, 3]
