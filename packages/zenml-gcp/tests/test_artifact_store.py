@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
@@ -241,3 +243,26 @@ def test_fingerprint_comes_from_one_listing_and_changes_with_every_upload(store:
     store.remove("art/extra.bin")
     with pytest.raises(ArtifactNotFoundError):
         store.fingerprint("nothing-here")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="owners are judged from /proc")
+def test_local_copies_left_by_a_killed_process_are_deleted_by_the_next_local_path(
+    store: GCPArtifactStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import tempfile
+
+    from zenml.integrations.gcp.artifact_store import LOCAL_COPY_PREFIX
+    from zenml.utils.processes import this_process
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    script = "from zenml.utils.processes import this_process; print(this_process().tag)"
+    dead = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip()
+    (tmp_path / f"{LOCAL_COPY_PREFIX}{dead}-abc123").mkdir()
+    (tmp_path / f"{LOCAL_COPY_PREFIX}{dead}-abc123" / "big.npy").write_bytes(b"x" * 1000)
+    (tmp_path / f"{LOCAL_COPY_PREFIX}{this_process().tag}-def456").mkdir()  # this process's, in use
+    with store.open("f.bin", "wb") as handle:
+        handle.write(b"data")
+    with store.local_path("f.bin") as path:
+        assert os.path.basename(os.path.dirname(path)).startswith(f"{LOCAL_COPY_PREFIX}{this_process().tag}-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{LOCAL_COPY_PREFIX}{this_process().tag}-def456"]

@@ -27,19 +27,34 @@ class Client:
     def list_runs(
         self, pipeline_name: str | None = None, status: str | None = None, limit: int | None = None
     ) -> list[PipelineRun]:
-        """Runs, newest first, optionally of one pipeline and/or with one status."""
+        """Runs, newest first, optionally of one pipeline and/or with one status.
+
+        Runs of this host whose process died are marked failed first (``error`` starts with ``"crashed: "``).
+        """
+        from zenml.metadata_stores.crashes import recover_quietly
         from zenml.pipelines.runs import PipelineRun
 
         stack = self.active_stack
-        records = stack.metadata_store.list_runs(pipeline_name=pipeline_name, status=status, limit=limit)
+        store = stack.metadata_store
+        recover_quietly(store)
+        records = store.list_runs(pipeline_name=pipeline_name, status=status, limit=limit)
+        recovered = recover_quietly(store, records)  # runs the store could not list as running ones (no index)
+        if recovered is not None and recovered != records:
+            records = [record for record in recovered if status is None or record.status == status]
         return [PipelineRun(record, stack) for record in records]
 
     def get_run(self, name_or_id: str) -> PipelineRun:
-        """One run by name or id (a unique id prefix works); ``RunNotFoundError`` if there is none."""
+        """One run by name or id (a unique id prefix works); ``RunNotFoundError`` if there is none.
+
+        A run of this host whose process died is marked failed first (``error`` starts with ``"crashed: "``).
+        """
+        from zenml.metadata_stores.crashes import recover_quietly
         from zenml.pipelines.runs import PipelineRun
 
         stack = self.active_stack
-        return PipelineRun(stack.metadata_store.get_run(name_or_id), stack)
+        record = stack.metadata_store.get_run(name_or_id)
+        recovered = recover_quietly(stack.metadata_store, [record])
+        return PipelineRun(recovered[0] if recovered else record, stack)
 
     def list_pipelines(self) -> list[str]:
         """Names of the pipelines that have runs."""

@@ -1,11 +1,17 @@
 """The default artifact store: a directory on the local filesystem.
 
-Every write is atomic: data goes to a hidden temporary file in the target's
-directory (``.zenml-tmp-<token>-<name>``, keeping the name's extension for
-libraries that check it), which is flushed (and fsynced, with ``fsync=True``)
-and ``os.replace()``-d into place when it is closed without error, and
-deleted otherwise. Readers therefore see either the old file or the complete
-new one, and a crashed writer leaves no partial file under the final name.
+Every write is atomic: data goes to a temporary file in the hidden directory
+``.zenml-tmp/`` at the store's root (same file system, so the rename is
+atomic), named ``<pid>.<start token>-<random>-<name>`` (keeping the name's
+extension for libraries that check it), which is flushed (and fsynced, with
+``fsync=True``) and ``os.replace()``-d into place when it is closed without
+error, and deleted otherwise. Readers therefore see either the old file or
+the complete new one, and a crashed writer leaves no partial file under the
+final name. Its temporary file carries its owner in its name, so the next
+write to the store deletes the temporary files of writers that are provably
+gone (killed, crashed: see :mod:`zenml.utils.processes`). A target on another
+file system than the root (a mount inside the store) gets its temporary file
+beside it instead (``.zenml-tmp-<owner>-...``), hidden as well.
 
 Every name is validated with :func:`~zenml.artifact_stores.base.validate_name`
 and its real path (symlinks resolved) must stay below the store's root.
@@ -33,18 +39,20 @@ if TYPE_CHECKING:
     from types import TracebackType
     from typing import IO
 
-TEMP_PREFIX = ".zenml-tmp-"
+TEMP_DIR = ".zenml-tmp"  # at the root: temporary files of writes in flight, named <pid>.<token>-<random>-<name>
+TEMP_PREFIX = ".zenml-tmp-"  # a temporary file beside its target (another file system; older zenml versions)
 
 
 def _is_temp(entry: str) -> bool:
-    return entry.startswith(TEMP_PREFIX)
+    return entry == TEMP_DIR or entry.startswith(TEMP_PREFIX)
 
 
-def _temp_sibling(final_path: str) -> str:
-    """A unique hidden name beside ``final_path`` that ends like it (``model.keras`` stays ``*.keras``)."""
-    directory, base = os.path.split(final_path)
-    base = base[-200:]  # stay within NAME_MAX with the prefix; the end (extension) is what matters
-    return os.path.join(directory, f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(6).hex()}-{base}")
+def _temp_name(final_path: str) -> str:
+    """A unique name that records its owner and ends like ``final_path`` (``model.keras`` stays ``*.keras``)."""
+    from zenml.utils.processes import this_process
+
+    base = os.path.basename(final_path)[-150:]  # within NAME_MAX with the rest; the end (extension) matters
+    return f"{this_process().tag}-{os.urandom(6).hex()}-{base}"
 
 
 _fallocate: Any = None
@@ -166,10 +174,11 @@ class _LocalPathForWrite:
     def __init__(self, store: LocalArtifactStore, final_path: str) -> None:
         self.store = store
         self.final_path = final_path
-        self.temp_path = _temp_sibling(final_path)
+        self.temp_path = ""
 
     def __enter__(self) -> str:
         os.makedirs(os.path.dirname(self.final_path), exist_ok=True)
+        self.temp_path = self.store._temp_path(self.final_path)
         return self.temp_path
 
     def __exit__(
@@ -204,7 +213,7 @@ class _LocalPathForWrite:
         if not os.path.lexists(self.final_path):
             os.replace(self.temp_path, self.final_path)
             return
-        old = _temp_sibling(self.final_path)
+        old = self.store._temp_path(self.final_path)
         os.replace(self.final_path, old)
         os.replace(self.temp_path, self.final_path)
         _remove_any(old)
@@ -241,6 +250,7 @@ class LocalArtifactStore(ArtifactStore):
         if fsync:
             self.config["fsync"] = True
         self.root = os.path.realpath(os.path.abspath(os.path.expanduser(path)))
+        self._root_device: int | None = None
 
     # -- paths -----------------------------------------------------------------
 
@@ -257,6 +267,23 @@ class LocalArtifactStore(ArtifactStore):
                 "(through a symbolic link); names must stay inside the root"
             )
         return real
+
+    def _temp_path(self, final_path: str) -> str:
+        """A new temporary path for a write to ``final_path`` (whose directory exists): see the module docstring.
+
+        Deletes the temporary files of writers that are gone first: every write cleans up after crashed ones.
+        """
+        from zenml.utils.processes import remove_files_of_gone_owners
+
+        temp_dir = os.path.join(self.root, TEMP_DIR)
+        remove_files_of_gone_owners(temp_dir)
+        directory = os.path.dirname(final_path)
+        if self._root_device is None:
+            self._root_device = os.stat(self.root).st_dev
+        if os.stat(directory).st_dev != self._root_device:  # a mount inside the root: rename only works beside it
+            return os.path.join(directory, TEMP_PREFIX + _temp_name(final_path))
+        os.makedirs(temp_dir, exist_ok=True)
+        return os.path.join(temp_dir, _temp_name(final_path))
 
     def _missing(self, name: str) -> ArtifactNotFoundError:
         return ArtifactNotFoundError(f"no file {name!r} in artifact store {self.name!r} ({self.uri(name)})")
@@ -279,7 +306,7 @@ class LocalArtifactStore(ArtifactStore):
             if path == self.root:
                 raise InvalidArtifactNameError("cannot open the artifact store's root for writing; name a file")
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            return AtomicFileWriter(_temp_sibling(path), path, fsync=self.fsync)
+            return AtomicFileWriter(self._temp_path(path), path, fsync=self.fsync)
         raise ValueError(f"unsupported mode {mode!r} for artifact store files; use 'rb' or 'wb'")
 
     def exists(self, name: str) -> bool:

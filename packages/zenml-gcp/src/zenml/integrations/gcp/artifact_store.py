@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 DEFAULT_CHUNK_SIZE_MB = 16
 DIR_MARKER = ".zenml-dir"
+LOCAL_COPY_PREFIX = "zenml-gcs-"  # local copies of local_path(), in the system's temp dir: zenml-gcs-<owner>-...
 _COPY_BUFFER = 1 << 20
 
 
@@ -300,12 +301,18 @@ class GCPArtifactStore(ArtifactStore):
     def local_path(self, name: str, mode: str = "r") -> Iterator[str]:
         """A temporary local copy: downloaded before the block (``"r"``), uploaded after it (``"w"``).
 
-        A directory is copied file by file; in ``"w"`` mode each file is uploaded atomically.
+        A directory is copied file by file; in ``"w"`` mode each file is uploaded atomically. The copy's
+        directory names its owner process, so copies left by a killed process are deleted by the next call
+        (:mod:`zenml.utils.processes`). An unfinished upload leaves nothing in the bucket: GCS discards
+        resumable-upload sessions that are never finalised (after a week).
         """
+        from zenml.utils.processes import remove_files_of_gone_owners, this_process
+
         if mode not in ("r", "w"):
             raise ValueError(f"unsupported mode {mode!r} for local_path; use 'r' or 'w'")
         clean = validate_name(name)
-        with tempfile.TemporaryDirectory(prefix="zenml-gcs-") as tmp:
+        remove_files_of_gone_owners(tempfile.gettempdir(), prefix=LOCAL_COPY_PREFIX)
+        with tempfile.TemporaryDirectory(prefix=f"{LOCAL_COPY_PREFIX}{this_process().tag}-") as tmp:
             local = os.path.join(tmp, clean.rsplit("/", 1)[-1] or "root")
             if mode == "r":
                 self._download(clean, local)
