@@ -177,7 +177,6 @@ class _LocalPathForWrite:
         self.temp_path = ""
 
     def __enter__(self) -> str:
-        os.makedirs(os.path.dirname(self.final_path), exist_ok=True)
         self.temp_path = self.store._temp_path(self.final_path)
         return self.temp_path
 
@@ -243,11 +242,12 @@ class LocalArtifactStore(ArtifactStore):
 
     def __init__(self, name: str = "default", *, path: str, fsync: bool = False, **config: object) -> None:
         from zenml.stack.local_paths import check_local_path
+        from zenml.stack.options import boolean_option
 
         check_local_path(path, flavor="local artifact store")
         super().__init__(name, path=path, **config)
-        self.fsync = bool(fsync)
-        if fsync:
+        self.fsync = boolean_option("fsync", fsync)
+        if self.fsync:
             self.config["fsync"] = True
         self.root = os.path.realpath(os.path.abspath(os.path.expanduser(path)))
         self._root_device: int | None = None
@@ -269,7 +269,7 @@ class LocalArtifactStore(ArtifactStore):
         return real
 
     def _temp_path(self, final_path: str) -> str:
-        """A new temporary path for a write to ``final_path`` (whose directory exists): see the module docstring.
+        """A new temporary path for a write to ``final_path``, whose directory it creates (see the module docstring).
 
         Deletes the temporary files of writers that are gone first: every write cleans up after crashed ones.
         """
@@ -278,12 +278,24 @@ class LocalArtifactStore(ArtifactStore):
         temp_dir = os.path.join(self.root, TEMP_DIR)
         remove_files_of_gone_owners(temp_dir)
         directory = os.path.dirname(final_path)
+        self._makedirs(directory)
         if self._root_device is None:
             self._root_device = os.stat(self.root).st_dev
         if os.stat(directory).st_dev != self._root_device:  # a mount inside the root: rename only works beside it
             return os.path.join(directory, TEMP_PREFIX + _temp_name(final_path))
-        os.makedirs(temp_dir, exist_ok=True)
+        self._makedirs(temp_dir)
         return os.path.join(temp_dir, _temp_name(final_path))
+
+    def _makedirs(self, path: str) -> None:
+        """``os.makedirs``; a failure names this store and its ``path`` option (a root under /proc, read-only...)."""
+        try:
+            os.makedirs(path, exist_ok=True)
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename and os.fsdecode(error.filename) != self.root else ""
+            raise type(error)(
+                f"local artifact store {self.name!r} cannot create directories below {self.root!r} (its `path` "
+                f"option): {error.strerror or error}{where}. Point `path` at a directory you can write"
+            ) from error
 
     def _missing(self, name: str) -> ArtifactNotFoundError:
         return ArtifactNotFoundError(f"no file {name!r} in artifact store {self.name!r} ({self.uri(name)})")
@@ -305,7 +317,6 @@ class LocalArtifactStore(ArtifactStore):
         if mode in ("wb", "w"):
             if path == self.root:
                 raise InvalidArtifactNameError("cannot open the artifact store's root for writing; name a file")
-            os.makedirs(os.path.dirname(path), exist_ok=True)
             return AtomicFileWriter(self._temp_path(path), path, fsync=self.fsync)
         raise ValueError(f"unsupported mode {mode!r} for artifact store files; use 'rb' or 'wb'")
 
@@ -337,7 +348,7 @@ class LocalArtifactStore(ArtifactStore):
         yield from sorted(found)
 
     def makedirs(self, name: str) -> None:
-        os.makedirs(self._path(name), exist_ok=True)
+        self._makedirs(self._path(name))
 
     def rename(self, src: str, dst: str, *, overwrite: bool = False) -> None:
         src_path, dst_path = self._path(src), self._path(dst)

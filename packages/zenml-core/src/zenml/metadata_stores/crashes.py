@@ -50,10 +50,14 @@ def end_run(store: MetadataStore, run: RunRecord, error: str) -> RunRecord:
     return store.get_run(run.id)
 
 
-def recover_crashed_runs(store: MetadataStore, runs: Iterable[RunRecord] | None = None) -> list[RunRecord]:
+def recover_crashed_runs(
+    store: MetadataStore, runs: Iterable[RunRecord] | None = None, *, quiet: bool = False
+) -> list[RunRecord]:
     """End every run of ``runs`` (default: this host's running runs) whose owner is provably gone.
 
-    Returns ``runs`` in order, the ended ones as they are now.
+    Returns ``runs`` in order, the ended ones as they are now. With ``quiet`` (commands that only read),
+    a store this process may not write (a read-only file, a bucket without write access) is logged and
+    the run is returned as it was; a store that cannot be read still raises.
     """
     from zenml.utils.processes import owner_state, this_process
 
@@ -67,17 +71,14 @@ def recover_crashed_runs(store: MetadataStore, runs: Iterable[RunRecord] | None 
         if state != "gone":
             result.append(run)
             continue
-        ended = end_run(store, run, f"{CRASHED}{reason}; last seen {utc(last_seen(run))}")
-        logger.info("run %s (%s) marked failed: %s", ended.name, ended.id, ended.error)
+        try:
+            ended = end_run(store, run, f"{CRASHED}{reason}; last seen {utc(last_seen(run))}")
+        except Exception as error:
+            if not quiet:
+                raise
+            logger.warning("could not mark run %s of a dead process failed: %s", run.name, error)
+            ended = run
+        else:
+            logger.info("run %s (%s) marked failed: %s", ended.name, ended.id, ended.error)
         result.append(ended)
     return result
-
-
-def recover_quietly(store: MetadataStore, runs: Iterable[RunRecord] | None = None) -> list[RunRecord] | None:
-    """:func:`recover_crashed_runs` for commands that only read: a store this process may not write
-    (a read-only file, a bucket without write access) is logged, not raised. ``None`` then."""
-    try:
-        return recover_crashed_runs(store, runs)
-    except Exception as error:
-        logger.warning("could not mark the runs of dead processes failed in %s: %s", store.name, error)
-        return None

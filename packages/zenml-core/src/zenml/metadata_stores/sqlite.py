@@ -100,12 +100,13 @@ class SQLiteMetadataStore(MetadataStore):
 
     def __init__(self, name: str = "default", *, path: str, timeout: float = 30.0, **config: object) -> None:
         from zenml.stack.local_paths import check_local_path
+        from zenml.stack.options import number_option
 
         check_local_path(path, flavor="sqlite metadata store")
+        self.timeout = number_option("timeout", timeout, unit="seconds")
         super().__init__(name, path=path, **config)
         self.path = path
         self.file = os.path.abspath(os.path.expanduser(path))  # resolved now: later chdir() changes nothing
-        self.timeout = float(timeout)
         if timeout != 30.0:
             self.config["timeout"] = timeout
         self._local = threading.local()

@@ -79,7 +79,9 @@ class GCPArtifactStore(ArtifactStore):
         self._gcs = GCSConnection(path, project=project, credentials_file=credentials_file, retry_timeout=retry_timeout)
         self.path = f"gs://{self._gcs.bucket_name}/{self._gcs.prefix}".rstrip("/")
         self.chunk_size = _chunk_size_bytes(chunk_size_mb)
-        self.progress = progress  # None: a bar on a terminal only
+        from zenml.stack.options import boolean_option
+
+        self.progress = None if progress is None else boolean_option("progress", progress)  # None: on a terminal
 
     # -- helpers ---------------------------------------------------------------------------------------
 

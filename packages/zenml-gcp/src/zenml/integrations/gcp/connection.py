@@ -47,7 +47,7 @@ class GCSConnection:
         self.retry_timeout = _seconds(retry_timeout)
         self.bucket_name, self.prefix = parse_gcs_path(path)
         self.project = project
-        self.credentials_file = credentials_file
+        self.credentials_file = _existing_file(credentials_file)
         self._client: Client | None = None
         self._bucket: Bucket | None = None
         self._pid = -1
@@ -110,10 +110,19 @@ class GCSConnection:
 def _seconds(value: float | str | None) -> float | None:
     if value is None or value == "":
         return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise ValueError(f"retry_timeout must be a number of seconds, not {value!r}") from None
-    if seconds <= 0:
-        raise ValueError(f"retry_timeout must be positive, not {value!r}")
-    return seconds
+    from zenml.stack.options import number_option
+
+    return number_option("retry_timeout", value, unit="seconds", positive=True)
+
+
+def _existing_file(credentials_file: str | None) -> str | None:
+    """``credentials_file`` if it names an existing file (checked when the component is built: no request)."""
+    if credentials_file and not os.path.isfile(os.path.expanduser(credentials_file)):
+        from zenml.stack.component import InvalidOptionError
+
+        raise InvalidOptionError(
+            f"option credentials_file: {credentials_file!r} does not exist (or is not a file); point it at a "
+            "service-account key file (JSON), or remove the option to use Application Default Credentials "
+            "(`gcloud auth application-default login`)"
+        )
+    return credentials_file
