@@ -329,3 +329,25 @@ def test_same_step_twice_and_numpy_outputs() -> None:
     assert run.steps["norm_four"].output.load() == pytest.approx(14**0.5)
     loaded = run.steps["make_array_2"].output.load()
     assert loaded.tolist() == [0.0, 1.0, 2.0, 3.0]
+
+
+def test_a_self_referential_output_is_a_clear_error() -> None:
+    from zenml.materializers.base import MaterializerError
+
+    @step
+    def loop() -> list:  # type: ignore[type-arg]
+        looped: list[Any] = [1]
+        looped.append(looped)
+        return looped
+
+    @pipeline
+    def looping() -> None:
+        loop()
+
+    with pytest.raises(StepFailedError, match="output 'output' contains itself") as failed:
+        looping()
+    assert isinstance(failed.value.__cause__, MaterializerError)
+    assert "RecursionError" not in str(failed.value)
+    (run,) = Client().list_runs(pipeline_name="looping")
+    assert run.status == "failed"
+    assert list(Path(run.stack.artifact_store.path).rglob("output/*")) == []  # nothing half-written is kept

@@ -147,6 +147,11 @@ def _save_outputs(
             info = save_artifact(value, store=store, uri=uri, materializer_cls=materializer)
         except MaterializerError as exc:
             raise type(exc)(f"step {plan.id!r} output {name!r}: {exc}") from exc
+        except RecursionError:  # from whichever materializer walked the value
+            raise MaterializerError(
+                f"step {plan.id!r} output {name!r} contains itself (a circular reference) or is nested deeper than "
+                "Python's recursion limit, so it cannot be stored; return a value without cycles"
+            ) from None
         records.append(
             ArtifactRecord(
                 id=_new_id(),
