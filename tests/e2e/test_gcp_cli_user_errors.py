@@ -103,3 +103,37 @@ def test_missing_bucket_is_a_clean_error(emulator: GCSEmulator, tmp_path: Path) 
     ):
         assert zenml(args, env, tmp_path).returncode == 0
     assert_clean_failure(zenml(["run", "list"], env, tmp_path), bucket)
+
+
+@pytest.mark.slow
+def test_an_unreachable_endpoint_with_default_settings_fails_within_30_seconds_saying_what_it_retries(
+    tmp_path: Path,
+) -> None:
+    import socket
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        endpoint = f"http://127.0.0.1:{sock.getsockname()[1]}"  # closed once the block ends: nobody listens
+    env = private_env(tmp_path, STORAGE_EMULATOR_HOST=endpoint)
+    for args in (
+        ["metadata-store", "register", "m", "-f", "gcp", "-p", "gs://bucket/meta"],  # no retry_timeout
+        ["stack", "register", "s", "-a", "default", "-m", "m", "--set"],
+    ):
+        assert zenml(args, env, tmp_path).returncode == 0
+    import re
+
+    began = time.monotonic()
+    result = zenml(["run", "list"], env, tmp_path)
+    assert time.monotonic() - began < 60  # 30 s of retries, plus the interpreter's start on a busy machine
+    assert result.returncode == 1
+    *progress, error = result.stderr.strip().splitlines()
+    assert error.startswith(f"Error: cannot reach Google Cloud Storage at {endpoint} to open bucket 'bucket'")
+    retried = re.search(r"after retries for (\d+) s", error)
+    assert retried is not None
+    assert int(retried.group(1)) <= 31
+    assert progress[0] == (
+        f"reaching {endpoint} to open bucket 'bucket' failed (ConnectionError); retrying for up to 30 s in all "
+        "(the component option retry_timeout sets this)"
+    )
+    assert "Traceback" not in result.stderr

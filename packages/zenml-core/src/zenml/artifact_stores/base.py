@@ -28,6 +28,10 @@ class ArtifactNotFoundError(FileNotFoundError):
     """A name that should exist in the artifact store does not."""
 
 
+class ArtifactStoreUnavailableError(OSError):
+    """The artifact store could not be reached, after its own retries: asking again at once would fail again."""
+
+
 def validate_name(name: str) -> str:
     """Return ``name`` normalised to ``a/b/c`` form, or raise :class:`InvalidArtifactNameError`.
 

@@ -21,6 +21,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from zenml.artifact_stores.base import ArtifactStoreUnavailableError
 from zenml.artifacts.errors import (
     ArtifactCorruptedError,
     ArtifactExistsError,
@@ -167,6 +168,8 @@ def load_artifact(
         value = materializer_cls(uri, tracking).load(data_type)
     except FileNotFoundError as error:
         raise ArtifactMissingError(uri, str(error)) from error
+    except (ArtifactStoreUnavailableError, ConnectionError, TimeoutError):
+        raise  # the store gave up on a request: reading everything again would only fail again, as slowly
     except Exception as error:
         # A corrupted file often makes the materializer fail first: report the corruption instead.
         actual = _manifest_hash(uri, _digests(tracking, uri))
