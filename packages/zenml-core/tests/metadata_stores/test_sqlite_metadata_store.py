@@ -290,7 +290,7 @@ def test_a_busy_database_is_retried_until_the_lock_is_released(tmp_path: Path) -
     store.close()
 
 
-# -- schema version 2 and newer databases ---------------------------------------------------------------
+# -- schema migrations and newer databases ------------------------------------------------------------
 
 
 def test_a_newer_database_is_refused_without_modifying_it(tmp_path: Path) -> None:
