@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import stat
 import sys
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -255,11 +256,26 @@ class LocalArtifactStore(ArtifactStore):
     # -- paths -----------------------------------------------------------------
 
     def _path(self, name: str) -> str:
-        """The real local path of ``name``; raises if it (or a symlink on the way) leaves the root."""
+        """The real local path of ``name``; raises if it (or a symlink on the way) leaves the root.
+
+        The root is real already, so only the parts below it are looked at: one ``lstat`` each, and a
+        full ``realpath`` only when one of them is a symbolic link.
+        """
         clean = validate_name(name)
         if not clean:
             return self.root
-        joined = os.path.join(self.root, *clean.split("/"))
+        parts = clean.split("/")
+        joined = os.path.join(self.root, *parts)
+        path = self.root
+        for part in parts:
+            path = os.path.join(path, part)
+            try:
+                if stat.S_ISLNK(os.lstat(path).st_mode):
+                    break
+            except (FileNotFoundError, NotADirectoryError):  # nothing below a missing part can be a link
+                return joined
+        else:
+            return joined
         real = os.path.realpath(joined)
         if real != self.root and not real.startswith(self.root.rstrip(os.sep) + os.sep):
             raise InvalidArtifactNameError(
@@ -276,14 +292,15 @@ class LocalArtifactStore(ArtifactStore):
         from zenml.utils.processes import remove_files_of_gone_owners
 
         temp_dir = os.path.join(self.root, TEMP_DIR)
-        remove_files_of_gone_owners(temp_dir)
+        temp_dir_exists = remove_files_of_gone_owners(temp_dir) is not None
         directory = os.path.dirname(final_path)
         self._makedirs(directory)
         if self._root_device is None:
             self._root_device = os.stat(self.root).st_dev
         if os.stat(directory).st_dev != self._root_device:  # a mount inside the root: rename only works beside it
             return os.path.join(directory, TEMP_PREFIX + _temp_name(final_path))
-        self._makedirs(temp_dir)
+        if not temp_dir_exists:
+            self._makedirs(temp_dir)
         return os.path.join(temp_dir, _temp_name(final_path))
 
     def _makedirs(self, path: str) -> None:
@@ -421,19 +438,28 @@ class LocalArtifactStore(ArtifactStore):
         artifact was written never matches it; a directory replaced by a link out of the root is refused.
         """
         top = self._path(name)
-        if not os.path.isdir(top):
-            raise self._missing(name)
-        device = os.stat(top).st_dev
-        entries = []
-        for directory, dirnames, filenames in os.walk(top):
-            dirnames[:] = [d for d in dirnames if not _is_temp(d)]
-            for file in filenames:
-                if _is_temp(file):
-                    continue
-                path = os.path.join(directory, file)
-                st = os.lstat(path)
-                relative = os.path.relpath(path, top).replace(os.sep, "/")
-                entries.append((relative, f"{device}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"))
+        try:
+            device = os.stat(top).st_dev
+        except (FileNotFoundError, NotADirectoryError):
+            raise self._missing(name) from None
+        entries: list[tuple[str, str]] = []
+
+        def scan(directory: str, prefix: str) -> None:
+            with os.scandir(directory) as found:
+                for entry in found:
+                    if _is_temp(entry.name):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        scan(entry.path, f"{prefix}{entry.name}/")
+                        continue
+                    st = entry.stat(follow_symlinks=False)
+                    tag = f"{device}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+                    entries.append((prefix + entry.name, tag))
+
+        try:
+            scan(top, "")
+        except NotADirectoryError:
+            raise self._missing(name) from None
         return fingerprint_of(entries)
 
     def local_path(self, name: str, mode: str = "r") -> AbstractContextManager[str]:

@@ -154,11 +154,9 @@ def tag_is_gone(tag: str) -> bool:
     return owner_state(this_process().host, int(pid), token)[0] == "gone"
 
 
-def remove_files_of_gone_owners(directory: str, prefix: str = "") -> list[str]:
-    """Delete the entries of ``directory`` named ``<prefix><pid>.<token>-...`` whose owner is gone; return them.
-
-    A cheap ``scandir`` (nothing happens when the directory does not exist); each owner is judged once.
-    """
+def remove_files_of_gone_owners(directory: str, prefix: str = "") -> list[str] | None:
+    """Delete the entries of ``directory`` named ``<prefix><pid>.<token>-...`` whose owner is gone; return them
+    (``None`` if the directory does not exist). A cheap ``scandir``; each owner is judged once."""
     import contextlib
 
     removed: list[str] = []
@@ -166,7 +164,7 @@ def remove_files_of_gone_owners(directory: str, prefix: str = "") -> list[str]:
     try:
         entries = list(os.scandir(directory))
     except (FileNotFoundError, NotADirectoryError):
-        return removed
+        return None
     for entry in entries:
         if not entry.name.startswith(prefix):
             continue
