@@ -31,17 +31,11 @@ class Client:
 
         Runs of this host whose process died are marked failed first (``error`` starts with ``"crashed: "``).
         """
-        from zenml.metadata_stores.crashes import recover_crashed_runs
+        from zenml.metadata_stores.crashes import read_runs
         from zenml.pipelines.runs import PipelineRun
 
         stack = self.active_stack
-        store = stack.metadata_store
-        recover_crashed_runs(store, quiet=True)
-        listed = store.list_runs(pipeline_name=pipeline_name, status=status, limit=limit)
-        # and the runs the store did not list as running ones of this host (an index entry lost)
-        records = recover_crashed_runs(store, listed, quiet=True)
-        if records != listed and status is not None:
-            records = [record for record in records if record.status == status]
+        records = read_runs(stack.metadata_store, pipeline_name=pipeline_name, status=status, limit=limit)
         return [PipelineRun(record, stack) for record in records]
 
     def get_run(self, name_or_id: str) -> PipelineRun:
@@ -49,12 +43,11 @@ class Client:
 
         A run of this host whose process died is marked failed first (``error`` starts with ``"crashed: "``).
         """
-        from zenml.metadata_stores.crashes import recover_crashed_runs
+        from zenml.metadata_stores.crashes import read_run
         from zenml.pipelines.runs import PipelineRun
 
         stack = self.active_stack
-        (record,) = recover_crashed_runs(stack.metadata_store, [stack.metadata_store.get_run(name_or_id)], quiet=True)
-        return PipelineRun(record, stack)
+        return PipelineRun(read_run(stack.metadata_store, name_or_id), stack)
 
     def list_pipelines(self) -> list[str]:
         """Names of the pipelines that have runs."""

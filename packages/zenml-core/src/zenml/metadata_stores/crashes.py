@@ -82,3 +82,24 @@ def recover_crashed_runs(
             logger.info("run %s (%s) marked failed: %s", ended.name, ended.id, ended.error)
         result.append(ended)
     return result
+
+
+def read_runs(
+    store: MetadataStore, *, pipeline_name: str | None = None, status: str | None = None, limit: int | None = None
+) -> list[RunRecord]:
+    """``store.list_runs(...)`` for readers of run history: this host's runs of dead processes end first.
+
+    The runs listed are checked too (a store may lack the index that finds running runs cheaply).
+    """
+    recover_crashed_runs(store, quiet=True)
+    listed = store.list_runs(pipeline_name=pipeline_name, status=status, limit=limit)
+    records = recover_crashed_runs(store, listed, quiet=True)
+    if records != listed and status is not None:
+        records = [record for record in records if record.status == status]
+    return records
+
+
+def read_run(store: MetadataStore, name_or_id: str) -> RunRecord:
+    """``store.get_run(name_or_id)`` for readers of run history: a run of a dead process of this host ends first."""
+    (record,) = recover_crashed_runs(store, [store.get_run(name_or_id)], quiet=True)
+    return record

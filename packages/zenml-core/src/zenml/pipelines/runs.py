@@ -245,14 +245,19 @@ class PipelineView:
     @property
     def runs(self) -> list[PipelineRun]:
         """Every recorded run of the pipeline, newest first."""
+        from zenml.metadata_stores.crashes import read_runs
+
         return [
-            PipelineRun(record, self._stack) for record in self._stack.metadata_store.list_runs(pipeline_name=self.name)
+            PipelineRun(record, self._stack)
+            for record in read_runs(self._stack.metadata_store, pipeline_name=self.name)
         ]
 
     @property
     def last_run(self) -> PipelineRun:
         """The newest run (``LookupError`` if there is none)."""
-        records = self._stack.metadata_store.list_runs(pipeline_name=self.name, limit=1)
+        from zenml.metadata_stores.crashes import read_runs
+
+        records = read_runs(self._stack.metadata_store, pipeline_name=self.name, limit=1)
         if not records:
             raise LookupError(f"pipeline {self.name!r} has no runs")
         return PipelineRun(records[0], self._stack)
@@ -260,9 +265,10 @@ class PipelineView:
     @property
     def last_successful_run(self) -> PipelineRun:
         """The newest completed run (``LookupError`` if there is none)."""
+        from zenml.metadata_stores.crashes import read_runs
         from zenml.metadata_stores.models import COMPLETED
 
-        records = self._stack.metadata_store.list_runs(pipeline_name=self.name, status=COMPLETED, limit=1)
+        records = read_runs(self._stack.metadata_store, pipeline_name=self.name, status=COMPLETED, limit=1)
         if not records:
             raise LookupError(f"pipeline {self.name!r} has no completed runs")
         return PipelineRun(records[0], self._stack)
@@ -347,8 +353,10 @@ class PipelineRun:
         }
 
     def refresh(self) -> PipelineRun:
-        """A fresh view of the same run (status and steps re-read)."""
-        return PipelineRun(self.stack.metadata_store.get_run(self.record.id), self.stack)
+        """A fresh view of the same run (status and steps re-read; a run whose process died here ends first)."""
+        from zenml.metadata_stores.crashes import read_run
+
+        return PipelineRun(read_run(self.stack.metadata_store, self.record.id), self.stack)
 
     def to_dict(self, *, steps: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {**self.record.to_dict(), "duration": self.duration}
