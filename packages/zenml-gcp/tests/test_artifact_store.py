@@ -249,15 +249,14 @@ def test_fingerprint_comes_from_one_listing_and_changes_with_every_upload(store:
 def test_local_copies_left_by_a_killed_process_are_deleted_by_the_next_local_path(
     store: GCPArtifactStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import subprocess
     import tempfile
 
     from zenml.integrations.gcp.artifact_store import LOCAL_COPY_PREFIX
+    from zenml.testing import exited_owner
     from zenml.utils.processes import this_process
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    script = "from zenml.utils.processes import this_process; print(this_process().tag)"
-    dead = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip()
+    dead = exited_owner().tag
     (tmp_path / f"{LOCAL_COPY_PREFIX}{dead}-abc123").mkdir()
     (tmp_path / f"{LOCAL_COPY_PREFIX}{dead}-abc123" / "big.npy").write_bytes(b"x" * 1000)
     (tmp_path / f"{LOCAL_COPY_PREFIX}{this_process().tag}-def456").mkdir()  # this process's, in use

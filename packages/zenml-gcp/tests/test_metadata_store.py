@@ -365,12 +365,6 @@ def test_a_crafted_event_in_a_shared_bucket_imports_and_calls_nothing(
 # -- owners, heartbeats and crashed runs ---------------------------------------------------------------
 
 
-def _dead_owner() -> tuple[str, int, str]:
-    script = "from zenml.utils.processes import this_process as p; o = p(); print(o.host, o.pid, o.token)"
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
-    return out[0], int(out[1]), out[2]
-
-
 def _owned(run_id: str, host: str, pid: int, token: str) -> RunRecord:
     import time
 
@@ -388,9 +382,10 @@ def test_a_run_whose_owner_died_is_found_with_one_listing_and_ended_with_its_run
     store: GCPMetadataStore,
 ) -> None:
     from zenml.metadata_stores.crashes import recover_crashed_runs
+    from zenml.testing import exited_owner
     from zenml.utils.processes import this_process
 
-    host, pid, token = _dead_owner()
+    host, pid, token = exited_owner()
     me = this_process()
     store.create_run(_owned("dead", host, pid, token))
     store.create_run(_owned("alive", me.host, me.pid, me.token))

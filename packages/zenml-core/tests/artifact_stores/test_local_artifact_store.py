@@ -208,22 +208,15 @@ def test_relative_root_is_resolved_at_construction(tmp_path: Path, monkeypatch: 
     assert (tmp_path / "artifacts" / "f").exists()
 
 
-def _dead_owner_tag() -> str:
-    """The owner tag of a process that has exited (and was reaped)."""
-    import subprocess
-    import sys
-
-    script = "from zenml.utils.processes import this_process; print(this_process().tag)"
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip()
-
-
 def test_the_next_write_removes_temp_files_of_dead_writers_only(store: LocalArtifactStore) -> None:
     from zenml.utils.processes import this_process
 
     with store.open("first", "wb") as handle:
         handle.write(b"1")
+    from zenml.testing import exited_owner
+
     temp = Path(store.root) / TEMP_DIR
-    dead = _dead_owner_tag()
+    dead = exited_owner().tag
     leftovers = {
         f"{dead}-aaaaaaaaaaaa-data.npy": "file",
         f"{dead}-bbbbbbbbbbbb-model": "dir",  # local_path("w") may leave a directory

@@ -16,6 +16,7 @@ from zenml import pipeline, step
 from zenml.cli.main import cli
 from zenml.client import Client
 from zenml.metadata_stores.models import FAILED, RUNNING, RunRecord, StepRecord
+from zenml.testing import exited_owner
 from zenml.utils.processes import this_process
 
 if TYPE_CHECKING:
@@ -115,12 +116,6 @@ def test_every_reader_of_runs_ends_a_dead_run(zen_home: Path, tmp_path: Path, re
     assert {s.name: s.status for s in seen.steps.values()} == {"first": "completed"}
 
 
-def _dead_owner() -> tuple[str, int, str]:
-    script = "from zenml.utils.processes import this_process as p; o = p(); print(o.host, o.pid, o.token)"
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
-    return out[0], int(out[1]), out[2]
-
-
 def _record_running_run(
     store: MetadataStore, run_id: str, host: str | None, pid: int | None, token: str | None
 ) -> None:
@@ -146,7 +141,7 @@ def _record_running_run(
 
 def test_running_steps_end_with_their_run(zen_home: Path) -> None:
     store = Client().active_stack.metadata_store
-    _record_running_run(store, "r-dead", *_dead_owner())
+    _record_running_run(store, "r-dead", *exited_owner())
     run = Client().get_run("r-dead")
     assert run.status == FAILED
     steps = {name: (view.status, view.error) for name, view in run.steps.items()}

@@ -86,9 +86,10 @@ def test_owners_elsewhere_are_never_judged() -> None:
 def test_files_of_gone_owners_are_removed(tmp_path: object) -> None:
     from pathlib import Path
 
+    from zenml.testing import exited_owner
+
     directory = Path(str(tmp_path))
-    script = "from zenml.utils.processes import this_process; print(this_process().tag)"
-    dead = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip()
+    dead = exited_owner().tag
     names = [f"{dead}-1-a", f"{dead}-2-b", f"{this_process().tag}-3-c", "x-4-d", "12.nodots-5-e"]
     for name in names:
         (directory / name).write_bytes(b"")

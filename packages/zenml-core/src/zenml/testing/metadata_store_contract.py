@@ -5,6 +5,7 @@ The subclass provides ``store``: a fresh, empty metadata store per test.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -253,6 +254,21 @@ class MetadataStoreContract:
         store.finish_run("r2", COMPLETED, 5.0)
         assert store.fail_running_run("r2", "crashed: late", 6.0) is False
         assert store.get_run("r2").status == COMPLETED
+
+    @pytest.mark.skipif(os.name != "posix", reason="processes are judged on POSIX systems only")
+    def test_a_run_of_an_exited_process_of_this_host_is_ended_by_the_next_reader(self, store: MetadataStore) -> None:
+        from zenml.metadata_stores.crashes import CRASHED, read_runs
+        from zenml.testing.processes import exited_owner
+
+        gone = exited_owner()
+        store.create_run(make_run("r1", owner_host=gone.host, owner_pid=gone.pid, owner_start=gone.token))
+        store.record_step(make_step("r1", "busy", status=RUNNING))
+        (run,) = read_runs(store)
+        assert run.status == FAILED
+        assert run.error is not None
+        assert run.error.startswith(CRASHED)
+        assert store.get_run("r1").status == FAILED
+        assert [step.status for step in store.list_steps("r1")] == [FAILED]
 
     # -- concurrency -------------------------------------------------------------
 
