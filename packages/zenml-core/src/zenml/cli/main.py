@@ -55,7 +55,10 @@ def render_help() -> str | None:
     """The text of ``zenml --help`` as click prints it, or None when the terminal is too narrow to skip click."""
     width = _help_width()
     options = _rows(list(_OPTIONS), width)
-    commands = _rows([(name, COMMANDS[name][1]) for name in sorted(COMMANDS)], width)
+    from zenml.cli.integration_commands import installed_commands
+
+    table = installed_commands(COMMANDS)
+    commands = _rows([(name, table[name][1]) for name in sorted(table)], width)
     if options is None or commands is None or len(HELP) + 2 > width:
         return None
     lines = ["Usage: zenml [OPTIONS] COMMAND [ARGS]...", "", f"  {HELP}", "", "Options:", *options, "", "Commands:"]

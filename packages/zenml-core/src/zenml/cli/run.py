@@ -1,4 +1,4 @@
-"""``zenml run list|show``: the run history of the active stack."""
+"""``zenml run list|show|logs|mark-failed``: the run history of the active stack."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from zenml.metadata_stores.models import COMPLETED, FAILED, RUNNING
 if TYPE_CHECKING:
     from zenml.client import Client
     from zenml.metadata_stores.models import RunRecord
+    from zenml.pipelines.runs import PipelineRun
 
 # The statuses a run can have ("cached" is for steps only).
 RUN_STATUSES = (RUNNING, COMPLETED, FAILED)
@@ -58,6 +59,17 @@ def _status(record: RunRecord) -> str:
     return f"{record.status} (last seen {_ago(last_seen(record))})"
 
 
+def _get_run(name_or_id: str, client: Client | None = None) -> PipelineRun:
+    """The run the user named; an unknown one is a usage error (exit 2) pointing at `zenml run list`."""
+    from zenml.metadata_stores.base import RunNotFoundError
+
+    try:
+        return (client or _client()).get_run(name_or_id)
+    except RunNotFoundError as error:
+        message = str(error)
+        fail(message if LIST_HINT in message else f"{message}; see `{LIST_HINT}`", code=2)
+
+
 @click.group("run")
 def run() -> None:
     """List and inspect pipeline runs."""
@@ -89,14 +101,7 @@ def list_runs(pipeline_name: str | None, status: str | None, limit: int | None, 
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def show_run(run_name: str, as_json: bool) -> None:
     """One run (by name, id or unique id prefix): its steps, statuses, durations and outputs."""
-    from zenml.metadata_stores.base import RunNotFoundError
-
-    client = _client()
-    try:
-        found = client.get_run(run_name)
-    except RunNotFoundError as error:
-        message = str(error)
-        fail(message if LIST_HINT in message else f"{message}; see `{LIST_HINT}`", code=2)
+    found = _get_run(run_name)
     if as_json:
         print_json(found.to_dict(steps=True))
         return
@@ -136,16 +141,11 @@ def mark_failed(run_name: str, reason: str | None) -> None:
     that reads runs. If the process was in fact still alive, the run's real
     end replaces this mark.
     """
-    from zenml.metadata_stores.base import RunNotFoundError
     from zenml.metadata_stores.crashes import CRASHED, end_run, last_seen, utc
     from zenml.utils.processes import host_name, owner_state
 
     client = _client()
-    try:
-        found = client.get_run(run_name).record
-    except RunNotFoundError as error:
-        message = str(error)
-        fail(message if LIST_HINT in message else f"{message}; see `{LIST_HINT}`", code=2)
+    found = _get_run(run_name, client).record
     if found.status != RUNNING:
         fail(f"run {found.name!r} has already ended ({found.status}); only a running run can be marked failed")
     state, who = owner_state(found.owner_host, found.owner_pid, found.owner_start)
@@ -162,3 +162,40 @@ def mark_failed(run_name: str, reason: str | None) -> None:
     if ended.status == RUNNING or ended.error is None or not ended.error.startswith(note):
         fail(f"run {found.name!r} ended by itself meanwhile ({ended.status}); nothing was changed")
     click.echo(f"Marked run {found.name!r} failed (last seen {_time(last_seen(found))}).")
+
+
+@run.command("logs")
+@click.argument("run_name")
+@click.argument("step_name", required=False)
+def run_logs(run_name: str, step_name: str | None) -> None:
+    """What the steps of run RUN_NAME printed (by name, id or unique id prefix), or only step STEP_NAME.
+
+    Each step's stdout and stderr (and the logging output shown there) are kept in the artifact
+    store, with the traceback of a failed step; ZENML_DISABLE_STEP_LOGS_STORAGE=true turns that off.
+    """
+    found = _get_run(run_name)
+    steps = list(found.steps.values())
+    if step_name is not None:
+        if step_name not in found.steps:
+            from zenml.utils.suggestions import unknown_choice
+
+            fail(f"run {found.name!r}: {unknown_choice('step', step_name, list(found.steps))}", code=2)
+        steps = [found.steps[step_name]]
+    printed = False
+    for step in steps:
+        try:
+            text = step.read_logs()
+        except FileNotFoundError:
+            fail(f"the logs of step {step.name!r} were recorded at {step.logs_uri} but are not there any more")
+        except LookupError as error:  # kept in an artifact store this machine has no configuration for
+            fail(f"cannot read the logs of step {step.name!r}: {error}")
+        if not text:
+            continue
+        if step_name is None:
+            click.echo(f"── {step.name} ({step.status}) ──")
+        click.echo(text, nl=not text.endswith("\n"))
+        printed = True
+    if not printed:  # stdout stays empty for scripts; the note is for people
+        what = f"Step {step_name!r} of run {found.name!r} printed nothing" if step_name else (
+            f"No step of run {found.name!r} printed anything")  # fmt: skip
+        click.echo(f"{what}.", err=True)

@@ -41,6 +41,10 @@ class Integration(metaclass=IntegrationMeta):
       then nothing is. These are also the integration's trusted materializers:
       artifacts recorded with them can be loaded (an empty tuple: known, but
       chosen for no type).
+    - ``COMMANDS``: ``{name: ("module:command", "one-line help")}``: ``zenml``
+      subcommands (click commands), imported only when run; an official
+      integration lists the same in ``[tool.zenml] commands`` so that
+      ``zenml --help`` shows them without importing anything.
     """
 
     NAME: ClassVar[str] = ""
@@ -50,6 +54,7 @@ class Integration(metaclass=IntegrationMeta):
     DISTRIBUTION: ClassVar[str] = ""
     FLAVORS: ClassVar[dict[tuple[str, str], str]] = {}
     MATERIALIZERS: ClassVar[dict[str, tuple[str, ...]]] = {}
+    COMMANDS: ClassVar[dict[str, tuple[str, str]]] = {}
 
     @classmethod
     def check_installation(cls) -> bool:

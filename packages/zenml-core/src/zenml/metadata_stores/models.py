@@ -29,8 +29,12 @@ class RunRecord:
     error: str | None = None
     # the run's configuration as applied: run_name template, enable_cache, parameters, extra, settings, ...
     config: dict[str, Any] = field(default_factory=dict)
+    # the planned steps in run order, each with the steps it waits for (known before any step has run)
+    graph: dict[str, list[str]] = field(default_factory=dict)
+    # the root of the artifact store the run writes its outputs and step logs to
+    artifact_store_path: str | None = None
     # The process that runs it (see zenml.utils.processes): a later command marks the run failed ("crashed: ...")
-    # once this process is provably gone. ``None`` for runs recorded before schema version 3.
+    # once this process is provably gone. ``None`` for runs recorded before schema version 4.
     owner_host: str | None = None
     owner_pid: int | None = None
     owner_start: str | None = None
@@ -58,6 +62,10 @@ class StepRecord:
     config: dict[str, Any] = field(default_factory=dict)
     # one entry per execution attempt: {"attempt", "status", "started_at", "ended_at", "error"}
     attempts: list[dict[str, Any]] = field(default_factory=list)
+    # what the step printed, in the run's artifact store (None: it printed nothing, or capture was off)
+    logs_uri: str | None = None
+    # the formatted traceback of a failed step's exception
+    traceback: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,7 +81,7 @@ class ArtifactRecord:
     ``fingerprint`` identifies the stored versions of those files without
     reading them (:meth:`~zenml.artifact_stores.base.ArtifactStore.fingerprint`):
     the cache reuses an artifact only while it is unchanged. ``None`` for
-    artifacts recorded before schema version 3 (their content is re-hashed instead).
+    artifacts recorded before schema version 4 (their content is re-hashed instead).
     """
 
     id: str

@@ -32,19 +32,20 @@ _INHERITED: list[Any] = []
 # The columns of each table, named exactly like the fields of its record (a test keeps them in step):
 # rows are read and written by these names, never by position.
 RUN_COLUMNS = (
-    "id", "name", "pipeline_name", "status", "created_at", "ended_at", "stack_name", "error", "config",
-    "owner_host", "owner_pid", "owner_start", "heartbeat_at",
+    "id", "name", "pipeline_name", "status", "created_at", "ended_at", "stack_name", "error", "config", "graph",
+    "artifact_store_path", "owner_host", "owner_pid", "owner_start", "heartbeat_at",
 )  # fmt: skip
 STEP_COLUMNS = (
     "run_id", "name", "status", "started_at", "ended_at", "cache_key", "inputs", "parameters", "error", "config",
-    "attempts",
+    "attempts", "logs_uri", "traceback",
 )  # fmt: skip
 ARTIFACT_COLUMNS = (
     "id", "run_id", "step_name", "output_name", "uri", "artifact_store_path", "data_type", "materializer",
     "materializer_version", "size", "content_hash", "created_at", "run_metadata", "fingerprint",
 )  # fmt: skip
-# Columns that hold JSON text (dicts and lists of the records).
-JSON_COLUMNS = frozenset({"config", "inputs", "parameters", "attempts", "run_metadata"})
+# Columns that hold JSON text (dicts and lists of the records); keys sorted except where their order is data.
+JSON_COLUMNS = frozenset({"config", "inputs", "parameters", "attempts", "run_metadata", "graph"})
+_ORDERED_JSON_COLUMNS = frozenset({"graph"})  # the planned steps in run order
 
 # SQLITE_BUSY and SQLITE_LOCKED: primary result codes (the low byte of an extended code such as SQLITE_BUSY_SNAPSHOT).
 _BUSY_CODES = (5, 6)
@@ -66,7 +67,7 @@ def _row(record: object, columns: Sequence[str]) -> dict[str, Any]:
 
     values = {column: getattr(record, column) for column in columns}  # not asdict(): that deep-copies
     for column in JSON_COLUMNS.intersection(columns):
-        values[column] = json.dumps(values[column], sort_keys=True)
+        values[column] = json.dumps(values[column], sort_keys=column not in _ORDERED_JSON_COLUMNS)
     return values
 
 

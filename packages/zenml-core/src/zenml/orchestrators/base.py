@@ -51,6 +51,8 @@ class BaseOrchestrator(StackComponent):
                 owner_pid=owner.pid,
                 owner_start=owner.token,
                 heartbeat_at=now,
+                graph={plan.id: list(plan.upstream) for plan in deployment.steps},
+                artifact_store_path=stack.artifact_store.path,
             )
         )
         try:

@@ -216,8 +216,10 @@ def _record_step(
     error: str | None = None,
     records: list[ArtifactRecord] | None = None,
     attempts: list[dict[str, Any]] | None = None,
+    logs_uri: str | None = None,
+    traceback: str | None = None,
 ) -> None:
-    """Record one step's outcome (its attempts and output artifacts) in the metadata store."""
+    """Record one step's outcome (its attempts, output artifacts and logs) in the metadata store."""
     step_record = StepRecord(
         run_id=deployment.run_id,
         name=plan.id,
@@ -230,6 +232,8 @@ def _record_step(
         error=error,
         config=plan.config,
         attempts=list(attempts or []),
+        logs_uri=logs_uri,
+        traceback=traceback,
     )
     metadata.record_step(step_record, records or [])
 
@@ -375,10 +379,13 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
     """Run one step of ``deployment`` on ``stack`` and record it; return ``{"step", "status", "artifacts"}``.
 
     A failure (after the retries the step's configuration allows) is recorded (step status
-    ``failed``, every attempt kept), the step's ``on_failure`` hook runs, and the failure is
-    re-raised as :class:`~zenml.steps.errors.StepFailedError` naming the step, with the original
-    exception as its cause. After a success the ``on_success`` hook runs (not for cached steps).
+    ``failed``, every attempt kept, with its traceback), the step's ``on_failure`` hook runs, and
+    the failure is re-raised as :class:`~zenml.steps.errors.StepFailedError` naming the step, with
+    the original exception as its cause. After a success the ``on_success`` hook runs (not for
+    cached steps). What the step prints is kept as its logs (:mod:`zenml.logging.step_logging`).
     """
+    from zenml.logging.step_logging import capture, format_traceback, logs_name, save_logs
+
     started = time.time()
     metadata = stack.metadata_store
     key: str | None = None
@@ -386,6 +393,8 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
     attempts = _Attempts()
     context: StepContext | None = None
     inputs: dict[str, ArtifactRecord | list[ArtifactRecord]] = {}
+    log_name = logs_name(deployment.run_id, plan.id)
+    output = capture()
     try:
         step = plan.resolve_step()
         inputs = _input_records(deployment, plan, stack, state)
@@ -411,6 +420,7 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
             records, context = _execute(deployment, plan, stack, inputs, attempts=attempts, started=started)
             status = COMPLETED
     except BaseException as exc:
+        trace = format_traceback(exc)
         _record_step(
             metadata,
             deployment,
@@ -421,6 +431,8 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
             input_ids=input_ids,
             error=f"{type(exc).__name__}: {exc}",
             attempts=attempts,
+            logs_uri=save_logs(output, stack.artifact_store, log_name, trace),
+            traceback=trace,
         )
         if not isinstance(exc, Exception):
             raise
@@ -446,6 +458,7 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
         input_ids=input_ids,
         records=records,
         attempts=attempts,
+        logs_uri=save_logs(output, stack.artifact_store, log_name),
     )
     if state is not None:
         for record in records:

@@ -185,6 +185,29 @@ class StepRunView:
         """Each execution attempt: ``{"attempt", "status", "started_at", "ended_at", "error"}`` (empty if cached)."""
         return [dict(attempt) for attempt in self.record.attempts]
 
+    @property
+    def traceback(self) -> str | None:
+        """The traceback of a failed step's exception, as Python prints it."""
+        return self.record.traceback
+
+    @property
+    def logs_uri(self) -> str | None:
+        """Where what the step printed is kept (``None``: it printed nothing, or capture was off)."""
+        root = self._run.record.artifact_store_path
+        if self.record.logs_uri is None or root is None:
+            return None
+        return f"{root.rstrip('/')}/{self.record.logs_uri}"
+
+    def read_logs(self) -> str:
+        """What the step printed to stdout and stderr (bounded, see :mod:`zenml.logging.step_logging`),
+        with the traceback of a failed step; ``""`` when it printed nothing."""
+        root = self._run.record.artifact_store_path
+        if self.record.logs_uri is None or root is None:
+            return ""
+        from zenml.logging.step_logging import read_logs
+
+        return read_logs(_store_for(root, self._run.stack), self.record.logs_uri)
+
     @cached_property
     def outputs(self) -> dict[str, ArtifactVersions]:
         """Output name -> its artifact versions (a list, as in ZenML: ``outputs["model"][0].load()``)."""
