@@ -76,7 +76,7 @@ def test_a_run_killed_in_a_step_is_failed_by_the_next_run_list(zen_home: Path, t
 
     listed = zenml("run", "list")
     assert listed.exit_code == 0
-    assert "failed" in listed.stdout
+    assert "failed (crashed)" in listed.stdout
     assert "running" not in listed.stdout
     (run,) = _raw_runs(store)
     assert run.status == FAILED
@@ -88,7 +88,19 @@ def test_a_run_killed_in_a_step_is_failed_by_the_next_run_list(zen_home: Path, t
     assert f"Error: {run.error}" in shown.stdout
 
 
-@pytest.mark.parametrize("reader", ["client.list_runs", "client.get_run", "new run"])
+@pytest.mark.parametrize(
+    "reader",
+    [
+        "client.list_runs",
+        "client.get_run",
+        "client.list_pipeline_runs",
+        "client.get_pipeline_run",
+        "pipeline.get_runs",
+        "pipeline.latest_run_status",
+        "zenml pipeline list",
+        "new run",
+    ],
+)
 def test_every_reader_of_runs_ends_a_dead_run(zen_home: Path, tmp_path: Path, reader: str) -> None:
     _kill_a_run(tmp_path)
     client = Client()
@@ -98,6 +110,23 @@ def test_every_reader_of_runs_ends_a_dead_run(zen_home: Path, tmp_path: Path, re
         assert client.list_runs(status=RUNNING) == []
     elif reader == "client.get_run":
         seen = client.get_run(dead.name)
+    elif reader == "client.list_pipeline_runs":
+        assert client.list_pipeline_runs(status=RUNNING).total == 0
+        (seen,) = client.list_pipeline_runs(status=FAILED).items
+    elif reader == "client.get_pipeline_run":
+        seen = client.get_pipeline_run(dead.id[:8])
+    elif reader == "pipeline.get_runs":
+        (seen,) = client.get_pipeline("doomed").get_runs(status=FAILED)
+    elif reader == "pipeline.latest_run_status":
+        assert client.get_pipeline("doomed").latest_run_status == FAILED
+        seen = client.get_run(dead.id)
+    elif reader == "zenml pipeline list":
+        import json
+
+        listed = zenml("pipeline", "list", "--json")
+        assert listed.exit_code == 0, listed.output
+        assert [(row["name"], row["latest_run_status"]) for row in json.loads(listed.stdout)] == [("doomed", FAILED)]
+        seen = client.get_run(dead.id)
     else:
 
         @step

@@ -201,3 +201,13 @@ def test_sibling_outputs_and_steps_load_back_their_own_values(zen_home: Path) ->
     assert {name: run.steps["many"].outputs[name][0].load() for name in names} == {name: name for name in names}
     assert run.steps["s"].outputs["o"][0].load() == "s/o"
     assert run.steps["s.o"].outputs["o"][0].load() == "s.o/o"
+
+
+@pytest.mark.parametrize("name", ["model", "a/b", "a%2Fb", "..", ".", "x" * 300, "tab\there", "trailing.", "ü/ß"])
+def test_path_segment_is_one_plain_segment_and_the_name_itself_where_it_can_be(name: str) -> None:
+    """For save_artifact's default URI ``custom_artifacts/<segment>/<version id>``: the id keeps versions apart."""
+    from zenml.steps.names import name_problem, path_segment
+
+    segment = path_segment(name)
+    assert name_problem(segment) is None
+    assert (segment == name) == (name_problem(name) is None)

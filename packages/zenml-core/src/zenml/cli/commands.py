@@ -15,6 +15,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "artifact-store": ("zenml.cli.stack:artifact_store", "Register, list and delete artifact stores."),
     "metadata-store": ("zenml.cli.stack:metadata_store", "Register, list and delete metadata stores."),
     "run": ("zenml.cli.run:run", "List and inspect pipeline runs."),
+    "pipeline": ("zenml.cli.history:pipeline", "List pipelines."),
+    "artifact": ("zenml.cli.history:artifact", "List and inspect artifacts and their versions."),
+    "model": ("zenml.cli.history:model", "List and inspect models and their versions."),
     "orchestrator": ("zenml.cli.stack:orchestrator", "Register, list and delete orchestrators."),
     "init": ("zenml.cli.stack:init", "Keep this directory's stacks in ./.zen/config.toml."),
 }

@@ -1,8 +1,9 @@
 """Runs whose process died: ended as ``failed`` with an error starting ``"crashed: "`` by the next command.
 
 A run records its owner process (:mod:`zenml.utils.processes`) and a
-heartbeat. Every command that reads runs (``zenml run list|show``,
-``Client().list_runs|get_run``) and every new pipeline run first ends the
+heartbeat. Every command that reads runs (``zenml run list|show``, ``zenml
+pipeline list``, ``Client().list_runs|get_run|list_pipeline_runs``, the run
+views of pipelines and model versions) and every new pipeline run first ends the
 runs of this host whose owner is provably gone, together with their
 ``running`` steps. Runs of other hosts are never guessed dead: their last
 heartbeat is shown as "last seen", and ``zenml run mark-failed`` ends them.
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from zenml.metadata_stores.base import MetadataStore
     from zenml.metadata_stores.models import RunRecord
+    from zenml.metadata_stores.queries import RunQuery
 
 CRASHED = "crashed: "
 logger = logging.getLogger(__name__)
@@ -97,6 +99,13 @@ def read_runs(
     if records != listed and status is not None:
         records = [record for record in records if record.status == status]
     return records
+
+
+def query_runs(store: MetadataStore, query: RunQuery) -> tuple[list[RunRecord], int]:
+    """``store.query_runs(query)`` (one page and the total) for readers of run history, as :func:`read_runs`."""
+    recover_crashed_runs(store, quiet=True)
+    records, total = store.query_runs(query)
+    return recover_crashed_runs(store, records, quiet=True), total
 
 
 def read_run(store: MetadataStore, name_or_id: str) -> RunRecord:

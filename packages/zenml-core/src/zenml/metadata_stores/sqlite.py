@@ -16,81 +16,32 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError
+from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError, is_new_output
+from zenml.metadata_stores.sqlite_errors import is_busy
+from zenml.metadata_stores.sqlite_history import SQLiteHistory
+from zenml.metadata_stores.sqlite_schema import (
+    ARTIFACT_COLUMNS,
+    RUN_COLUMNS,
+    STEP_COLUMNS,
+    decode_row,
+    encode_row,
+    insert_sql,
+    select_sql,
+)
 
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Callable, Sequence
 
-    from zenml.metadata_stores.models import ArtifactRecord, RunRecord, StepRecord
+    from zenml.metadata_stores.models import AnnotationRecord, ArtifactRecord, RunRecord, StepRecord
 
 T = TypeVar("T")
 
 # Connections inherited through fork(): kept referenced so that they are never closed in the child.
 _INHERITED: list[Any] = []
 
-# The columns of each table, named exactly like the fields of its record (a test keeps them in step):
-# rows are read and written by these names, never by position.
-RUN_COLUMNS = (
-    "id", "name", "pipeline_name", "status", "created_at", "ended_at", "stack_name", "error", "config", "graph",
-    "artifact_store_path", "owner_host", "owner_pid", "owner_start", "heartbeat_at",
-)  # fmt: skip
-STEP_COLUMNS = (
-    "run_id", "name", "status", "started_at", "ended_at", "cache_key", "inputs", "parameters", "error", "config",
-    "attempts", "logs_uri", "traceback",
-)  # fmt: skip
-ARTIFACT_COLUMNS = (
-    "id", "run_id", "step_name", "output_name", "uri", "artifact_store_path", "data_type", "materializer",
-    "materializer_version", "size", "content_hash", "created_at", "run_metadata", "fingerprint",
-)  # fmt: skip
-# Columns that hold JSON text (dicts and lists of the records); keys sorted except where their order is data.
-JSON_COLUMNS = frozenset({"config", "inputs", "parameters", "attempts", "run_metadata", "graph"})
-_ORDERED_JSON_COLUMNS = frozenset({"graph"})  # the planned steps in run order
 
-# SQLITE_BUSY and SQLITE_LOCKED: primary result codes (the low byte of an extended code such as SQLITE_BUSY_SNAPSHOT).
-_BUSY_CODES = (5, 6)
-# Python 3.10 has no ``sqlite_errorcode``: the exact texts SQLite gives these codes (sqlite3_errstr), nothing looser.
-_BUSY_MESSAGES = ("database is locked", "database table is locked", "database schema is locked")
-
-
-def _select(columns: Sequence[str], alias: str = "") -> str:
-    return ", ".join(f"{alias}{column}" for column in columns)
-
-
-def _insert(table: str, columns: Sequence[str], verb: str = "INSERT") -> str:
-    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + column for column in columns)})"
-
-
-def _row(record: object, columns: Sequence[str]) -> dict[str, Any]:
-    """The named parameters of one record's row: its fields, JSON columns encoded (``TypeError`` if they cannot be)."""
-    import json
-
-    values = {column: getattr(record, column) for column in columns}  # not asdict(): that deep-copies
-    for column in JSON_COLUMNS.intersection(columns):
-        values[column] = json.dumps(values[column], sort_keys=column not in _ORDERED_JSON_COLUMNS)
-    return values
-
-
-def _values(row: sqlite3.Row, columns: Sequence[str]) -> dict[str, Any]:
-    """A record's fields from one row, by column name, JSON columns decoded."""
-    import json
-
-    values = {column: row[column] for column in columns}
-    for column in JSON_COLUMNS.intersection(columns):
-        values[column] = json.loads(values[column])
-    return values
-
-
-def _is_busy(error: Exception) -> bool:
-    """Whether SQLite answered "busy" or "locked" (retry later), told by its result code."""
-    code = getattr(error, "sqlite_errorcode", None)
-    if isinstance(code, int):
-        return code & 0xFF in _BUSY_CODES
-    message = str(error)
-    return any(message == text or message.startswith(f"{text}: ") for text in _BUSY_MESSAGES)
-
-
-class SQLiteMetadataStore(MetadataStore):
+class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
     """Runs, steps and artifacts in the SQLite file ``path`` (created with its directory on first use).
 
     Options: ``timeout`` (seconds a write waits for the lock, default 30).
@@ -186,8 +137,8 @@ class SQLiteMetadataStore(MetadataStore):
             try:
                 return operation()
             except sqlite3.OperationalError as error:
-                if not _is_busy(error) or attempt == self.RETRIES:
-                    if _is_busy(error):
+                if not is_busy(error) or attempt == self.RETRIES:
+                    if is_busy(error):
                         raise sqlite3.OperationalError(
                             f"metadata store {self.file!r} stayed locked after {self.RETRIES} retries "
                             f"({self.timeout:g}s busy timeout each): another process holds a long write "
@@ -225,19 +176,19 @@ class SQLiteMetadataStore(MetadataStore):
     def _run(row: sqlite3.Row) -> RunRecord:
         from zenml.metadata_stores.models import RunRecord
 
-        return RunRecord(**_values(row, RUN_COLUMNS))
+        return RunRecord(**decode_row(row, RUN_COLUMNS))
 
     @staticmethod
     def _step(row: sqlite3.Row) -> StepRecord:
         from zenml.metadata_stores.models import StepRecord
 
-        return StepRecord(**_values(row, STEP_COLUMNS))
+        return StepRecord(**decode_row(row, STEP_COLUMNS))
 
     @staticmethod
     def _artifact(row: sqlite3.Row) -> ArtifactRecord:
         from zenml.metadata_stores.models import ArtifactRecord
 
-        return ArtifactRecord(**_values(row, ARTIFACT_COLUMNS))
+        return ArtifactRecord(**decode_row(row, ARTIFACT_COLUMNS))
 
     # -- writes ------------------------------------------------------------------
 
@@ -245,7 +196,7 @@ class SQLiteMetadataStore(MetadataStore):
         import sqlite3
 
         try:
-            row = _row(run, RUN_COLUMNS)
+            row = encode_row(run, RUN_COLUMNS)
         except (TypeError, ValueError) as error:
             raise TypeError(f"run {run.name!r}: its configuration must be JSON-serialisable ({error})") from None
 
@@ -253,7 +204,7 @@ class SQLiteMetadataStore(MetadataStore):
             conn.execute(
                 "INSERT OR IGNORE INTO pipelines (name, created_at) VALUES (?, ?)", (run.pipeline_name, run.created_at)
             )
-            conn.execute(_insert("runs", RUN_COLUMNS), row)
+            conn.execute(insert_sql("runs", RUN_COLUMNS), row)
 
         try:
             self._write(work)
@@ -292,48 +243,56 @@ class SQLiteMetadataStore(MetadataStore):
     def heartbeat(self, run_id: str, at: float) -> None:
         self._write(lambda conn: conn.execute(_HEARTBEAT, (at, run_id)))
 
-    def record_step(self, step: StepRecord, artifacts: Sequence[ArtifactRecord] = ()) -> None:
-        """Record the step and its artifacts in one transaction, which also counts as a heartbeat of the run."""
+    def record_step(
+        self,
+        step: StepRecord,
+        artifacts: Sequence[ArtifactRecord] = (),
+        annotations: Sequence[AnnotationRecord] = (),
+    ) -> list[ArtifactRecord]:
+        """The step, its new artifact versions (numbered here), its output links and annotations: one transaction,
+        which also counts as a heartbeat of the run."""
         import sqlite3
 
         try:
-            row = {**_row(step, STEP_COLUMNS), "output_count": len(artifacts)}
-            artifact_rows = [_row(artifact, ARTIFACT_COLUMNS) for artifact in artifacts]
+            row = encode_row(step, STEP_COLUMNS)
         except (TypeError, ValueError) as error:
             raise TypeError(
-                f"step {step.name!r}: inputs, parameters, configuration and output metadata must be "
-                f"JSON-serialisable ({error})"
+                f"step {step.name!r}: inputs, parameters and configuration must be JSON-serialisable ({error})"
             ) from None
-        for artifact in artifacts:
-            if (artifact.run_id, artifact.step_name) != (step.run_id, step.name):
-                raise ValueError(
-                    f"artifact {artifact.output_name!r} belongs to step {artifact.step_name!r} of run "
-                    f"{artifact.run_id!r}, not to step {step.name!r} of run {step.run_id!r}"
-                )
+        row["output_count"] = sum(1 for artifact in artifacts if artifact.save_type == "step_output")
+        new = [artifact for artifact in artifacts if is_new_output(step, artifact)]
+        rows = self._artifact_rows(new)
+        annotation_rows = self._annotation_rows(annotations)
         upsert = (
-            _insert("steps", (*STEP_COLUMNS, "output_count"))
+            insert_sql("steps", (*STEP_COLUMNS, "output_count"))
             + " ON CONFLICT (run_id, name) DO UPDATE SET "
             + ", ".join(f"{column} = excluded.{column}" for column in STEP_COLUMNS[2:])
             + ", output_count = MAX(steps.output_count, excluded.output_count)"
         )
 
-        def work(conn: sqlite3.Connection) -> None:
+        def work(conn: sqlite3.Connection) -> list[ArtifactRecord]:
             conn.execute(upsert, row)
-            conn.executemany(_insert("artifacts", ARTIFACT_COLUMNS, "INSERT OR REPLACE"), artifact_rows)
+            numbered = {record.id: record for record in self._insert_versions(conn, new, rows)}
+            conn.executemany(
+                "INSERT OR IGNORE INTO step_outputs (run_id, step_name, output_name, artifact_id) VALUES (?, ?, ?, ?)",
+                [(step.run_id, step.name, artifact.output_name, artifact.id) for artifact in artifacts],
+            )
+            self._insert_annotations(conn, annotation_rows)
             conn.execute(_HEARTBEAT, (step.ended_at or step.started_at, step.run_id))
+            return [numbered.get(artifact.id, artifact) for artifact in artifacts]
 
         try:
-            self._write(work)
+            return self._write(work)
         except sqlite3.IntegrityError as error:
             raise RunNotFoundError(
-                f"cannot record step {step.name!r}: no run with id {step.run_id!r} in metadata store {self.file!r} "
-                f"({error})"
+                f"cannot record step {step.name!r}: no run with id {step.run_id!r} (or an artifact version it reuses) "
+                f"in metadata store {self.file!r} ({error})"
             ) from error
 
     # -- reads -------------------------------------------------------------------
 
     def get_run(self, name_or_id: str) -> RunRecord:
-        columns = _select(RUN_COLUMNS)
+        columns = select_sql(RUN_COLUMNS)
         rows = self._read(f"SELECT {columns} FROM runs WHERE id = ?", (name_or_id,))
         if not rows:
             rows = self._read(
@@ -363,7 +322,7 @@ class SQLiteMetadataStore(MetadataStore):
         self, *, pipeline_name: str | None = None, status: str | None = None, limit: int | None = None
     ) -> list[RunRecord]:
         where, parameters = _where(pipeline_name=pipeline_name, status=status)
-        sql = f"SELECT {_select(RUN_COLUMNS)} FROM runs{where} ORDER BY created_at DESC, rowid DESC"
+        sql = f"SELECT {select_sql(RUN_COLUMNS)} FROM runs{where} ORDER BY created_at DESC, rowid DESC"
         if limit is not None:
             sql += f" LIMIT {max(int(limit), 0):d}"
         return [self._run(row) for row in self._read(sql, parameters)]
@@ -373,24 +332,29 @@ class SQLiteMetadataStore(MetadataStore):
         from zenml.metadata_stores.models import RUNNING
 
         where, parameters = _where(status=RUNNING, owner_host=host)
-        rows = self._read(f"SELECT {_select(RUN_COLUMNS)} FROM runs{where} ORDER BY created_at", parameters)
+        rows = self._read(f"SELECT {select_sql(RUN_COLUMNS)} FROM runs{where} ORDER BY created_at", parameters)
         return [self._run(row) for row in rows]
 
     def list_steps(self, run_id: str) -> list[StepRecord]:
         rows = self._read(
-            f"SELECT {_select(STEP_COLUMNS)} FROM steps WHERE run_id = ? ORDER BY started_at, rowid", (run_id,)
+            f"SELECT {select_sql(STEP_COLUMNS)} FROM steps WHERE run_id = ? ORDER BY started_at, rowid", (run_id,)
         )
         return [self._step(row) for row in rows]
 
     def list_artifacts(self, *, run_id: str | None = None, step_name: str | None = None) -> list[ArtifactRecord]:
-        where, parameters = _where(run_id=run_id, step_name=step_name)
+        if run_id is None and step_name is None:
+            rows = self._read(f"SELECT {select_sql(ARTIFACT_COLUMNS)} FROM artifacts ORDER BY created_at, rowid")
+            return [self._artifact(row) for row in rows]
+        where, parameters = _where(**{"o.run_id": run_id, "o.step_name": step_name})
         rows = self._read(
-            f"SELECT {_select(ARTIFACT_COLUMNS)} FROM artifacts{where} ORDER BY created_at, rowid", parameters
+            f"SELECT DISTINCT {select_sql(ARTIFACT_COLUMNS, 'a.')}, a.rowid FROM step_outputs o "
+            f"JOIN artifacts a ON a.id = o.artifact_id{where} ORDER BY a.created_at, a.rowid",
+            parameters,
         )
         return [self._artifact(row) for row in rows]
 
     def get_artifact(self, artifact_id: str) -> ArtifactRecord:
-        rows = self._read(f"SELECT {_select(ARTIFACT_COLUMNS)} FROM artifacts WHERE id = ?", (artifact_id,))
+        rows = self._read(f"SELECT {select_sql(ARTIFACT_COLUMNS)} FROM artifacts WHERE id = ?", (artifact_id,))
         if not rows:
             raise ArtifactRecordNotFoundError(f"no artifact with id {artifact_id!r} in metadata store {self.file!r}")
         return self._artifact(rows[0])
@@ -398,10 +362,10 @@ class SQLiteMetadataStore(MetadataStore):
     def find_cached_step(self, pipeline_name: str, step_name: str, cache_key: str) -> StepRecord | None:
         """The newest completed or cached step with this key whose recorded outputs are all still recorded."""
         rows = self._read(
-            f"SELECT {_select(STEP_COLUMNS, 's.')} FROM steps s JOIN runs r ON r.id = s.run_id "
+            f"SELECT {select_sql(STEP_COLUMNS, 's.')} FROM steps s JOIN runs r ON r.id = s.run_id "
             "WHERE s.cache_key = ? AND s.name = ? AND r.pipeline_name = ? AND s.status IN ('completed', 'cached') "
-            "AND s.output_count = "
-            "(SELECT COUNT(*) FROM artifacts a WHERE a.run_id = s.run_id AND a.step_name = s.name) "
+            "AND s.output_count = (SELECT COUNT(*) FROM step_outputs o JOIN artifacts a ON a.id = o.artifact_id "
+            "WHERE o.run_id = s.run_id AND o.step_name = s.name AND a.save_type = 'step_output') "
             "ORDER BY COALESCE(s.ended_at, s.started_at) DESC, s.rowid DESC LIMIT 1",
             (cache_key, step_name, pipeline_name),
         )

@@ -76,3 +76,19 @@ def check_distinct(kind: str, names: Iterable[str], where: str) -> None:
                 f"{kind}s {other!r} and {name!r} of {where} differ only in case or Unicode normalisation; on "
                 "case-insensitive file systems (macOS, Windows) they would share one directory: rename one"
             )
+
+
+def path_segment(name: str) -> str:
+    """One path segment that stands for ``name`` where a free-form name (an artifact name given to
+    ``save_artifact``) becomes part of a URI: ``name`` itself when it follows the rule, else ``name``
+    percent-encoded, else a hash of it. Never nests directories nor leaves its parent."""
+    if name_problem(name) is None:
+        return name
+    from urllib.parse import quote
+
+    quoted = quote(name, safe=" ")
+    if name_problem(quoted) is None:
+        return quoted
+    from hashlib import sha256
+
+    return f"name-{sha256(name.encode('utf-8', 'surrogateescape')).hexdigest()[:32]}"
