@@ -76,7 +76,7 @@ def test_a_run_killed_in_a_step_is_failed_by_the_next_run_list(zen_home: Path, t
 
     listed = zenml("run", "list")
     assert listed.exit_code == 0
-    assert "failed" in listed.stdout
+    assert "failed (crashed)" in listed.stdout
     assert "running" not in listed.stdout
     (run,) = _raw_runs(store)
     assert run.status == FAILED

@@ -51,12 +51,15 @@ def _ago(timestamp: float) -> str:
 
 
 def _status(record: RunRecord) -> str:
-    """``running (last seen 2m ago)`` for a running run, else its status."""
-    if record.status != RUNNING:
-        return record.status
-    from zenml.metadata_stores.crashes import last_seen
+    """``running (last seen 2m ago)`` for a running run, ``failed (crashed)`` for one whose process died,
+    else its status."""
+    from zenml.metadata_stores.crashes import CRASHED, last_seen
 
-    return f"{record.status} (last seen {_ago(last_seen(record))})"
+    if record.status == RUNNING:
+        return f"{record.status} (last seen {_ago(last_seen(record))})"
+    if record.status == FAILED and (record.error or "").startswith(CRASHED):
+        return f"{record.status} (crashed)"
+    return record.status
 
 
 def _get_run(name_or_id: str, client: Client | None = None) -> PipelineRun:
