@@ -118,7 +118,8 @@ def test_saved_versions_never_nest_whatever_their_names(zen_home: Path) -> None:
     assert [uri.split("/")[0] for uri in (outer_uri, inner_uri, up_uri)] == ["custom_artifacts"] * 3
     assert [len(uri.split("/")) for uri in (outer_uri, inner_uri, up_uri)] == [3, 3, 3]
     assert not inner_uri.startswith(outer_uri + "/")
-    assert (load_artifact("a"), load_artifact(f"a/{outer.id}"), load_artifact("..")) == ({"outer": 1}, {"inner": 2}, [3])
+    loaded = (load_artifact("a"), load_artifact(f"a/{outer.id}"), load_artifact(".."))
+    assert loaded == ({"outer": 1}, {"inner": 2}, [3])
 
 
 def test_save_artifact_inside_a_step_is_one_of_its_outputs(zen_home: Path) -> None:
