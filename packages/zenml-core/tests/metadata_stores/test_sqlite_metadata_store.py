@@ -361,6 +361,22 @@ def test_an_error_that_only_mentions_locked_is_not_retried(store: SQLiteMetadata
     assert time.monotonic() - began < 0.5  # no back-off: raised at once
 
 
+def test_a_taken_key_is_told_from_other_constraint_failures_by_its_code() -> None:
+    from zenml.metadata_stores.sqlite_errors import is_unique_violation
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE)")
+    conn.execute("INSERT INTO t VALUES ('1', 'a')")
+    errors = []
+    for values in (("1", "b"), ("2", "a"), ("3", None)):
+        with pytest.raises(sqlite3.IntegrityError) as raised:
+            conn.execute("INSERT INTO t VALUES (?, ?)", values)
+        errors.append(raised.value)
+    conn.close()
+    assert [is_unique_violation(error) for error in errors] == [True, True, False]  # NOT NULL is no taken key
+    assert not is_unique_violation(sqlite3.IntegrityError("CHECK failed: a UNIQUE-looking message"))
+
+
 def test_a_busy_database_is_retried_until_the_lock_is_released(tmp_path: Path) -> None:
     import threading
 
