@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from zenml import pipeline, step
 from zenml.integrations.gcp.artifact_store import GCPArtifactStore
 from zenml.integrations.gcp.metadata_store import GCPMetadataStore
 from zenml.orchestrators.local import LocalOrchestrator
 from zenml.stack.stack import Stack
+from zenml.testing.pipelines import CALLS, chain, statuses
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from zenml.pipelines.runs import PipelineRun
 
 pytestmark = pytest.mark.gcs
-
-CALLS: list[str] = []
 
 
 @pytest.fixture
@@ -41,37 +39,16 @@ def run(flow: Pipeline, stack: Stack) -> PipelineRun:
 
 
 def test_sibling_outputs_and_steps_load_back_their_own_values(stack: Stack) -> None:
-    from zenml.testing.sibling_names import check_sibling_run, sibling_pipeline
+    from zenml.testing.pipelines import check_sibling_run, sibling_pipeline
 
     check_sibling_run(run(sibling_pipeline(), stack))
-
-
-@step
-def make() -> list[int]:
-    CALLS.append("make")
-    return [1, 2, 3]
-
-
-@step
-def add(values: list[int]) -> int:
-    CALLS.append("add")
-    return sum(values)
-
-
-@pipeline
-def chain() -> None:
-    add(make())
-
-
-def _statuses(done: Any) -> dict[str, str]:
-    return {name: view.status for name, view in done.steps.items()}
 
 
 def test_a_rewritten_cached_artifact_makes_the_step_run_again(stack: Stack) -> None:
     first = run(chain, stack)
     assert CALLS == ["make", "add"]
     CALLS.clear()
-    assert _statuses(run(chain, stack)) == {"make": "cached", "add": "cached"}
+    assert statuses(run(chain, stack)) == {"make": "cached", "add": "cached"}
     store = stack.artifact_store
     (name,) = store.walk_files(first.steps["make"].output.uri)
     with store.open(name, "rb") as handle:
@@ -82,5 +59,5 @@ def test_a_rewritten_cached_artifact_makes_the_step_run_again(stack: Stack) -> N
     CALLS.clear()
     third = run(chain, stack)
     assert CALLS == ["make"]
-    assert _statuses(third) == {"make": "completed", "add": "cached"}
+    assert statuses(third) == {"make": "completed", "add": "cached"}
     assert third.steps["make"].output.load() == [1, 2, 3]

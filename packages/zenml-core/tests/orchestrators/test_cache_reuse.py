@@ -9,14 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from zenml import pipeline, step
 from zenml.artifact_stores.local import LocalArtifactStore
 from zenml.client import Client
+from zenml.testing.pipelines import CALLS, chain, statuses
 
 if TYPE_CHECKING:
     from typing import IO
-
-CALLS: list[str] = []
 
 
 @pytest.fixture(autouse=True)
@@ -24,29 +22,8 @@ def _calls(zen_home: Path) -> None:
     CALLS.clear()
 
 
-@step
-def make() -> list[int]:
-    CALLS.append("make")
-    return [1, 2, 3]
-
-
-@step
-def add(values: list[int]) -> int:
-    CALLS.append("add")
-    return sum(values)
-
-
-@pipeline
-def chain() -> None:
-    add(make())
-
-
 def _data_file(run: Any, step_name: str) -> Path:
     return next(p for p in Path(run.steps[step_name].output.full_uri).rglob("*") if p.is_file())
-
-
-def _statuses(run: Any) -> dict[str, str]:
-    return {name: view.status for name, view in run.steps.items()}
 
 
 def _flip_keeping_size_and_mtime(path: Path) -> None:
@@ -67,7 +44,7 @@ def test_a_same_size_byte_flip_makes_the_step_run_again() -> None:
     CALLS.clear()
     second = chain()
     assert CALLS == ["make"]
-    assert _statuses(second) == {"make": "completed", "add": "cached"}
+    assert statuses(second) == {"make": "completed", "add": "cached"}
     assert second.steps["make"].output.load() == [1, 2, 3]
     assert second.steps["add"].output.load() == 6
 
@@ -86,7 +63,7 @@ def test_an_unchanged_artifact_is_reused_without_reading_it(monkeypatch: pytest.
     CALLS.clear()
     second = chain()
     assert CALLS == []
-    assert _statuses(second) == {"make": "cached", "add": "cached"}
+    assert statuses(second) == {"make": "cached", "add": "cached"}
     assert reads == []
 
 
@@ -100,7 +77,7 @@ def test_a_file_replaced_by_a_symlink_out_of_the_store_makes_the_step_run_again(
     CALLS.clear()
     again = chain()
     assert CALLS == ["make"]
-    assert _statuses(again) == {"make": "completed", "add": "cached"}
+    assert statuses(again) == {"make": "completed", "add": "cached"}
     assert chain().status == "completed"  # and the runs after it reuse the new output
 
 
@@ -124,7 +101,7 @@ def test_artifacts_recorded_without_a_fingerprint_are_checked_by_their_content(z
         conn.execute("UPDATE artifacts SET fingerprint = NULL")
     conn.close()
     CALLS.clear()
-    assert _statuses(chain()) == {"make": "cached", "add": "cached"}
+    assert statuses(chain()) == {"make": "cached", "add": "cached"}
     _flip_keeping_size_and_mtime(_data_file(first, "make"))
     CALLS.clear()
     third = chain()

@@ -166,7 +166,7 @@ def test_artifact_uris_are_injective_over_tricky_names() -> None:
 
 
 def test_sibling_outputs_and_steps_load_back_their_own_values(zen_home: Path) -> None:
-    from zenml.testing.sibling_names import SIBLING_NAMES, check_sibling_run, sibling_pipeline
+    from zenml.testing.pipelines import SIBLING_NAMES, check_sibling_run, sibling_pipeline
 
     names = (*SIBLING_NAMES, "a%2Fb")  # the local store keeps any name that follows the rule
     check_sibling_run(sibling_pipeline(names)(), names)

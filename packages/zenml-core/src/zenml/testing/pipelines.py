@@ -1,9 +1,12 @@
-"""A pipeline whose sibling outputs and steps have names one character apart, for store tests: every
-artifact store must keep their artifacts apart (no shared or nested directories) and load each back."""
+"""Pipelines for store tests: :func:`sibling_pipeline`, whose sibling outputs and steps have names one
+character apart (every artifact store must keep their artifacts apart and load each back), and :data:`chain`,
+two steps that note each execution in :data:`CALLS` (to tell a step that ran from one the cache served)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
+
+from zenml import pipeline, step
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -18,7 +21,6 @@ SIBLING_NAMES = ("a", "a_b", "a.b", "a-b", "a b", "a~b", "ä", "a%b", "a:b")
 def sibling_pipeline(names: Sequence[str] = SIBLING_NAMES) -> Pipeline:
     """Step ``many`` returns each of ``names`` as its output of that name; steps ``s`` and ``s.o`` each
     return ``o`` (``"s/o"`` and ``"s.o/o"``)."""
-    from zenml import pipeline, step
 
     def many() -> Any:
         return tuple(names)
@@ -50,3 +52,28 @@ def check_sibling_run(run: PipelineRun, names: Sequence[str] = SIBLING_NAMES) ->
     assert {name: run.steps["many"].outputs[name][0].load() for name in names} == {name: name for name in names}
     assert run.steps["s"].outputs["o"][0].load() == "s/o"
     assert run.steps["s.o"].outputs["o"][0].load() == "s.o/o"
+
+
+CALLS: list[str] = []  # the steps of :data:`chain` that executed, in order (clear it before a run)
+
+
+@step
+def make() -> list[int]:
+    CALLS.append("make")
+    return [1, 2, 3]
+
+
+@step
+def add(values: list[int]) -> int:
+    CALLS.append("add")
+    return sum(values)
+
+
+@pipeline
+def chain() -> None:
+    add(make())
+
+
+def statuses(run: PipelineRun) -> dict[str, str]:
+    """Step name -> status (``completed``, ``cached``, ...) of a run."""
+    return {name: view.status for name, view in run.steps.items()}
