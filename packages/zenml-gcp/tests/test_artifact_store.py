@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
@@ -220,3 +222,46 @@ def test_object_deleted_behind_the_stores_back(store: GCPArtifactStore) -> None:
 def test_unsupported_mode_is_a_clear_error(store: GCPArtifactStore) -> None:
     with pytest.raises(ValueError, match="'rb', 'wb', 'r' or 'w'"):
         store.open("x", "ab")
+
+
+def test_fingerprint_comes_from_one_listing_and_changes_with_every_upload(store: GCPArtifactStore) -> None:
+    with store.open("art/data.bin", "wb") as handle:
+        handle.write(b"same bytes")
+    with store.open("art/sub/meta.json", "wb") as handle:
+        handle.write(b"{}")
+    first = store.fingerprint("art")
+    assert first is not None
+    assert first.startswith("sha256:")
+    assert store.fingerprint("art") == first
+    with store.open("art/data.bin", "wb") as handle:  # same size, same bytes: a new generation all the same
+        handle.write(b"same bytes")
+    assert store.fingerprint("art") != first
+    second = store.fingerprint("art")
+    with store.open("art/extra.bin", "wb") as handle:
+        handle.write(b"x")
+    assert store.fingerprint("art") != second
+    store.remove("art/extra.bin")
+    with pytest.raises(ArtifactNotFoundError):
+        store.fingerprint("nothing-here")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="owners are judged from /proc")
+def test_local_copies_left_by_a_killed_process_are_deleted_by_the_next_local_path(
+    store: GCPArtifactStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from zenml.integrations.gcp.artifact_store import LOCAL_COPY_PREFIX
+    from zenml.testing import exited_owner
+    from zenml.utils.processes import this_process
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = exited_owner().tag
+    (tmp_path / f"{LOCAL_COPY_PREFIX}{dead}-abc123").mkdir()
+    (tmp_path / f"{LOCAL_COPY_PREFIX}{dead}-abc123" / "big.npy").write_bytes(b"x" * 1000)
+    (tmp_path / f"{LOCAL_COPY_PREFIX}{this_process().tag}-def456").mkdir()  # this process's, in use
+    with store.open("f.bin", "wb") as handle:
+        handle.write(b"data")
+    with store.local_path("f.bin") as path:
+        assert os.path.basename(os.path.dirname(path)).startswith(f"{LOCAL_COPY_PREFIX}{this_process().tag}-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{LOCAL_COPY_PREFIX}{this_process().tag}-def456"]

@@ -58,7 +58,14 @@ def test_missing_credentials_say_how_to_fix_before_any_request(no_credentials: P
 
 
 def test_missing_credentials_file_in_config(no_credentials: Path, no_network: list[object], tmp_path: Path) -> None:
-    store = GCPMetadataStore("shared", path="gs://some-bucket/meta", credentials_file=str(tmp_path / "nope.json"))
+    from zenml.stack.component import InvalidOptionError
+
+    missing = tmp_path / "nope.json"
+    with pytest.raises(InvalidOptionError, match=r"credentials_file: .*nope\.json.* does not exist"):
+        GCPMetadataStore("shared", path="gs://some-bucket/meta", credentials_file=str(missing))
+    missing.write_text("{}")
+    store = GCPMetadataStore("shared", path="gs://some-bucket/meta", credentials_file=str(missing))
+    missing.unlink()  # gone after the store was built: refused at first use, before any request
     with pytest.raises(GCPCredentialsError, match=r"credentials_file .*nope\.json.* does not exist"):
         store.list_runs()
     assert no_network == []
@@ -89,15 +96,19 @@ def test_bucket_that_does_not_exist_is_named_at_first_use(gcs_bucket: str) -> No
         meta.list_runs()
 
 
-def test_construction_and_describe_touch_nothing(no_credentials: Path, no_network: list[object]) -> None:
-    store = GCPArtifactStore("remote", path="gs://b-u-c/zen", project="p1", credentials_file="/keys/sa.json")
+def test_construction_and_describe_touch_nothing(
+    no_credentials: Path, no_network: list[object], tmp_path: Path
+) -> None:
+    key = tmp_path / "sa.json"
+    key.write_text("{}")
+    store = GCPArtifactStore("remote", path="gs://b-u-c/zen", project="p1", credentials_file=str(key))
     assert store.describe() == {
         "name": "remote",
         "type": "artifact_store",
         "flavor": "gcp",
         "path": "gs://b-u-c/zen",
         "project": "p1",
-        "credentials_file": "/keys/sa.json",
+        "credentials_file": str(key),
     }
     assert store._gcs._client is None
     meta = GCPMetadataStore.from_config("shared", {"flavor": "gcp", "path": "gs://b-u-c/meta", "retry_timeout": "30"})

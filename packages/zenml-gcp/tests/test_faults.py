@@ -8,6 +8,7 @@ naming the bucket and object, and nothing half-written becomes visible.
 from __future__ import annotations
 
 import os
+import re
 from typing import TYPE_CHECKING
 
 import pytest
@@ -171,3 +172,79 @@ def test_a_lost_index_write_only_costs_a_scan(fault_proxy: FaultProxy, gcs_bucke
     assert not list(meta._gcs.client.list_blobs(gcs_bucket, prefix="meta/index/"))
     other = GCPMetadataStore("shared", path=f"gs://{gcs_bucket}/meta")
     assert other.get_run("run-1").id == "r1"  # found by the fallback scan
+
+
+def test_a_persistent_read_failure_gives_up_within_retry_timeout(fault_proxy: FaultProxy, gcs_bucket: str) -> None:
+    """Not twice: a failed read is not followed by a second full read to look for corruption."""
+    import time
+
+    from zenml.artifacts import load_artifact, save_artifact
+    from zenml.materializers.builtin import BuiltinMaterializer
+
+    store = _store(gcs_bucket, retry_timeout=3)
+    info = save_artifact([1, 2, 3], store=store, uri="art", materializer_cls=BuiltinMaterializer)
+    fault_proxy.add("503", method="GET", path="alt=media", times=None)
+    began = time.monotonic()
+    with pytest.raises(GCSTransferError, match=rf"cannot read gs://{gcs_bucket}/zen/art/data\.json"):
+        load_artifact(
+            store=store,
+            uri="art",
+            materializer_cls=BuiltinMaterializer,
+            data_type=list,
+            materializer_version=BuiltinMaterializer.VERSION,
+            content_hash=info.content_hash,
+        )
+    assert time.monotonic() - began < 5  # retry_timeout (3 s) and the last attempt; twice it would be over 6
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_an_unreachable_endpoint_fails_within_the_connect_budget_and_says_what_it_retries(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from zenml.integrations.gcp import connection
+
+    monkeypatch.setattr(connection, "CONNECT_TIMEOUT", 3.0)  # the default is 30 s; tests/e2e runs that one
+    endpoint = f"http://127.0.0.1:{_closed_port()}"
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", endpoint)
+    store = GCPMetadataStore("shared", path="gs://some-bucket/meta")  # no retry_timeout: the default settings
+    with caplog.at_level(logging.WARNING, logger="zenml"), pytest.raises(GCSTransferError) as failed:
+        store.list_runs()
+    assert f"cannot reach Google Cloud Storage at {endpoint} to open bucket 'some-bucket'" in str(failed.value)
+    assert re.search(r"after retries for [0-4] s\.", str(failed.value))  # the 3 s budget, not the client's 120 s
+    assert "retry_timeout" in str(failed.value)
+    warnings = [record.getMessage() for record in caplog.records if record.name.startswith("zenml")]
+    assert warnings
+    assert f"reaching {endpoint} to open bucket 'some-bucket' failed (ConnectionError)" in warnings[0]
+    assert "retrying for up to 3 s in all" in warnings[0]
+
+
+def test_no_zenml_log_or_error_shows_a_resumable_upload_session_url(
+    fault_proxy: FaultProxy, gcs_bucket: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The session URL (``...&upload_id=...``) lets anyone write the object: zenml never logs or raises it."""
+    import logging
+
+    store = _store(gcs_bucket, retry_timeout=4)
+    store.exists("x")  # connected: the faults hit the upload session only
+    fault_proxy.add("503", method="PUT", path="upload_id=", times=None)
+    with (
+        caplog.at_level(logging.DEBUG, logger="zenml"),
+        pytest.raises(GCSTransferError) as failed,
+        store.open("big.bin", "wb") as handle,
+    ):
+        handle.write(os.urandom(CHUNK * 3))
+    assert any(outcome == "503" and "upload_id=" in path for _, path, outcome in fault_proxy.log)
+    messages = [record.getMessage() for record in caplog.records if record.name.startswith("zenml")]
+    assert any("retrying" in message for message in messages)  # it did log while it retried
+    shown = [*messages, str(failed.value), repr(failed.value)]
+    assert not [text for text in shown if "upload_id" in text or "/upload/" in text]

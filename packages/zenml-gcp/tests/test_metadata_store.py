@@ -378,3 +378,82 @@ def test_a_crafted_event_in_a_shared_bucket_imports_and_calls_nothing(
     assert message in outcome["message"]
     where = f"output {output!r} of step 's' (run 'r1')" if via == "run" else f"artifact {output!r} version '1'"
     assert where in outcome["message"] or error != "UntrustedReferenceError"
+
+
+# -- owners, heartbeats and crashed runs ---------------------------------------------------------------
+
+
+def _owned(run_id: str, host: str, pid: int, token: str) -> RunRecord:
+    import time
+
+    now = time.time()
+    return replace(_run(run_id, created=now), owner_host=host, owner_pid=pid, owner_start=token, heartbeat_at=now)
+
+
+def _running_index(store: GCPMetadataStore) -> list[str]:
+    prefix = store._index_prefix("running")
+    return sorted(blob.name[len(prefix) :] for blob in store._gcs.client.list_blobs(store._gcs.bucket, prefix=prefix))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="owners are judged from /proc")
+def test_a_run_whose_owner_died_is_found_with_one_listing_and_ended_with_its_running_steps(
+    store: GCPMetadataStore,
+) -> None:
+    from zenml.metadata_stores.crashes import recover_crashed_runs
+    from zenml.testing import exited_owner
+    from zenml.utils.processes import this_process
+
+    host, pid, token = exited_owner()
+    me = this_process()
+    store.create_run(_owned("dead", host, pid, token))
+    store.create_run(_owned("alive", me.host, me.pid, me.token))
+    store.create_run(_owned("far", "another-host", 7, "0badcafe.0badcafe.1"))
+    import time
+
+    done = time.time() + 5  # later than the running entry's creation time (the server's clock)
+    store.record_step(StepRecord(run_id="dead", name="done", status="completed", started_at=done, ended_at=done))
+    store.record_step(StepRecord(run_id="dead", name="busy", status="running", started_at=done))
+    assert store.get_run("dead").heartbeat_at == done  # the recorded step counts as a sign of life
+    assert len(_running_index(store)) == 3
+    assert [run.id for run in store.running_runs(me.host)] == ["dead", "alive"]
+
+    (ended, alive) = recover_crashed_runs(store)
+    assert (ended.id, ended.status, ended.ended_at) == ("dead", "failed", done)
+    assert ended.error is not None
+    assert ended.error.startswith(f"crashed: process {pid} on host {host!r} no longer exists")
+    assert alive.status == "running"
+    fresh = GCPMetadataStore("other", path=store.path)  # another process's view: from the events alone
+    assert fresh.get_run("dead").status == "failed"
+    assert {step.name: step.status for step in fresh.list_steps("dead")} == {"done": "completed", "busy": "failed"}
+    assert fresh.get_run("far").status == "running"
+    assert [run.id for run in fresh.running_runs(me.host)] == ["alive"]
+    assert not any("dead" in name for name in _running_index(store))
+    assert store.fail_running_run("dead", "again", 9.0) is False
+
+
+def test_heartbeats_rewrite_the_running_entry_whose_time_is_last_seen(store: GCPMetadataStore) -> None:
+    import time
+
+    store.create_run(_owned("r1", "another-host", 7, "0badcafe.0badcafe.1"))
+    before = time.time()
+    store.heartbeat("r1", before)
+    seen = GCPMetadataStore("other", path=store.path).get_run("r1").heartbeat_at
+    assert seen is not None
+    assert abs(seen - before) < 60  # the server's clock (the emulator's, here)
+    assert [run.heartbeat_at for run in store.list_runs()] == [seen]
+    store.finish_run("r1", "completed", 5.0)
+    assert _running_index(store) == []
+    finished = store.get_run("r1")
+    assert (finished.status, finished.ended_at) == ("completed", 5.0)
+    assert finished.heartbeat_at is not None
+
+
+def test_a_leftover_running_entry_of_a_finished_run_is_dropped(store: GCPMetadataStore) -> None:
+    from zenml.utils.processes import this_process
+
+    me = this_process()
+    store.create_run(_owned("r1", me.host, me.pid, me.token))
+    store._write("r1", {"kind": "run_finished", "run_id": "r1", "status": "completed", "ended_at": 2.0})  # then killed
+    assert len(_running_index(store)) == 1
+    assert store.running_runs(me.host) == []
+    assert _running_index(store) == []

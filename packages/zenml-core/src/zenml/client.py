@@ -107,19 +107,27 @@ class Client:
     def list_runs(
         self, pipeline_name: str | None = None, status: str | None = None, limit: int | None = None
     ) -> list[PipelineRun]:
-        """Runs, newest first, optionally of one pipeline and/or with one status."""
+        """Runs, newest first, optionally of one pipeline and/or with one status.
+
+        Runs of this host whose process died are marked failed first (``error`` starts with ``"crashed: "``).
+        """
+        from zenml.metadata_stores.crashes import read_runs
         from zenml.pipelines.runs import PipelineRun
 
         stack = self.active_stack
-        records = stack.metadata_store.list_runs(pipeline_name=pipeline_name, status=status, limit=limit)
+        records = read_runs(stack.metadata_store, pipeline_name=pipeline_name, status=status, limit=limit)
         return [PipelineRun(record, stack) for record in records]
 
     def get_run(self, name_or_id: str) -> PipelineRun:
-        """One run by name or id (a unique id prefix works); ``RunNotFoundError`` if there is none."""
+        """One run by name or id (a unique id prefix works); ``RunNotFoundError`` if there is none.
+
+        A run of this host whose process died is marked failed first (``error`` starts with ``"crashed: "``).
+        """
+        from zenml.metadata_stores.crashes import read_run
         from zenml.pipelines.runs import PipelineRun
 
         stack = self.active_stack
-        return PipelineRun(stack.metadata_store.get_run(name_or_id), stack)
+        return PipelineRun(read_run(stack.metadata_store, name_or_id), stack)
 
     def get_pipeline_run(self, name_id_or_prefix: str, **unsupported: Any) -> PipelineRun:
         """A run by id, name or unique id prefix (ZenML's name for :meth:`get_run`)."""
@@ -148,7 +156,11 @@ class Client:
         model: str | None = None,
         **unsupported: Any,
     ) -> Page[PipelineRun]:
-        """One page of runs, newest first by default (ZenML's filters; ``pipeline_id`` is the pipeline's name here)."""
+        """One page of runs, newest first by default (ZenML's filters; ``pipeline_id`` is the pipeline's name here).
+
+        Runs of this host whose process died are marked failed first (``error`` starts with ``"crashed: "``).
+        """
+        from zenml.metadata_stores.crashes import query_runs
         from zenml.metadata_stores.queries import RunQuery
         from zenml.models.page_model import Page
         from zenml.pipelines.runs import PipelineRun
@@ -167,7 +179,7 @@ class Client:
         if model_version_id is not None or model is not None:
             linked = self._runs_of_models(model_version_id, model)
             query.ids = linked if query.ids is None else query.ids & linked
-        records, total = store.query_runs(query)
+        records, total = query_runs(store, query)
         runs = [PipelineRun(record, self.active_stack) for record in records]
         return Page(runs, index=page, max_size=size, total=total)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from zenml.artifact_stores.base import InvalidArtifactNameError
-from zenml.artifact_stores.local import TEMP_PREFIX, AtomicFileWriter, LocalArtifactStore
+from zenml.artifact_stores.local import TEMP_DIR, TEMP_PREFIX, AtomicFileWriter, LocalArtifactStore
 from zenml.stack.flavors import ARTIFACT_STORE, flavor_registry
 from zenml.testing import ArtifactStoreContract
 
@@ -32,7 +32,8 @@ def store(tmp_path: Path) -> LocalArtifactStore:
 
 
 def temp_files(root: Path) -> list[str]:
-    return [str(p) for p in root.rglob(f"{TEMP_PREFIX}*")]
+    """Temporary files: in the store's temp directory, or beside their target."""
+    return [str(p) for p in [*root.rglob(f"{TEMP_PREFIX}*"), *(root / TEMP_DIR).glob("*")]]
 
 
 def test_flavor_is_registered_by_reference() -> None:
@@ -73,18 +74,23 @@ def test_numpy_save_takes_the_real_file_path(store: LocalArtifactStore) -> None:
         assert np.array_equal(np.load(handle), array)
 
 
-def test_temporary_file_sits_beside_the_target_and_is_hidden(store: LocalArtifactStore) -> None:
-    handle = store.open("d/file", "wb")
+def test_temporary_file_sits_in_the_temp_directory_names_its_owner_and_is_hidden(store: LocalArtifactStore) -> None:
+    from zenml.utils.processes import this_process
+
+    handle = store.open("d/file.npy", "wb")
     handle.write(b"x")
     root = Path(store.root)
     pending = temp_files(root)
     assert len(pending) == 1
-    assert Path(pending[0]).parent == root / "d"
+    assert Path(pending[0]).parent == root / TEMP_DIR
+    assert Path(pending[0]).name.startswith(f"{this_process().tag}-")
+    assert Path(pending[0]).name.endswith("-file.npy")  # the extension stays, for libraries that check it
     assert store.listdir("d") == []
+    assert store.listdir() == ["d"]
     assert list(store.walk_files()) == []
     handle.close()
     assert temp_files(root) == []
-    assert store.listdir("d") == ["file"]
+    assert store.listdir("d") == ["file.npy"]
 
 
 def test_unclosed_writer_is_discarded_when_collected(store: LocalArtifactStore) -> None:
@@ -154,7 +160,7 @@ def test_local_path_for_reading_is_the_real_file(store: LocalArtifactStore) -> N
 def test_local_path_for_writing_keeps_the_extension(store: LocalArtifactStore) -> None:
     with store.local_path("m/model.keras", "w") as path:
         assert path.endswith(".keras")
-        assert os.path.dirname(path) == os.path.join(store.root, "m")
+        assert os.path.dirname(path) == os.path.join(store.root, TEMP_DIR)  # same file system: atomic rename
         Path(path).write_bytes(b"k")
     assert store.listdir("m") == ["model.keras"]
 
@@ -201,3 +207,58 @@ def test_relative_root_is_resolved_at_construction(tmp_path: Path, monkeypatch: 
     with store.open("f", "wb") as handle:
         handle.write(b"x")
     assert (tmp_path / "artifacts" / "f").exists()
+
+
+def test_the_next_write_removes_temp_files_of_dead_writers_only(store: LocalArtifactStore) -> None:
+    from zenml.utils.processes import this_process
+
+    with store.open("first", "wb") as handle:
+        handle.write(b"1")
+    from zenml.testing import exited_owner
+
+    temp = Path(store.root) / TEMP_DIR
+    dead = exited_owner().tag
+    leftovers = {
+        f"{dead}-aaaaaaaaaaaa-data.npy": "file",
+        f"{dead}-bbbbbbbbbbbb-model": "dir",  # local_path("w") may leave a directory
+        f"{this_process().tag}-cccccccccccc-live.npy": "file",  # a write of this (living) process, in flight
+        "not-a-zenml-name": "file",
+    }
+    for name, kind in leftovers.items():
+        if kind == "dir":
+            (temp / name).mkdir()
+            (temp / name / "weights").write_bytes(b"w")
+        else:
+            (temp / name).write_bytes(b"partial")
+    with store.open("second", "wb") as handle:
+        handle.write(b"2")
+    assert sorted(p.name for p in temp.iterdir()) == sorted(
+        [f"{this_process().tag}-cccccccccccc-live.npy", "not-a-zenml-name"]
+    )
+    with store.local_path("third", "w") as path:  # local_path writes clean up as well
+        Path(path).write_bytes(b"3")
+    assert store.listdir() == ["first", "second", "third"]
+
+
+def test_a_target_on_another_file_system_gets_its_temp_file_beside_it(store: LocalArtifactStore) -> None:
+    """A mount inside the root: os.replace from the root's temp directory would fail (EXDEV)."""
+    import subprocess
+
+    store.makedirs("mounted")
+    mounted = os.path.join(store.root, "mounted")
+    mount = subprocess.run(["mount", "-t", "tmpfs", "tmpfs", mounted], capture_output=True, check=False)
+    if mount.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mount.stderr.decode(errors='replace').strip()}")
+    try:
+        handle = store.open("mounted/file", "wb")
+        handle.write(b"x")
+        (pending,) = temp_files(Path(store.root))
+        assert Path(pending).parent == Path(mounted)
+        handle.close()
+        assert store.listdir("mounted") == ["file"]
+        with store.local_path("mounted/dir", "w") as path:
+            os.makedirs(path)
+            Path(path, "f").write_bytes(b"y")
+        assert list(store.walk_files("mounted")) == ["mounted/dir/f", "mounted/file"]
+    finally:
+        subprocess.run(["umount", mounted], check=False)

@@ -107,6 +107,21 @@ def test_save_load_and_register_artifacts(zen_home: Path, tmp_path: Path) -> Non
         register_artifact(str(tmp_path), name="elsewhere")
 
 
+def test_saved_versions_never_nest_whatever_their_names(zen_home: Path) -> None:
+    """A name that is not one plain path segment ('/', '..') is encoded in the default URI, so no version's
+    directory is inside another's (their files would mix, and loading the outer one would fail)."""
+    store = Client().active_stack.artifact_store
+    outer = save_artifact({"outer": 1}, name="a")
+    inner = save_artifact({"inner": 2}, name=f"a/{outer.id}")
+    up = save_artifact([3], name="..")
+    outer_uri, inner_uri, up_uri = (store.relative(view.uri) for view in (outer, inner, up))
+    assert [uri.split("/")[0] for uri in (outer_uri, inner_uri, up_uri)] == ["custom_artifacts"] * 3
+    assert [len(uri.split("/")) for uri in (outer_uri, inner_uri, up_uri)] == [3, 3, 3]
+    assert not inner_uri.startswith(outer_uri + "/")
+    loaded = (load_artifact("a"), load_artifact(f"a/{outer.id}"), load_artifact(".."))
+    assert loaded == ({"outer": 1}, {"inner": 2}, [3])
+
+
 def test_save_artifact_inside_a_step_is_one_of_its_outputs(zen_home: Path) -> None:
     @step
     def saver() -> int:

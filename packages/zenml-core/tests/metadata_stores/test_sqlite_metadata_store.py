@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from zenml.metadata_stores.base import RunNotFoundError
-from zenml.metadata_stores.models import COMPLETED
+from zenml.metadata_stores.models import COMPLETED, ModelRecord, ModelVersionRecord
 from zenml.metadata_stores.sqlite import SQLiteMetadataStore
 from zenml.metadata_stores.sqlite_schema import SCHEMA_VERSION, SchemaTooNewError
 from zenml.stack.flavors import METADATA_STORE, flavor_registry
@@ -81,7 +81,7 @@ def test_migrations_apply_in_order_in_one_transaction(tmp_path: Path, monkeypatc
     store.create_run(make_run("r1"))
     store.close()
     original = sqlite_schema.MIGRATIONS
-    # a hypothetical second migration whose last statement fails: nothing of it may stay
+    # a hypothetical next migration whose last statement fails: nothing of it may stay
     broken = (*original, ("ALTER TABLE runs ADD COLUMN note TEXT", "CREATE TABLE runs (x)"))
     monkeypatch.setattr(sqlite_schema, "MIGRATIONS", broken)
     monkeypatch.setattr(sqlite_schema, "SCHEMA_VERSION", len(broken))
@@ -91,7 +91,7 @@ def test_migrations_apply_in_order_in_one_transaction(tmp_path: Path, monkeypatc
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(original)
         columns = [row[1] for row in conn.execute("PRAGMA table_info(runs)")]
         assert "note" not in columns
-    # a working second migration is applied on next open, and the data survives
+    # a working next migration is applied on next open, and the data survives
     fixed = (*original, ("ALTER TABLE runs ADD COLUMN note TEXT",))
     monkeypatch.setattr(sqlite_schema, "MIGRATIONS", fixed)
     upgraded = SQLiteMetadataStore("x", path=path)
@@ -302,4 +302,174 @@ def test_eight_processes_write_into_one_file(tmp_path: Path) -> None:
     assert {run.status for run in runs} == {COMPLETED}
     assert len(store.list_artifacts()) == 160
     assert store.list_pipelines() == ["pipe0", "pipe1", "pipe2"]
+    store.close()
+
+
+# -- rows by column name, busy by error code (issue 17) ----------------------------------------------
+
+
+def test_rows_are_mapped_by_column_name_not_position(store: SQLiteMetadataStore) -> None:
+    """A row whose columns come in another order (a rebuilt table, another SELECT) still maps field by field."""
+    conn = sqlite3.connect(store.file)
+    conn.row_factory = sqlite3.Row
+
+    def reversed_row(table: str) -> sqlite3.Row:
+        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")][::-1]
+        row: sqlite3.Row = conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchone()
+        return row
+
+    run = make_run("r1", stack_name="s", error="e", owner_host="h", owner_pid=7, owner_start="t", heartbeat_at=2.5)
+    store.create_run(run)
+    assert SQLiteMetadataStore._run(reversed_row("runs")) == run
+    step = make_step("r1", "s", cache_key="k", inputs={"a": "b"}, parameters={"p": 1}, error="x")
+    artifact = make_artifact("r1", "s", fingerprint="f", visualizations=[{"uri": "v.html", "type": "html"}])
+    (recorded,) = store.record_step(step, [artifact])
+    assert recorded.version == "1"
+    assert SQLiteMetadataStore._step(reversed_row("steps")) == step
+    assert SQLiteMetadataStore._artifact(reversed_row("artifacts")) == recorded
+    model = store.create_model(ModelRecord(name="m", created_at=1.0, license="MIT", ethics="fair"))
+    assert store.list_models() == [model]
+    version = store.create_model_version(ModelVersionRecord(id="v", model_name="m", name="", number=0, created_at=2.0))
+    assert store.list_model_versions("m") == [version]
+    conn.execute("ALTER TABLE model_versions ADD COLUMN later TEXT")  # a column a newer zenml may add: ignored
+    assert store.list_model_versions("m") == [version]
+    conn.close()
+
+
+def test_record_fields_and_stored_columns_agree() -> None:
+    """Adding a record field without a column (or the reverse) fails here, not silently at run time."""
+    from dataclasses import fields
+
+    from zenml.metadata_stores import sqlite_schema as schema
+    from zenml.metadata_stores.models import AnnotationRecord, ArtifactRecord, RunRecord, StepRecord
+
+    assert tuple(f.name for f in fields(RunRecord)) == schema.RUN_COLUMNS
+    assert tuple(f.name for f in fields(StepRecord)) == schema.STEP_COLUMNS
+    assert tuple(f.name for f in fields(ArtifactRecord)) == schema.ARTIFACT_COLUMNS
+    assert tuple(f.name for f in fields(ModelRecord)) == schema.MODEL_COLUMNS
+    assert tuple(f.name for f in fields(ModelVersionRecord)) == schema.MODEL_VERSION_COLUMNS
+    assert tuple(f.name for f in fields(AnnotationRecord)) == schema.ANNOTATION_COLUMNS
+
+
+def test_an_error_that_only_mentions_locked_is_not_retried(store: SQLiteMetadataStore) -> None:
+    """Busy is told by SQLite's error code (or its exact message on 3.10), not by a word in any message."""
+    store.list_runs()
+    began = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError, match="no such table: locked_rows") as raised:
+        store._read("SELECT * FROM locked_rows")
+    assert "stayed locked" not in str(raised.value)
+    assert time.monotonic() - began < 0.5  # no back-off: raised at once
+
+
+def test_a_taken_key_is_told_from_other_constraint_failures_by_its_code() -> None:
+    from zenml.metadata_stores.sqlite_errors import is_unique_violation
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE)")
+    conn.execute("INSERT INTO t VALUES ('1', 'a')")
+    errors = []
+    for values in (("1", "b"), ("2", "a"), ("3", None)):
+        with pytest.raises(sqlite3.IntegrityError) as raised:
+            conn.execute("INSERT INTO t VALUES (?, ?)", values)
+        errors.append(raised.value)
+    conn.close()
+    assert [is_unique_violation(error) for error in errors] == [True, True, False]  # NOT NULL is no taken key
+    assert not is_unique_violation(sqlite3.IntegrityError("CHECK failed: a UNIQUE-looking message"))
+
+
+def test_a_busy_database_is_retried_until_the_lock_is_released(tmp_path: Path) -> None:
+    import threading
+
+    store = SQLiteMetadataStore("x", path=str(tmp_path / "zen.db"), timeout=0.05)
+    store.list_runs()
+    holder = sqlite3.connect(store.file, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    release.start()
+    store.create_run(make_run("r1"))  # "database is locked" at first, retried by its error code
+    release.join()
+    holder.close()
+    assert store.get_run("r1").id == "r1"
+    store.close()
+
+
+# -- schema migrations and newer databases ------------------------------------------------------------
+
+
+def test_a_newer_database_is_refused_without_modifying_it(tmp_path: Path) -> None:
+    import hashlib
+
+    path = tmp_path / "zen.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE future (x)")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    store = SQLiteMetadataStore("x", path=str(path))
+    with pytest.raises(SchemaTooNewError, match="upgrade zenml-core"):
+        store.list_runs()
+    store.close()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["zen.db"]  # no -wal/-shm: journal mode untouched
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+
+
+def _database_of_schema(path: Path, version: int) -> None:
+    """A database as zenml-core with that schema version wrote it: its migration list, then rows through plain SQL."""
+    from zenml.metadata_stores.sqlite_schema import MIGRATIONS
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    for migration in MIGRATIONS[:version]:
+        for statement in migration:
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute("INSERT INTO pipelines VALUES ('training', 1.0)")
+    runs = "INSERT INTO runs (id, name, pipeline_name, status, created_at, ended_at, stack_name, error) VALUES "
+    conn.execute(runs + "('r-old', 'p-old', 'training', 'completed', 1.0, 2.0, 'default', NULL)")
+    conn.execute(runs + "('r-hung', 'p-hung', 'training', 'running', 3.0, NULL, 'default', NULL)")
+    conn.execute(
+        "INSERT INTO steps (run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, "
+        "output_count) VALUES ('r-old', 'make', 'completed', 1.0, 1.5, 'K', '{}', '{\"n\": 1}', NULL, 1)"
+    )
+    named = version >= 4  # artifact versions: a name, a version and a link from the step that made it
+    columns, values = (", artifact_name, version", ", 'training::make::output', '1'") if named else ("", "")
+    conn.execute(
+        "INSERT INTO artifacts (id, run_id, step_name, output_name, uri, artifact_store_path, data_type, "
+        f"materializer, materializer_version, size, content_hash, created_at{columns}) "
+        "VALUES ('a1', 'r-old', 'make', 'output', 'runs/r-old/make/output', '/art', 'builtins:int', "
+        f"'zenml.materializers.builtin:BuiltinMaterializer', 1, 2, 'crc32:00000000', 1.2{values})"
+    )
+    if named:
+        conn.execute("INSERT INTO step_outputs VALUES ('r-old', 'make', 'output', 'a1')")
+    conn.close()
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_a_database_of_an_older_schema_is_migrated_and_keeps_every_run(tmp_path: Path, version: int) -> None:
+    path = tmp_path / "zen.db"
+    _database_of_schema(path, version)
+    store = SQLiteMetadataStore("x", path=str(path))
+    assert store.schema_version() == SCHEMA_VERSION
+    old, hung = store.get_run("r-old"), store.get_run("r-hung")
+    assert (old.status, old.ended_at, old.config, old.owner_host, old.owner_pid, old.heartbeat_at) == (
+        COMPLETED,
+        2.0,
+        {},
+        None,
+        None,
+        None,
+    )
+    assert (hung.status, hung.owner_start) == ("running", None)
+    assert [s.parameters for s in store.list_steps("r-old")] == [{"n": 1}]
+    (artifact,) = store.list_artifacts(run_id="r-old")
+    assert (artifact.uri, artifact.size, artifact.run_metadata, artifact.fingerprint) == (
+        "runs/r-old/make/output",
+        2,
+        {},
+        None,
+    )
+    assert store.find_cached_step("training", "make", "K") is not None
     store.close()

@@ -251,6 +251,63 @@ def test_parameter_must_be_json_serialisable() -> None:
         flow.build()
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(float("nan"), "nan"), (float("inf"), "inf"), ([1.0, float("-inf")], "-inf"), ({"a": {"b": float("nan")}}, "nan")],
+    ids=["nan", "inf", "nested -inf", "nested nan"],
+)
+def test_nan_and_infinities_are_refused_as_parameters(value: object, shown: str) -> None:
+    @step
+    def take(x: Any) -> int:
+        return 1
+
+    @pipeline
+    def flow() -> None:
+        take(value)
+
+    with pytest.raises(
+        StepInvocationError, match=rf"step 'take' parameter 'x' holds {shown}.*NaN and infinities are not JSON"
+    ):
+        flow.build()
+
+
+def test_circular_parameters_are_a_clear_error() -> None:
+    @step
+    def take(x: Any) -> int:
+        return 1
+
+    looped: list[Any] = [1]
+    looped.append(looped)
+    nested: dict[str, Any] = {"a": [{"b": None}]}
+    nested["a"][0]["b"] = nested
+
+    for value, where in ((looped, r"\[1\]"), (nested, r"\['a'\]\[0\]\['b'\]")):
+
+        @pipeline
+        def flow() -> None:
+            take(value)  # noqa: B023 - built at once
+
+        with pytest.raises(StepInvocationError, match=rf"parameter 'x' contains itself at {where}"):
+            flow.build()
+
+
+def test_too_deeply_nested_parameters_are_a_clear_error() -> None:
+    @step
+    def take(x: Any) -> int:
+        return 1
+
+    deep: list[Any] = []
+    for _ in range(5000):
+        deep = [deep]
+
+    @pipeline
+    def flow() -> None:
+        take(deep)
+
+    with pytest.raises(StepInvocationError, match="parameter 'x' is nested too deeply"):
+        flow.build()
+
+
 def test_handles_in_a_dict_or_mixed_with_literals_are_rejected() -> None:
     @pipeline
     def in_dict() -> None:

@@ -194,7 +194,11 @@ def test_truncated_cached_artifact_is_recomputed() -> None:
     assert statuses(second) == {"load": "completed", "total": "cached", "describe": "cached"}
 
 
-def test_corrupted_input_fails_the_step_naming_the_artifact() -> None:
+def test_corrupted_input_fails_the_step_naming_the_artifact(zen_home: Path) -> None:
+    """Corruption that leaves the files' metadata as it was (bit rot) passes the cache check, not the load."""
+    import sqlite3
+
+    from zenml.artifact_stores.local import LocalArtifactStore
     from zenml.artifacts import ArtifactCorruptedError
 
     @step(enable_cache=False)
@@ -209,6 +213,11 @@ def test_corrupted_input_fails_the_step_naming_the_artifact() -> None:
     directory = Path(first.steps["load"].output.full_uri)
     data_file = next(p for p in directory.rglob("*") if p.is_file())
     data_file.write_bytes(data_file.read_bytes().replace(b"1", b"7"))  # same size: only the hash can tell
+    record = first.steps["load"].output.record
+    now = LocalArtifactStore("x", path=record.artifact_store_path).fingerprint(record.uri)
+    with sqlite3.connect(zen_home / "local_stores" / "metadata.db") as conn:  # as if the disk had flipped it
+        conn.execute("UPDATE artifacts SET fingerprint = ? WHERE uri = ?", (now, record.uri))
+    conn.close()
     with pytest.raises(StepFailedError, match=r"step 'consume' of pipeline 'consuming' failed") as caught:
         consuming()
     assert isinstance(caught.value.__cause__, ArtifactCorruptedError)
@@ -337,3 +346,25 @@ def test_same_step_twice_and_numpy_outputs() -> None:
     assert run.steps["norm_four"].output.load() == pytest.approx(14**0.5)
     loaded = run.steps["make_array_2"].output.load()
     assert loaded.tolist() == [0.0, 1.0, 2.0, 3.0]
+
+
+def test_a_self_referential_output_is_a_clear_error() -> None:
+    from zenml.materializers.base import MaterializerError
+
+    @step
+    def loop() -> list:  # type: ignore[type-arg]
+        looped: list[Any] = [1]
+        looped.append(looped)
+        return looped
+
+    @pipeline
+    def looping() -> None:
+        loop()
+
+    with pytest.raises(StepFailedError, match="output 'output' contains itself") as failed:
+        looping()
+    assert isinstance(failed.value.__cause__, MaterializerError)
+    assert "RecursionError" not in str(failed.value)
+    (run,) = Client().list_runs(pipeline_name="looping")
+    assert run.status == "failed"
+    assert list(Path(run.stack.artifact_store.path).rglob("output/*")) == []  # nothing half-written is kept

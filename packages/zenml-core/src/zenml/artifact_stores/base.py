@@ -16,7 +16,7 @@ from zenml.stack.component import StackComponent
 from zenml.stack.flavors import ARTIFACT_STORE
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
     from contextlib import AbstractContextManager
     from typing import IO
 
@@ -27,6 +27,10 @@ class InvalidArtifactNameError(ValueError):
 
 class ArtifactNotFoundError(FileNotFoundError):
     """A name that should exist in the artifact store does not."""
+
+
+class ArtifactStoreUnavailableError(OSError):
+    """The artifact store could not be reached, after its own retries: asking again at once would fail again."""
 
 
 def validate_name(name: str) -> str:
@@ -180,6 +184,27 @@ class ArtifactStore(StackComponent):
                 value = crc32(chunk, value)
         return f"crc32:{value:08x}"
 
+    def fingerprint(self, name: str) -> str | None:
+        """A cheap identity of every file below directory ``name`` as it is now, read from metadata only.
+
+        Equal fingerprints mean the same files at the same versions (the cache
+        reuses an artifact only then); any change to a file's content, a file
+        added, removed or replaced gives another fingerprint. ``None`` if the
+        store cannot tell versions without reading (:meth:`version_tag` is
+        ``None``). :class:`ArtifactNotFoundError` if ``name`` does not exist.
+        Built from :meth:`version_tag`; stores override it to use one listing.
+        """
+        base = validate_name(name)
+        if not self.exists(base):
+            raise ArtifactNotFoundError(f"no artifact directory {name!r} in artifact store {self.name!r}")
+        entries = []
+        for file in self.walk_files(base):
+            tag = self.version_tag(file)
+            if tag is None:
+                return None
+            entries.append((file[len(base) + 1 :] if base else file, tag))
+        return fingerprint_of(entries)
+
     def version_tag(self, name: str) -> str | None:
         """A cheap identity of the current version of one file, or ``None`` if the store has none.
 
@@ -189,3 +214,11 @@ class ArtifactStore(StackComponent):
         process has already hashed. The default, ``None``, always re-hashes.
         """
         return None
+
+
+def fingerprint_of(entries: Iterable[tuple[str, str]]) -> str:
+    """The fingerprint of a directory from ``(relative file name, version tag)`` pairs, in any order."""
+    from hashlib import sha256
+
+    manifest = "".join(f"{name}\0{tag}\n" for name, tag in sorted(entries))
+    return f"sha256:{sha256(manifest.encode('utf-8', 'surrogateescape')).hexdigest()[:32]}"

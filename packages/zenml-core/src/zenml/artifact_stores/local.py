@@ -1,11 +1,17 @@
 """The default artifact store: a directory on the local filesystem.
 
-Every write is atomic: data goes to a hidden temporary file in the target's
-directory (``.zenml-tmp-<token>-<name>``, keeping the name's extension for
-libraries that check it), which is flushed (and fsynced, with ``fsync=True``)
-and ``os.replace()``-d into place when it is closed without error, and
-deleted otherwise. Readers therefore see either the old file or the complete
-new one, and a crashed writer leaves no partial file under the final name.
+Every write is atomic: data goes to a temporary file in the hidden directory
+``.zenml-tmp/`` at the store's root (same file system, so the rename is
+atomic), named ``<pid>.<start token>-<random>-<name>`` (keeping the name's
+extension for libraries that check it), which is flushed (and fsynced, with
+``fsync=True``) and ``os.replace()``-d into place when it is closed without
+error, and deleted otherwise. Readers therefore see either the old file or
+the complete new one, and a crashed writer leaves no partial file under the
+final name. Its temporary file carries its owner in its name, so the next
+write to the store deletes the temporary files of writers that are provably
+gone (killed, crashed: see :mod:`zenml.utils.processes`). A target on another
+file system than the root (a mount inside the store) gets its temporary file
+beside it instead (``.zenml-tmp-<owner>-...``), hidden as well.
 
 Every name is validated with :func:`~zenml.artifact_stores.base.validate_name`
 and its real path (symlinks resolved) must stay below the store's root.
@@ -16,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import stat
 import sys
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -23,6 +30,7 @@ from zenml.artifact_stores.base import (
     ArtifactNotFoundError,
     ArtifactStore,
     InvalidArtifactNameError,
+    fingerprint_of,
 )
 
 if TYPE_CHECKING:
@@ -31,18 +39,20 @@ if TYPE_CHECKING:
     from types import TracebackType
     from typing import IO
 
-TEMP_PREFIX = ".zenml-tmp-"
+TEMP_DIR = ".zenml-tmp"  # at the root: temporary files of writes in flight, named <pid>.<token>-<random>-<name>
+TEMP_PREFIX = ".zenml-tmp-"  # a temporary file beside its target (another file system; older zenml versions)
 
 
 def _is_temp(entry: str) -> bool:
-    return entry.startswith(TEMP_PREFIX)
+    return entry == TEMP_DIR or entry.startswith(TEMP_PREFIX)
 
 
-def _temp_sibling(final_path: str) -> str:
-    """A unique hidden name beside ``final_path`` that ends like it (``model.keras`` stays ``*.keras``)."""
-    directory, base = os.path.split(final_path)
-    base = base[-200:]  # stay within NAME_MAX with the prefix; the end (extension) is what matters
-    return os.path.join(directory, f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(6).hex()}-{base}")
+def _temp_name(final_path: str) -> str:
+    """A unique name that records its owner and ends like ``final_path`` (``model.keras`` stays ``*.keras``)."""
+    from zenml.utils.processes import this_process
+
+    base = os.path.basename(final_path)[-150:]  # within NAME_MAX with the rest; the end (extension) matters
+    return f"{this_process().tag}-{os.urandom(6).hex()}-{base}"
 
 
 _fallocate: Any = None
@@ -164,10 +174,10 @@ class _LocalPathForWrite:
     def __init__(self, store: LocalArtifactStore, final_path: str) -> None:
         self.store = store
         self.final_path = final_path
-        self.temp_path = _temp_sibling(final_path)
+        self.temp_path = ""
 
     def __enter__(self) -> str:
-        os.makedirs(os.path.dirname(self.final_path), exist_ok=True)
+        self.temp_path = self.store._temp_path(self.final_path)
         return self.temp_path
 
     def __exit__(
@@ -202,7 +212,7 @@ class _LocalPathForWrite:
         if not os.path.lexists(self.final_path):
             os.replace(self.temp_path, self.final_path)
             return
-        old = _temp_sibling(self.final_path)
+        old = self.store._temp_path(self.final_path)
         os.replace(self.final_path, old)
         os.replace(self.temp_path, self.final_path)
         _remove_any(old)
@@ -232,22 +242,40 @@ class LocalArtifactStore(ArtifactStore):
 
     def __init__(self, name: str = "default", *, path: str, fsync: bool = False, **config: object) -> None:
         from zenml.stack.local_paths import check_local_path
+        from zenml.stack.options import boolean_option
 
         check_local_path(path, flavor="local artifact store")
         super().__init__(name, path=path, **config)
-        self.fsync = bool(fsync)
-        if fsync:
+        self.fsync = boolean_option("fsync", fsync)
+        if self.fsync:
             self.config["fsync"] = True
         self.root = os.path.realpath(os.path.abspath(os.path.expanduser(path)))
+        self._root_device: int | None = None
 
     # -- paths -----------------------------------------------------------------
 
     def _path(self, name: str) -> str:
-        """The real local path of ``name``; raises if it (or a symlink on the way) leaves the root."""
+        """The real local path of ``name`` (a name or a full URI below the root); raises if it (or a symlink on
+        the way) leaves the root.
+
+        The root is real already, so only the parts below it are looked at: one ``lstat`` each, and a
+        full ``realpath`` only when one of them is a symbolic link.
+        """
         clean = self.relative(name)
         if not clean:
             return self.root
-        joined = os.path.join(self.root, *clean.split("/"))
+        parts = clean.split("/")
+        joined = os.path.join(self.root, *parts)
+        path = self.root
+        for part in parts:
+            path = os.path.join(path, part)
+            try:
+                if stat.S_ISLNK(os.lstat(path).st_mode):
+                    break
+            except (FileNotFoundError, NotADirectoryError):  # nothing below a missing part can be a link
+                return joined
+        else:
+            return joined
         real = os.path.realpath(joined)
         if real != self.root and not real.startswith(self.root.rstrip(os.sep) + os.sep):
             raise InvalidArtifactNameError(
@@ -255,6 +283,36 @@ class LocalArtifactStore(ArtifactStore):
                 "(through a symbolic link); names must stay inside the root"
             )
         return real
+
+    def _temp_path(self, final_path: str) -> str:
+        """A new temporary path for a write to ``final_path``, whose directory it creates (see the module docstring).
+
+        Deletes the temporary files of writers that are gone first: every write cleans up after crashed ones.
+        """
+        from zenml.utils.processes import remove_files_of_gone_owners
+
+        temp_dir = os.path.join(self.root, TEMP_DIR)
+        temp_dir_exists = remove_files_of_gone_owners(temp_dir) is not None
+        directory = os.path.dirname(final_path)
+        self._makedirs(directory)
+        if self._root_device is None:
+            self._root_device = os.stat(self.root).st_dev
+        if os.stat(directory).st_dev != self._root_device:  # a mount inside the root: rename only works beside it
+            return os.path.join(directory, TEMP_PREFIX + _temp_name(final_path))
+        if not temp_dir_exists:
+            self._makedirs(temp_dir)
+        return os.path.join(temp_dir, _temp_name(final_path))
+
+    def _makedirs(self, path: str) -> None:
+        """``os.makedirs``; a failure names this store and its ``path`` option (a root under /proc, read-only...)."""
+        try:
+            os.makedirs(path, exist_ok=True)
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename and os.fsdecode(error.filename) != self.root else ""
+            raise type(error)(
+                f"local artifact store {self.name!r} cannot create directories below {self.root!r} (its `path` "
+                f"option): {error.strerror or error}{where}. Point `path` at a directory you can write"
+            ) from error
 
     def _missing(self, name: str) -> ArtifactNotFoundError:
         return ArtifactNotFoundError(f"no file {name!r} in artifact store {self.name!r} ({self.uri(name)})")
@@ -282,8 +340,7 @@ class LocalArtifactStore(ArtifactStore):
         if mode == "wb":
             if path == self.root:
                 raise InvalidArtifactNameError("cannot open the artifact store's root for writing; name a file")
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            return AtomicFileWriter(_temp_sibling(path), path, fsync=self.fsync)
+            return AtomicFileWriter(self._temp_path(path), path, fsync=self.fsync)
         raise ValueError(f"unsupported mode {mode!r} for artifact store files; use 'rb', 'wb', 'r' or 'w'")
 
     def exists(self, name: str) -> bool:
@@ -314,7 +371,7 @@ class LocalArtifactStore(ArtifactStore):
         yield from sorted(found)
 
     def makedirs(self, name: str) -> None:
-        os.makedirs(self._path(name), exist_ok=True)
+        self._makedirs(self._path(name))
 
     def rename(self, src: str, dst: str, *, overwrite: bool = False) -> None:
         src_path, dst_path = self._path(src), self._path(dst)
@@ -379,6 +436,37 @@ class LocalArtifactStore(ArtifactStore):
         except FileNotFoundError:
             return None
         return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+    def fingerprint(self, name: str) -> str | None:
+        """Device, inode, size, mtime and ctime (as :meth:`version_tag`) of each file, by ``lstat``: one walk.
+
+        A file replaced by a symbolic link has another inode, so a fingerprint taken when the
+        artifact was written never matches it; a directory replaced by a link out of the root is refused.
+        """
+        top = self._path(name)
+        try:
+            device = os.stat(top).st_dev
+        except (FileNotFoundError, NotADirectoryError):
+            raise self._missing(name) from None
+        entries: list[tuple[str, str]] = []
+
+        def scan(directory: str, prefix: str) -> None:
+            with os.scandir(directory) as found:
+                for entry in found:
+                    if _is_temp(entry.name):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        scan(entry.path, f"{prefix}{entry.name}/")
+                        continue
+                    st = entry.stat(follow_symlinks=False)
+                    tag = f"{device}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+                    entries.append((prefix + entry.name, tag))
+
+        try:
+            scan(top, "")
+        except NotADirectoryError:
+            raise self._missing(name) from None
+        return fingerprint_of(entries)
 
     def local_path(self, name: str, mode: str = "r") -> AbstractContextManager[str]:
         """``"r"``: the real path itself. ``"w"``: a temporary sibling path, renamed into place at the end."""

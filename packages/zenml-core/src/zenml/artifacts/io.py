@@ -21,6 +21,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from zenml.artifact_stores.base import ArtifactStoreUnavailableError
 from zenml.artifact_stores.current import using_store
 from zenml.artifacts.errors import (
     ArtifactCorruptedError,
@@ -38,13 +39,15 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ArtifactInfo:
     """What :func:`save_artifact` reports: total ``size`` in bytes, ``content_hash``, the files written, and
-    (when asked for) the materializer's ``metadata`` (with ``storage_size``) and ``visualizations``."""
+    (when asked for) the materializer's ``metadata`` (with ``storage_size``) and ``visualizations``, and the
+    store's :meth:`~zenml.artifact_stores.base.ArtifactStore.fingerprint` of the files (``None`` if it has none)."""
 
     size: int
     content_hash: str
     files: tuple[str, ...] = field(default=())
     metadata: dict[str, Any] = field(default_factory=dict)
     visualizations: list[dict[str, str]] = field(default_factory=list)
+    fingerprint: str | None = None
 
 
 def _relative(uri: str, name: str) -> str:
@@ -133,6 +136,7 @@ def save_artifact(
         files=tuple(_relative(uri, name) for name in sorted(digests)),
         metadata=metadata,
         visualizations=saved,
+        fingerprint=store.fingerprint(uri),
     )
 
 
@@ -222,6 +226,8 @@ def load_artifact(
             value = materializer_cls(store.uri(uri), tracking).load(data_type)
     except FileNotFoundError as error:
         raise ArtifactMissingError(uri, str(error)) from error
+    except (ArtifactStoreUnavailableError, ConnectionError, TimeoutError):
+        raise  # the store gave up on a request: reading everything again would only fail again, as slowly
     except Exception as error:
         # A corrupted file often makes the materializer fail first: report the corruption instead.
         actual = _manifest_hash(uri, _digests(tracking, uri))

@@ -93,5 +93,6 @@ def new_version_record(
         version="" if version is None else str(version),
         artifact_type=str(artifact_type or materializer.ASSOCIATED_ARTIFACT_TYPE),
         visualizations=info.visualizations,
+        fingerprint=info.fingerprint,
         **producer,
     )

@@ -107,13 +107,15 @@ def save_artifact(
 ) -> ArtifactView:
     """Save ``data`` as a new version of artifact ``name`` in the artifact store; return the version.
 
-    ``uri`` (a name in the store or a full URI below its root; default ``custom_artifacts/<name>/<id>``)
+    ``uri`` (a name in the store or a full URI below its root; default ``custom_artifacts/<name>/<id>``, where a
+    name that is not one plain path segment is encoded, so that no version's directory nests in another's)
     must not hold files yet.
     """
     from zenml.artifacts.io import save_artifact as save_files
     from zenml.artifacts.recorded import new_version_record
     from zenml.enums import ArtifactSaveType
     from zenml.orchestrators.entrypoint import _new_id
+    from zenml.steps.names import path_segment
 
     save_type = str(unsupported.pop("save_type", ArtifactSaveType.MANUAL))
     unsupported.pop("has_custom_name", None)
@@ -124,7 +126,7 @@ def save_artifact(
     stack = _stack()
     store = artifact_store or stack.artifact_store
     artifact_id = _new_id()
-    target = _store_name(store, uri) if uri else f"custom_artifacts/{name}/{artifact_id}"
+    target = _store_name(store, uri) if uri else f"custom_artifacts/{path_segment(name)}/{artifact_id}"
     materializer_cls = _materializer(materializer, data)
     info = save_files(data, store=store, uri=target, materializer_cls=materializer_cls,
                       extract_metadata=extract_metadata, visualizations=include_visualizations)  # fmt: skip

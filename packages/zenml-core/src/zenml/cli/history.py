@@ -279,9 +279,11 @@ def pipeline() -> None:
 @JSON_OPTION
 def list_pipelines(as_json: bool) -> None:
     """Every pipeline with its number of runs and newest run."""
+    from zenml.metadata_stores.crashes import read_runs
+
     store = _client().active_stack.metadata_store
     runs: dict[str, list[Any]] = {}
-    for record in store.list_runs():
+    for record in read_runs(store):
         runs.setdefault(record.pipeline_name, []).append(record)
     rows = [
         {

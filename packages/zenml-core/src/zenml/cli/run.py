@@ -1,4 +1,4 @@
-"""``zenml run list|show``: the run history of the active stack."""
+"""``zenml run list|show|logs|mark-failed``: the run history of the active stack."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from zenml.metadata_stores.models import COMPLETED, FAILED, RUNNING
 
 if TYPE_CHECKING:
     from zenml.client import Client
+    from zenml.metadata_stores.models import RunRecord
     from zenml.pipelines.runs import PipelineRun
 
 # The statuses a run can have ("cached" is for steps only).
@@ -39,12 +40,34 @@ def _seconds(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}s"
 
 
-def _get_run(name_or_id: str) -> PipelineRun:
+def _ago(timestamp: float) -> str:
+    import time
+
+    seconds = max(time.time() - timestamp, 0.0)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f}{unit} ago"
+    return f"{seconds:.0f}s ago"
+
+
+def _status(record: RunRecord) -> str:
+    """``running (last seen 2m ago)`` for a running run, ``failed (crashed)`` for one whose process died,
+    else its status."""
+    from zenml.metadata_stores.crashes import CRASHED, last_seen
+
+    if record.status == RUNNING:
+        return f"{record.status} (last seen {_ago(last_seen(record))})"
+    if record.status == FAILED and (record.error or "").startswith(CRASHED):
+        return f"{record.status} (crashed)"
+    return record.status
+
+
+def _get_run(name_or_id: str, client: Client | None = None) -> PipelineRun:
     """The run the user named; an unknown one is a usage error (exit 2) pointing at `zenml run list`."""
     from zenml.metadata_stores.base import RunNotFoundError
 
     try:
-        return _client().get_run(name_or_id)
+        return (client or _client()).get_run(name_or_id)
     except RunNotFoundError as error:
         message = str(error)
         fail(message if LIST_HINT in message else f"{message}; see `{LIST_HINT}`", code=2)
@@ -72,7 +95,7 @@ def list_runs(pipeline_name: str | None, status: str | None, limit: int | None, 
         return
     print_table(
         ["name", "pipeline", "status", "started", "duration"],
-        [[r.name, r.pipeline_name, r.status, _time(r.created_at), _seconds(r.duration)] for r in runs],
+        [[r.name, r.pipeline_name, _status(r.record), _time(r.created_at), _seconds(r.duration)] for r in runs],
     )
 
 
@@ -85,10 +108,16 @@ def show_run(run_name: str, as_json: bool) -> None:
     if as_json:
         print_json(found.to_dict(steps=True))
         return
+    record = found.record
     click.echo(f"Run {found.name} ({found.id}) of pipeline {found.pipeline_name!r}: {found.status}")
     click.echo(
-        f"Started {_time(found.created_at)}, took {_seconds(found.duration) or '-'}, stack {found.record.stack_name!r}"
+        f"Started {_time(found.created_at)}, took {_seconds(found.duration) or '-'}, stack {record.stack_name!r}"
     )
+    if record.owner_host is not None:
+        from zenml.metadata_stores.crashes import last_seen
+
+        seen = f", last seen {_time(last_seen(record))} ({_ago(last_seen(record))})" if found.status == RUNNING else ""
+        click.echo(f"Run by process {record.owner_pid} on host {record.owner_host}{seen}")
     if found.error:
         click.echo(f"Error: {found.error}")
     print_table(
@@ -102,6 +131,40 @@ def show_run(run_name: str, as_json: bool) -> None:
     ]
     if rows:
         print_table(["step", "output", "type", "size", "uri"], rows, title="Outputs")
+
+
+@run.command("mark-failed")
+@click.argument("run_name")
+@click.option("--reason", default=None, help="Why, in a few words (kept in the run's error).")
+def mark_failed(run_name: str, reason: str | None) -> None:
+    """Mark running run RUN_NAME (by name, id or unique id prefix) and its running steps failed.
+
+    For a run whose process died where zenml cannot see it (another machine):
+    runs of this machine whose process died are marked failed by any command
+    that reads runs. If the process was in fact still alive, the run's real
+    end replaces this mark.
+    """
+    from zenml.metadata_stores.crashes import CRASHED, end_run, last_seen, utc
+    from zenml.utils.processes import host_name, owner_state
+
+    client = _client()
+    found = _get_run(run_name, client).record
+    if found.status != RUNNING:
+        fail(f"run {found.name!r} has already ended ({found.status}); only a running run can be marked failed")
+    state, who = owner_state(found.owner_host, found.owner_pid, found.owner_start)
+    if state == "alive":
+        fail(
+            f"run {found.name!r} is still running in {who}; stop that process (it marks the run failed itself) "
+            "instead of marking the run"
+        )
+    where = f"on {found.owner_host}" if found.owner_host else "by an older zenml"
+    note = f"{CRASHED}marked failed with `zenml run mark-failed` on host {host_name()!r}" + (
+        f" ({reason})" if reason else ""
+    )
+    ended = end_run(client.active_stack.metadata_store, found, f"{note}; last seen {utc(last_seen(found))} {where}")
+    if ended.status == RUNNING or ended.error is None or not ended.error.startswith(note):
+        fail(f"run {found.name!r} ended by itself meanwhile ({ended.status}); nothing was changed")
+    click.echo(f"Marked run {found.name!r} failed (last seen {_time(last_seen(found))}).")
 
 
 @run.command("logs")

@@ -35,6 +35,12 @@ def _sqlite_message(error: BaseException) -> str | None:
 
 def user_error_message(error: BaseException) -> str | None:
     """The message to print for ``error`` if it is a user-facing failure, else ``None`` (a bug: re-raise)."""
+    if isinstance(error, OSError) or isinstance(error.__cause__, OSError):
+        from zenml.stack.config_dir_errors import config_dir_message
+
+        message = config_dir_message(error)
+        if message is not None:
+            return message
     for module_name, class_names in _FAMILIES.items():
         module = sys.modules.get(module_name)
         if module is None:

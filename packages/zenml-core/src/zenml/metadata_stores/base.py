@@ -177,6 +177,40 @@ class MetadataStore(StackComponent):
     def find_cached_step(self, pipeline_name: str, step_name: str, cache_key: str) -> StepRecord | None:
         """The newest completed (or cached) step with this cache key, whose outputs can be reused."""
 
+    def running_runs(self, host: str) -> list[RunRecord]:
+        """Runs still marked ``running`` whose owner process is on ``host``, oldest first.
+
+        Asked before every new run and every read of runs, so stores make it cheap (an index).
+        """
+        from zenml.metadata_stores.models import RUNNING
+
+        return [run for run in reversed(self.list_runs(status=RUNNING)) if run.owner_host == host]
+
+    def heartbeat(self, run_id: str, at: float) -> None:
+        """Note that the owner of running run ``run_id`` was alive at ``at`` (shown as "last seen").
+
+        Recording a step counts as a heartbeat too. Stores that keep no heartbeat ignore it.
+        """
+
+    def fail_running_run(self, run_id: str, error: str, ended_at: float) -> bool:
+        """Mark run ``run_id`` failed with ``error`` (and its ``running`` steps with it) if it is still running.
+
+        Returns ``False``, changing nothing, if the run had already finished.
+        """
+        from zenml.metadata_stores.models import RUNNING
+
+        if self.get_run(run_id).status != RUNNING:
+            return False
+        for step in self.list_steps(run_id):
+            if step.status == RUNNING:
+                from dataclasses import replace
+
+                from zenml.metadata_stores.models import FAILED
+
+                self.record_step(replace(step, status=FAILED, ended_at=ended_at, error=error))
+        self.finish_run(run_id, "failed", ended_at, error=error)
+        return True
+
     def list_pipelines(self) -> list[str]:
         """Names of every pipeline that has a run, sorted."""
         return sorted({run.pipeline_name for run in self.list_runs()})

@@ -69,6 +69,12 @@ class RunRecord:
     graph: dict[str, list[str]] = field(default_factory=dict)
     # the root of the artifact store the run writes its outputs and step logs to
     artifact_store_path: str | None = None
+    # The process that runs it (see zenml.utils.processes): a later command marks the run failed ("crashed: ...")
+    # once this process is provably gone. ``None`` for runs recorded before schema version 5.
+    owner_host: str | None = None
+    owner_pid: int | None = None
+    owner_start: str | None = None
+    heartbeat_at: float | None = None  # last sign of life: each recorded step, and a beat every few seconds
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -113,6 +119,10 @@ class ArtifactRecord:
     are numbered per name by the store (``version`` ``"1"``, ``"2"``, ...,
     ``version_number`` 1, 2, ...) unless ``version`` was given; a record whose
     ``version`` is ``""`` asks the store for the next number.
+    ``fingerprint`` identifies the stored versions of those files without
+    reading them (:meth:`~zenml.artifact_stores.base.ArtifactStore.fingerprint`):
+    the cache reuses an artifact only while it is unchanged. ``None`` for
+    artifacts recorded before schema version 5 (their content is re-hashed instead).
     """
 
     id: str
@@ -136,6 +146,7 @@ class ArtifactRecord:
     save_type: str = STEP_OUTPUT
     # what ``save_visualizations`` returned: [{"uri": <name in the store>, "type": <VisualizationType value>}]
     visualizations: list[dict[str, str]] = field(default_factory=list)
+    fingerprint: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -17,8 +17,17 @@ import time
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError, is_new_output
+from zenml.metadata_stores.sqlite_errors import is_busy
 from zenml.metadata_stores.sqlite_history import SQLiteHistory
-from zenml.metadata_stores.sqlite_schema import ARTIFACT_COLUMNS, JSON_ARTIFACT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS
+from zenml.metadata_stores.sqlite_schema import (
+    ARTIFACT_COLUMNS,
+    RUN_COLUMNS,
+    STEP_COLUMNS,
+    decode_row,
+    encode_row,
+    insert_sql,
+    select_sql,
+)
 
 if TYPE_CHECKING:
     import sqlite3
@@ -32,11 +41,6 @@ T = TypeVar("T")
 _INHERITED: list[Any] = []
 
 
-def _is_busy(error: Exception) -> bool:
-    text = str(error).lower()
-    return "locked" in text or "busy" in text
-
-
 class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
     """Runs, steps and artifacts in the SQLite file ``path`` (created with its directory on first use).
 
@@ -48,12 +52,13 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
 
     def __init__(self, name: str = "default", *, path: str, timeout: float = 30.0, **config: object) -> None:
         from zenml.stack.local_paths import check_local_path
+        from zenml.stack.options import number_option
 
         check_local_path(path, flavor="sqlite metadata store")
+        self.timeout = number_option("timeout", timeout, unit="seconds")
         super().__init__(name, path=path, **config)
         self.path = path
         self.file = os.path.abspath(os.path.expanduser(path))  # resolved now: later chdir() changes nothing
-        self.timeout = float(timeout)
         if timeout != 30.0:
             self.config["timeout"] = timeout
         self._local = threading.local()
@@ -84,23 +89,36 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
         from zenml.metadata_stores.sqlite_schema import SCHEMA_VERSION, check_not_newer, migrate, schema_version
 
         file = self.file
-        os.makedirs(os.path.dirname(file) or ".", exist_ok=True)
-        conn = sqlite3.connect(file, timeout=self.timeout, isolation_level=None, check_same_thread=False)
         try:
+            os.makedirs(os.path.dirname(file) or ".", exist_ok=True)
+            conn = sqlite3.connect(file, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.OperationalError) as error:
+            raise self._unusable_path(error) from error
+        try:
+            conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000):d}")
+            # Read-only until the version is known to be ours: a database of a newer zenml is left as it was.
+            version = schema_version(conn)
+            check_not_newer(version, file)
             mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
             if str(mode).lower() != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            version = schema_version(conn)
-            check_not_newer(version, file)
             if version < SCHEMA_VERSION:
                 migrate(conn, file)
         except BaseException:
             conn.close()
             raise
         return conn
+
+    def _unusable_path(self, error: BaseException) -> OSError:
+        """An error naming this store and its ``path`` option, for a database file that cannot be created or opened."""
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return OSError(
+            f"sqlite metadata store {self.name!r} cannot open its database {self.file!r} (its `path` option): "
+            f"{reason}. Point `path` at a file in a writable directory (`zenml stack show` shows it)"
+        )
 
     def close(self) -> None:
         """Close every connection this store opened (they reopen on next use)."""
@@ -119,8 +137,8 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
             try:
                 return operation()
             except sqlite3.OperationalError as error:
-                if not _is_busy(error) or attempt == self.RETRIES:
-                    if _is_busy(error):
+                if not is_busy(error) or attempt == self.RETRIES:
+                    if is_busy(error):
                         raise sqlite3.OperationalError(
                             f"metadata store {self.file!r} stayed locked after {self.RETRIES} retries "
                             f"({self.timeout:g}s busy timeout each): another process holds a long write "
@@ -148,67 +166,37 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
 
         return self._retry(attempt)
 
-    def _read(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def _read(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         conn = self._conn()
         return self._retry(lambda: conn.execute(sql, parameters).fetchall())
 
-    # -- row conversion ----------------------------------------------------------
+    # -- row conversion: by column name ---------------------------------------------
 
     @staticmethod
-    def _run(row: tuple[Any, ...]) -> RunRecord:
-        import json
-
+    def _run(row: sqlite3.Row) -> RunRecord:
         from zenml.metadata_stores.models import RunRecord
 
-        values = dict(zip(RUN_COLUMNS.split(", "), row, strict=True))
-        values["config"] = json.loads(values["config"])
-        values["graph"] = json.loads(values["graph"])
-        return RunRecord(**values)
+        return RunRecord(**decode_row(row, RUN_COLUMNS))
 
     @staticmethod
-    def _step(row: tuple[Any, ...]) -> StepRecord:
-        import json
-
+    def _step(row: sqlite3.Row) -> StepRecord:
         from zenml.metadata_stores.models import StepRecord
 
-        (run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts, logs_uri,
-         traceback) = row  # fmt: skip
-        return StepRecord(
-            run_id=run_id,
-            name=name,
-            status=status,
-            started_at=started_at,
-            ended_at=ended_at,
-            cache_key=cache_key,
-            inputs=json.loads(inputs),
-            parameters=json.loads(parameters),
-            error=error,
-            config=json.loads(config),
-            attempts=json.loads(attempts),
-            logs_uri=logs_uri,
-            traceback=traceback,
-        )
+        return StepRecord(**decode_row(row, STEP_COLUMNS))
 
     @staticmethod
-    def _artifact(row: tuple[Any, ...]) -> ArtifactRecord:
-        import json
-
+    def _artifact(row: sqlite3.Row) -> ArtifactRecord:
         from zenml.metadata_stores.models import ArtifactRecord
 
-        values = dict(zip(ARTIFACT_COLUMNS.split(", "), row, strict=True))
-        for column in JSON_ARTIFACT_COLUMNS:
-            values[column] = json.loads(values[column])
-        return ArtifactRecord(**values)
+        return ArtifactRecord(**decode_row(row, ARTIFACT_COLUMNS))
 
     # -- writes ------------------------------------------------------------------
 
     def create_run(self, run: RunRecord) -> None:
-        import json
         import sqlite3
 
         try:
-            config = json.dumps(run.config, sort_keys=True)
-            graph = json.dumps(run.graph)  # in run order: not sorted
+            row = encode_row(run, RUN_COLUMNS)
         except (TypeError, ValueError) as error:
             raise TypeError(f"run {run.name!r}: its configuration must be JSON-serialisable ({error})") from None
 
@@ -216,22 +204,7 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
             conn.execute(
                 "INSERT OR IGNORE INTO pipelines (name, created_at) VALUES (?, ?)", (run.pipeline_name, run.created_at)
             )
-            conn.execute(
-                f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({', '.join('?' * 11)})",
-                (
-                    run.id,
-                    run.name,
-                    run.pipeline_name,
-                    run.status,
-                    run.created_at,
-                    run.ended_at,
-                    run.stack_name,
-                    run.error,
-                    config,
-                    graph,
-                    run.artifact_store_path,
-                ),
-            )
+            conn.execute(insert_sql("runs", RUN_COLUMNS), row)
 
         try:
             self._write(work)
@@ -248,61 +221,64 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
         if not self._write(work):
             raise RunNotFoundError(f"no run with id {run_id!r} in metadata store {self.file!r}")
 
+    def fail_running_run(self, run_id: str, error: str, ended_at: float) -> bool:
+        """Mark the run and its ``running`` steps failed in one transaction, only if the run is still running."""
+        from zenml.metadata_stores.models import FAILED, RUNNING
+
+        def work(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ? AND status = ?",
+                (FAILED, ended_at, error, run_id, RUNNING),
+            )
+            if not cursor.rowcount:
+                return False
+            conn.execute(
+                "UPDATE steps SET status = ?, ended_at = ?, error = ? WHERE run_id = ? AND status = ?",
+                (FAILED, ended_at, error, run_id, RUNNING),
+            )
+            return True
+
+        return self._write(work)
+
+    def heartbeat(self, run_id: str, at: float) -> None:
+        self._write(lambda conn: conn.execute(_HEARTBEAT, (at, run_id)))
+
     def record_step(
         self,
         step: StepRecord,
         artifacts: Sequence[ArtifactRecord] = (),
         annotations: Sequence[AnnotationRecord] = (),
     ) -> list[ArtifactRecord]:
-        """The step, its new artifact versions (numbered here), its output links and annotations: one transaction."""
-        import json
+        """The step, its new artifact versions (numbered here), its output links and annotations: one transaction,
+        which also counts as a heartbeat of the run."""
         import sqlite3
 
         try:
-            inputs = json.dumps(step.inputs, sort_keys=True)
-            parameters = json.dumps(step.parameters, sort_keys=True)
-            config = json.dumps(step.config, sort_keys=True)
-            attempts = json.dumps(step.attempts, sort_keys=True)
+            row = encode_row(step, STEP_COLUMNS)
         except (TypeError, ValueError) as error:
             raise TypeError(
                 f"step {step.name!r}: inputs, parameters and configuration must be JSON-serialisable ({error})"
             ) from None
+        row["output_count"] = sum(1 for artifact in artifacts if artifact.save_type == "step_output")
         new = [artifact for artifact in artifacts if is_new_output(step, artifact)]
         rows = self._artifact_rows(new)
         annotation_rows = self._annotation_rows(annotations)
-        declared = sum(1 for artifact in artifacts if artifact.save_type == "step_output")
+        upsert = (
+            insert_sql("steps", (*STEP_COLUMNS, "output_count"))
+            + " ON CONFLICT (run_id, name) DO UPDATE SET "
+            + ", ".join(f"{column} = excluded.{column}" for column in STEP_COLUMNS[2:])
+            + ", output_count = MAX(steps.output_count, excluded.output_count)"
+        )
 
         def work(conn: sqlite3.Connection) -> list[ArtifactRecord]:
-            conn.execute(
-                f"INSERT INTO steps ({STEP_COLUMNS}, output_count) VALUES ({', '.join('?' * 14)}) "
-                "ON CONFLICT (run_id, name) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, "
-                "ended_at = excluded.ended_at, cache_key = excluded.cache_key, inputs = excluded.inputs, "
-                "parameters = excluded.parameters, error = excluded.error, config = excluded.config, "
-                "attempts = excluded.attempts, logs_uri = excluded.logs_uri, traceback = excluded.traceback, "
-                "output_count = MAX(steps.output_count, excluded.output_count)",
-                (
-                    step.run_id,
-                    step.name,
-                    step.status,
-                    step.started_at,
-                    step.ended_at,
-                    step.cache_key,
-                    inputs,
-                    parameters,
-                    step.error,
-                    config,
-                    attempts,
-                    step.logs_uri,
-                    step.traceback,
-                    declared,
-                ),
-            )
+            conn.execute(upsert, row)
             numbered = {record.id: record for record in self._insert_versions(conn, new, rows)}
             conn.executemany(
                 "INSERT OR IGNORE INTO step_outputs (run_id, step_name, output_name, artifact_id) VALUES (?, ?, ?, ?)",
                 [(step.run_id, step.name, artifact.output_name, artifact.id) for artifact in artifacts],
             )
             self._insert_annotations(conn, annotation_rows)
+            conn.execute(_HEARTBEAT, (step.ended_at or step.started_at, step.run_id))
             return [numbered.get(artifact.id, artifact) for artifact in artifacts]
 
         try:
@@ -316,20 +292,21 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
     # -- reads -------------------------------------------------------------------
 
     def get_run(self, name_or_id: str) -> RunRecord:
-        rows = self._read(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?", (name_or_id,))
+        columns = select_sql(RUN_COLUMNS)
+        rows = self._read(f"SELECT {columns} FROM runs WHERE id = ?", (name_or_id,))
         if not rows:
             rows = self._read(
-                f"SELECT {RUN_COLUMNS} FROM runs WHERE name = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                f"SELECT {columns} FROM runs WHERE name = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
                 (name_or_id,),
             )
         if not rows and name_or_id:
             escaped = name_or_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             rows = self._read(
-                f"SELECT {RUN_COLUMNS} FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT 6",
+                f"SELECT {columns} FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT 6",
                 (escaped + "%",),
             )
             if len(rows) > 1:
-                candidates = ", ".join(f"{row[0]} ({row[1]})" for row in rows[:5])
+                candidates = ", ".join(f"{row['id']} ({row['name']})" for row in rows[:5])
                 raise RunNotFoundError(
                     f"run id prefix {name_or_id!r} is ambiguous: it matches {candidates}"
                     f"{' and more' if len(rows) > 5 else ''}; give more characters of the id"
@@ -345,39 +322,47 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
         self, *, pipeline_name: str | None = None, status: str | None = None, limit: int | None = None
     ) -> list[RunRecord]:
         where, parameters = _where(pipeline_name=pipeline_name, status=status)
-        sql = f"SELECT {RUN_COLUMNS} FROM runs{where} ORDER BY created_at DESC, rowid DESC"
+        sql = f"SELECT {select_sql(RUN_COLUMNS)} FROM runs{where} ORDER BY created_at DESC, rowid DESC"
         if limit is not None:
             sql += f" LIMIT {max(int(limit), 0):d}"
         return [self._run(row) for row in self._read(sql, parameters)]
 
+    def running_runs(self, host: str) -> list[RunRecord]:
+        """Runs still marked running whose owner is on ``host`` (one indexed query)."""
+        from zenml.metadata_stores.models import RUNNING
+
+        where, parameters = _where(status=RUNNING, owner_host=host)
+        rows = self._read(f"SELECT {select_sql(RUN_COLUMNS)} FROM runs{where} ORDER BY created_at", parameters)
+        return [self._run(row) for row in rows]
+
     def list_steps(self, run_id: str) -> list[StepRecord]:
-        rows = self._read(f"SELECT {STEP_COLUMNS} FROM steps WHERE run_id = ? ORDER BY started_at, rowid", (run_id,))
+        rows = self._read(
+            f"SELECT {select_sql(STEP_COLUMNS)} FROM steps WHERE run_id = ? ORDER BY started_at, rowid", (run_id,)
+        )
         return [self._step(row) for row in rows]
 
     def list_artifacts(self, *, run_id: str | None = None, step_name: str | None = None) -> list[ArtifactRecord]:
         if run_id is None and step_name is None:
-            rows = self._read(f"SELECT {ARTIFACT_COLUMNS} FROM artifacts ORDER BY created_at, rowid")
+            rows = self._read(f"SELECT {select_sql(ARTIFACT_COLUMNS)} FROM artifacts ORDER BY created_at, rowid")
             return [self._artifact(row) for row in rows]
         where, parameters = _where(**{"o.run_id": run_id, "o.step_name": step_name})
-        columns = ", ".join(f"a.{column}" for column in ARTIFACT_COLUMNS.split(", "))
         rows = self._read(
-            f"SELECT DISTINCT {columns}, a.rowid FROM step_outputs o JOIN artifacts a ON a.id = o.artifact_id{where} "
-            "ORDER BY a.created_at, a.rowid",
+            f"SELECT DISTINCT {select_sql(ARTIFACT_COLUMNS, 'a.')}, a.rowid FROM step_outputs o "
+            f"JOIN artifacts a ON a.id = o.artifact_id{where} ORDER BY a.created_at, a.rowid",
             parameters,
         )
-        return [self._artifact(row[:-1]) for row in rows]
+        return [self._artifact(row) for row in rows]
 
     def get_artifact(self, artifact_id: str) -> ArtifactRecord:
-        rows = self._read(f"SELECT {ARTIFACT_COLUMNS} FROM artifacts WHERE id = ?", (artifact_id,))
+        rows = self._read(f"SELECT {select_sql(ARTIFACT_COLUMNS)} FROM artifacts WHERE id = ?", (artifact_id,))
         if not rows:
             raise ArtifactRecordNotFoundError(f"no artifact with id {artifact_id!r} in metadata store {self.file!r}")
         return self._artifact(rows[0])
 
     def find_cached_step(self, pipeline_name: str, step_name: str, cache_key: str) -> StepRecord | None:
         """The newest completed or cached step with this key whose recorded outputs are all still recorded."""
-        columns = ", ".join(f"s.{column.strip()}" for column in STEP_COLUMNS.split(","))
         rows = self._read(
-            f"SELECT {columns} FROM steps s JOIN runs r ON r.id = s.run_id "
+            f"SELECT {select_sql(STEP_COLUMNS, 's.')} FROM steps s JOIN runs r ON r.id = s.run_id "
             "WHERE s.cache_key = ? AND s.name = ? AND r.pipeline_name = ? AND s.status IN ('completed', 'cached') "
             "AND s.output_count = (SELECT COUNT(*) FROM step_outputs o JOIN artifacts a ON a.id = o.artifact_id "
             "WHERE o.run_id = s.run_id AND o.step_name = s.name AND a.save_type = 'step_output') "
@@ -387,13 +372,17 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
         return self._step(rows[0]) if rows else None
 
     def list_pipelines(self) -> list[str]:
-        return [row[0] for row in self._read("SELECT name FROM pipelines ORDER BY name")]
+        return [row["name"] for row in self._read("SELECT name FROM pipelines ORDER BY name")]
 
     def schema_version(self) -> int:
         """The schema version (number of migrations applied) of the database."""
         from zenml.metadata_stores.sqlite_schema import schema_version
 
         return schema_version(self._conn())
+
+
+# A heartbeat only moves forward, and only while the run is running.
+_HEARTBEAT = "UPDATE runs SET heartbeat_at = MAX(COALESCE(heartbeat_at, 0), ?) WHERE id = ? AND status = 'running'"
 
 
 def _where(**filters: str | None) -> tuple[str, list[str]]:

@@ -11,6 +11,17 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from zenml.metadata_stores.base import ArtifactRecordNotFoundError, ModelNotFoundError, VersionExistsError
+from zenml.metadata_stores.sqlite_schema import (
+    ANNOTATION_COLUMNS,
+    ARTIFACT_COLUMNS,
+    MODEL_COLUMNS,
+    MODEL_VERSION_COLUMNS,
+    RUN_COLUMNS,
+    decode_row,
+    encode_row,
+    insert_sql,
+    select_sql,
+)
 
 if TYPE_CHECKING:
     import sqlite3
@@ -25,12 +36,6 @@ if TYPE_CHECKING:
     )
     from zenml.metadata_stores.queries import RunQuery
 
-_MODEL_COLUMNS = (
-    "name", "created_at", "license", "description", "audience", "use_cases", "limitations", "trade_offs", "ethics",
-)  # fmt: skip
-_MODEL_VERSION_COLUMNS = ("id", "model_name", "name", "number", "created_at", "description")
-
-
 T = TypeVar("T")
 
 
@@ -41,29 +46,22 @@ class SQLiteHistory:
         file: str
 
         def _write(self, work: Callable[[sqlite3.Connection], T]) -> T: ...
-        def _read(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
-        def _artifact(self, row: tuple[Any, ...]) -> ArtifactRecord: ...
-        def _run(self, row: tuple[Any, ...]) -> RunRecord: ...
+        def _read(self, sql: str, parameters: Sequence[Any] = ()) -> list[sqlite3.Row]: ...
+        def _artifact(self, row: sqlite3.Row) -> ArtifactRecord: ...
+        def _run(self, row: sqlite3.Row) -> RunRecord: ...
 
     # -- artifact versions ----------------------------------------------------------------------------
 
     @staticmethod
     def _artifact_rows(artifacts: Sequence[ArtifactRecord]) -> list[dict[str, Any]]:
-        import json
-
-        from zenml.metadata_stores.sqlite_schema import ARTIFACT_COLUMNS
-
         rows = []
         for artifact in artifacts:
-            row = {column: getattr(artifact, column) for column in ARTIFACT_COLUMNS.split(", ")}
             try:
-                row["run_metadata"] = json.dumps(artifact.run_metadata, sort_keys=True)
-                row["visualizations"] = json.dumps(artifact.visualizations, sort_keys=True)
+                rows.append(encode_row(artifact, ARTIFACT_COLUMNS))
             except (TypeError, ValueError) as error:
                 raise TypeError(
                     f"artifact {artifact.artifact_name!r}: metadata must be JSON-serialisable ({error})"
                 ) from None
-            rows.append(row)
         return rows
 
     @staticmethod
@@ -73,19 +71,18 @@ class SQLiteHistory:
         """Insert new artifact versions, numbering those without a version; inside the caller's transaction."""
         import sqlite3
 
-        from zenml.metadata_stores.sqlite_schema import ARTIFACT_COLUMNS
+        from zenml.metadata_stores.sqlite_errors import is_unique_violation
 
-        columns = ARTIFACT_COLUMNS.split(", ")
-        sql = f"INSERT INTO artifacts ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+        sql = insert_sql("artifacts", ARTIFACT_COLUMNS)
         recorded = []
         for given, row in zip(artifacts, rows, strict=True):
             if not given.artifact_name:
                 raise ValueError(f"artifact {given.id!r} has no name")
             if given.version == "":
                 number = conn.execute(
-                    "SELECT COALESCE(MAX(version_number), 0) + 1 FROM artifacts WHERE artifact_name = ?",
+                    "SELECT COALESCE(MAX(version_number), 0) + 1 AS next FROM artifacts WHERE artifact_name = ?",
                     (given.artifact_name,),
-                ).fetchone()[0]
+                ).fetchone()["next"]
                 artifact = replace(given, version=str(number), version_number=number)
             else:
                 version = str(given.version)
@@ -94,7 +91,7 @@ class SQLiteHistory:
             try:
                 conn.execute(sql, row)
             except sqlite3.IntegrityError as error:
-                if "artifact_name" in str(error) or "UNIQUE" in str(error):
+                if is_unique_violation(error):
                     raise VersionExistsError(
                         f"artifact {artifact.artifact_name!r} already has a version {artifact.version!r}: give another "
                         "version (or none, for the next number)"
@@ -117,28 +114,25 @@ class SQLiteHistory:
         return self._write(work)
 
     def list_artifact_versions(self, name: str | None = None) -> list[ArtifactRecord]:
-        from zenml.metadata_stores.sqlite_schema import ARTIFACT_COLUMNS
-
+        columns = select_sql(ARTIFACT_COLUMNS)
         if name is None:
-            rows = self._read(f"SELECT {ARTIFACT_COLUMNS} FROM artifacts ORDER BY created_at, rowid")
+            rows = self._read(f"SELECT {columns} FROM artifacts ORDER BY created_at, rowid")
         else:
             rows = self._read(
-                f"SELECT {ARTIFACT_COLUMNS} FROM artifacts WHERE artifact_name = ? ORDER BY created_at, rowid", (name,)
+                f"SELECT {columns} FROM artifacts WHERE artifact_name = ? ORDER BY created_at, rowid", (name,)
             )
         return [self._artifact(row) for row in rows]
 
     def get_artifact_version(self, name: str, version: str | None = None) -> ArtifactRecord:
-        from zenml.metadata_stores.sqlite_schema import ARTIFACT_COLUMNS
-
+        columns = select_sql(ARTIFACT_COLUMNS)
         if version is None:
             rows = self._read(
-                f"SELECT {ARTIFACT_COLUMNS} FROM artifacts WHERE artifact_name = ? "
-                "ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                f"SELECT {columns} FROM artifacts WHERE artifact_name = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
                 (name,),
             )
         else:
             rows = self._read(
-                f"SELECT {ARTIFACT_COLUMNS} FROM artifacts WHERE artifact_name = ? AND version = ?",
+                f"SELECT {columns} FROM artifacts WHERE artifact_name = ? AND version = ?",
                 (name, str(version)),
             )
         if not rows:
@@ -147,18 +141,17 @@ class SQLiteHistory:
         return self._artifact(rows[0])
 
     def artifact_names(self) -> list[str]:
-        return [row[0] for row in self._read("SELECT DISTINCT artifact_name FROM artifacts ORDER BY artifact_name")]
+        rows = self._read("SELECT DISTINCT artifact_name FROM artifacts ORDER BY artifact_name")
+        return [row["artifact_name"] for row in rows]
 
     def list_step_outputs(self, run_id: str) -> list[tuple[str, str, ArtifactRecord]]:
-        from zenml.metadata_stores.sqlite_schema import ARTIFACT_COLUMNS
-
-        columns = ", ".join(f"a.{column}" for column in ARTIFACT_COLUMNS.split(", "))
         rows = self._read(
-            f"SELECT o.step_name, o.output_name, {columns} FROM step_outputs o "
-            "JOIN artifacts a ON a.id = o.artifact_id WHERE o.run_id = ? ORDER BY a.created_at, a.rowid",
+            f"SELECT o.step_name AS linked_step, o.output_name AS linked_output, {select_sql(ARTIFACT_COLUMNS, 'a.')} "
+            "FROM step_outputs o JOIN artifacts a ON a.id = o.artifact_id WHERE o.run_id = ? "
+            "ORDER BY a.created_at, a.rowid",
             (run_id,),
         )
-        return [(row[0], row[1], self._artifact(row[2:])) for row in rows]
+        return [(row["linked_step"], row["linked_output"], self._artifact(row)) for row in rows]
 
     # -- annotations ----------------------------------------------------------------------------------
 
@@ -179,11 +172,7 @@ class SQLiteHistory:
 
     @staticmethod
     def _insert_annotations(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
-        conn.executemany(
-            "INSERT INTO annotations (resource_type, resource_id, kind, payload, created_at) "
-            "VALUES (:resource_type, :resource_id, :kind, :payload, :created_at)",
-            rows,
-        )
+        conn.executemany(insert_sql("annotations", ANNOTATION_COLUMNS), rows)
 
     def add_annotations(self, annotations: Sequence[AnnotationRecord]) -> None:
         rows = self._annotation_rows(annotations)
@@ -195,7 +184,7 @@ class SQLiteHistory:
 
         from zenml.metadata_stores.models import AnnotationRecord
 
-        columns = "resource_type, resource_id, kind, payload, created_at"
+        columns = select_sql(ANNOTATION_COLUMNS)
         if resource_ids is None:
             rows = self._read(
                 f"SELECT {columns} FROM annotations WHERE resource_type = ? ORDER BY seq", (resource_type,)
@@ -210,11 +199,9 @@ class SQLiteHistory:
                     f"({', '.join('?' * len(chunk))})",
                     (resource_type, *chunk),
                 )
-            rows = [row[1:] for row in sorted(rows, key=lambda row: row[0])]
+            rows.sort(key=lambda row: row["seq"])
         return [
-            AnnotationRecord(
-                resource_type=row[0], resource_id=row[1], kind=row[2], payload=json.loads(row[3]), created_at=row[4]
-            )
+            AnnotationRecord(**{**decode_row(row, ANNOTATION_COLUMNS), "payload": json.loads(row["payload"])})
             for row in rows
         ]
 
@@ -223,7 +210,6 @@ class SQLiteHistory:
     def query_runs(self, query: RunQuery) -> tuple[list[RunRecord], int]:
         """One page of runs by SQL (``runs_by_created`` serves the default newest-first order)."""
         from zenml.metadata_stores.queries import RUN_FIELDS
-        from zenml.metadata_stores.sqlite_schema import RUN_COLUMNS
 
         clauses: list[str] = []
         parameters: list[Any] = []
@@ -240,9 +226,9 @@ class SQLiteHistory:
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         column, descending = query.sort
         direction = "DESC" if descending else "ASC"
-        total = self._read(f"SELECT COUNT(*) FROM runs{where}", parameters)[0][0]
+        total = self._read(f"SELECT COUNT(*) AS total FROM runs{where}", parameters)[0]["total"]
         rows = self._read(
-            f"SELECT {RUN_COLUMNS} FROM runs{where} ORDER BY {column} {direction}, rowid {direction} "
+            f"SELECT {select_sql(RUN_COLUMNS)} FROM runs{where} ORDER BY {column} {direction}, rowid {direction} "
             f"LIMIT {int(query.size):d} OFFSET {int((query.page - 1) * query.size):d}",
             parameters,
         )
@@ -253,7 +239,7 @@ class SQLiteHistory:
         from zenml.metadata_stores.models import PIPELINE_RUN, STEP_RUN, step_id
 
         def work(conn: sqlite3.Connection) -> int:
-            steps = [row[0] for row in conn.execute("SELECT name FROM steps WHERE run_id = ?", (run_id,))]
+            steps = [row["name"] for row in conn.execute("SELECT name FROM steps WHERE run_id = ?", (run_id,))]
             conn.execute("DELETE FROM annotations WHERE resource_type = ? AND resource_id = ?", (PIPELINE_RUN, run_id))
             conn.executemany(
                 "DELETE FROM annotations WHERE resource_type = ? AND resource_id = ?",
@@ -267,51 +253,44 @@ class SQLiteHistory:
     # -- models ---------------------------------------------------------------------------------------
 
     def create_model(self, model: ModelRecord) -> ModelRecord:
-        row = {column: getattr(model, column) for column in _MODEL_COLUMNS}
-
-        def work(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                f"INSERT OR IGNORE INTO models ({', '.join(_MODEL_COLUMNS)}) "
-                f"VALUES ({', '.join(':' + c for c in _MODEL_COLUMNS)})",
-                row,
-            )
-
-        self._write(work)
+        row = encode_row(model, MODEL_COLUMNS)
+        self._write(lambda conn: conn.execute(insert_sql("models", MODEL_COLUMNS, "INSERT OR IGNORE"), row))
         return self.get_model(model.name)
 
     def list_models(self) -> list[ModelRecord]:
         from zenml.metadata_stores.models import ModelRecord
 
-        rows = self._read(f"SELECT {', '.join(_MODEL_COLUMNS)} FROM models ORDER BY name")
-        return [ModelRecord(**dict(zip(_MODEL_COLUMNS, row, strict=True))) for row in rows]
+        rows = self._read(f"SELECT {select_sql(MODEL_COLUMNS)} FROM models ORDER BY name")
+        return [ModelRecord(**decode_row(row, MODEL_COLUMNS)) for row in rows]
 
     def get_model(self, name: str) -> ModelRecord:
         from zenml.metadata_stores.models import ModelRecord
 
-        rows = self._read(f"SELECT {', '.join(_MODEL_COLUMNS)} FROM models WHERE name = ?", (name,))
+        rows = self._read(f"SELECT {select_sql(MODEL_COLUMNS)} FROM models WHERE name = ?", (name,))
         if not rows:
             raise ModelNotFoundError(f"no model named {name!r} in metadata store {self.file!r}; see `zenml model list`")
-        return ModelRecord(**dict(zip(_MODEL_COLUMNS, rows[0], strict=True)))
+        return ModelRecord(**decode_row(rows[0], MODEL_COLUMNS))
 
     def create_model_version(self, version: ModelVersionRecord) -> ModelVersionRecord:
         import sqlite3
 
+        from zenml.metadata_stores.sqlite_errors import is_unique_violation
+
         def work(conn: sqlite3.Connection) -> ModelVersionRecord:
             number = conn.execute(
-                "SELECT COALESCE(MAX(number), 0) + 1 FROM model_versions WHERE model_name = ?", (version.model_name,)
-            ).fetchone()[0]
+                "SELECT COALESCE(MAX(number), 0) + 1 AS next FROM model_versions WHERE model_name = ?",
+                (version.model_name,),
+            ).fetchone()["next"]
             record = replace(version, number=number, name=version.name or str(number))
-            conn.execute(
-                f"INSERT INTO model_versions ({', '.join(_MODEL_VERSION_COLUMNS)}) "
-                f"VALUES ({', '.join(':' + c for c in _MODEL_VERSION_COLUMNS)})",
-                {column: getattr(record, column) for column in _MODEL_VERSION_COLUMNS},
-            )
+            conn.execute(insert_sql("model_versions", MODEL_VERSION_COLUMNS), encode_row(record, MODEL_VERSION_COLUMNS))
             return record
 
         self.get_model(version.model_name)
         try:
             return self._write(work)
-        except sqlite3.IntegrityError:
+        except sqlite3.IntegrityError as error:
+            if not is_unique_violation(error):
+                raise
             raise VersionExistsError(
                 f"model {version.model_name!r} already has a version named {version.name!r}"
             ) from None
@@ -319,11 +298,11 @@ class SQLiteHistory:
     def list_model_versions(self, model_name: str | None = None) -> list[ModelVersionRecord]:
         from zenml.metadata_stores.models import ModelVersionRecord
 
-        columns = ", ".join(_MODEL_VERSION_COLUMNS)
+        columns = select_sql(MODEL_VERSION_COLUMNS)
         if model_name is None:
             rows = self._read(f"SELECT {columns} FROM model_versions ORDER BY model_name, number")
         else:
             rows = self._read(
                 f"SELECT {columns} FROM model_versions WHERE model_name = ? ORDER BY number", (model_name,)
             )
-        return [ModelVersionRecord(**dict(zip(_MODEL_VERSION_COLUMNS, row, strict=True))) for row in rows]
+        return [ModelVersionRecord(**decode_row(row, MODEL_VERSION_COLUMNS)) for row in rows]

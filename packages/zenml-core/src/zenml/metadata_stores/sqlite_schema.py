@@ -8,10 +8,11 @@ transaction, so that concurrent processes opening a new database agree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Sequence
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: pipelines, runs, steps, artifacts
@@ -182,24 +183,72 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    # 5: who runs a run and when it was last seen (crash detection); artifact fingerprints (cache reuse)
+    (
+        "ALTER TABLE runs ADD COLUMN owner_host TEXT",
+        "ALTER TABLE runs ADD COLUMN owner_pid INTEGER",
+        "ALTER TABLE runs ADD COLUMN owner_start TEXT",
+        "ALTER TABLE runs ADD COLUMN heartbeat_at REAL",
+        "CREATE INDEX runs_by_status ON runs(status, owner_host)",
+        "ALTER TABLE artifacts ADD COLUMN fingerprint TEXT",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
-# The columns the store reads and writes, in the order its row conversions expect.
+# The columns of each table, named exactly like the fields of its record (a test keeps them in step):
+# rows are read and written by these names, never by position.
 RUN_COLUMNS = (
-    "id, name, pipeline_name, status, created_at, ended_at, stack_name, error, config, graph, artifact_store_path"
-)
+    "id", "name", "pipeline_name", "status", "created_at", "ended_at", "stack_name", "error", "config", "graph",
+    "artifact_store_path", "owner_host", "owner_pid", "owner_start", "heartbeat_at",
+)  # fmt: skip
 STEP_COLUMNS = (
-    "run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts, logs_uri, "
-    "traceback"
-)
+    "run_id", "name", "status", "started_at", "ended_at", "cache_key", "inputs", "parameters", "error", "config",
+    "attempts", "logs_uri", "traceback",
+)  # fmt: skip
 ARTIFACT_COLUMNS = (
-    "id, run_id, step_name, output_name, uri, artifact_store_path, data_type, materializer, "
-    "materializer_version, size, content_hash, created_at, run_metadata, artifact_name, version, version_number, "
-    "artifact_type, save_type, visualizations"
-)
-JSON_ARTIFACT_COLUMNS = ("run_metadata", "visualizations")
+    "id", "run_id", "step_name", "output_name", "uri", "artifact_store_path", "data_type", "materializer",
+    "materializer_version", "size", "content_hash", "created_at", "run_metadata", "artifact_name", "version",
+    "version_number", "artifact_type", "save_type", "visualizations", "fingerprint",
+)  # fmt: skip
+MODEL_COLUMNS = (
+    "name", "created_at", "license", "description", "audience", "use_cases", "limitations", "trade_offs", "ethics",
+)  # fmt: skip
+MODEL_VERSION_COLUMNS = ("id", "model_name", "name", "number", "created_at", "description")
+ANNOTATION_COLUMNS = ("resource_type", "resource_id", "kind", "payload", "created_at")
+# Columns that hold JSON text (dicts and lists of the records); keys sorted except where their order is data.
+JSON_COLUMNS = frozenset({"config", "inputs", "parameters", "attempts", "run_metadata", "graph", "visualizations"})
+ORDERED_JSON_COLUMNS = frozenset({"graph"})  # the planned steps in run order
+
+
+def select_sql(columns: Sequence[str], alias: str = "") -> str:
+    """``a.id, a.name, ...``: the columns to select (each result column keeps its plain name)."""
+    return ", ".join(f"{alias}{column}" for column in columns)
+
+
+def insert_sql(table: str, columns: Sequence[str], verb: str = "INSERT") -> str:
+    """An insert of one row given as named parameters (``:column``)."""
+    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + column for column in columns)})"
+
+
+def encode_row(record: object, columns: Sequence[str]) -> dict[str, Any]:
+    """The named parameters of one record's row: its fields, JSON columns encoded (``TypeError`` if they cannot be)."""
+    import json
+
+    values = {column: getattr(record, column) for column in columns}  # not asdict(): that deep-copies
+    for column in JSON_COLUMNS.intersection(columns):
+        values[column] = json.dumps(values[column], sort_keys=column not in ORDERED_JSON_COLUMNS)
+    return values
+
+
+def decode_row(row: sqlite3.Row, columns: Sequence[str]) -> dict[str, Any]:
+    """A record's fields from one row, by column name, JSON columns decoded."""
+    import json
+
+    values = {column: row[column] for column in columns}
+    for column in JSON_COLUMNS.intersection(columns):
+        values[column] = json.loads(values[column])
+    return values
 
 
 class SchemaTooNewError(RuntimeError):

@@ -25,21 +25,32 @@ class BaseOrchestrator(StackComponent):
     TYPE: ClassVar[str] = ORCHESTRATOR
 
     def run(self, deployment: Deployment, stack: Stack) -> None:
-        """Record the run, execute it, and mark it completed or failed (re-raising the failure)."""
+        """Record the run (owned by this process, with a heartbeat), execute it, and mark it completed or
+        failed (re-raising the failure). Runs of this host whose process died are ended first."""
         import time
 
+        from zenml.metadata_stores.crashes import recover_crashed_runs
         from zenml.metadata_stores.models import COMPLETED, FAILED, RUNNING, RunRecord
+        from zenml.orchestrators.heartbeat import beating
+        from zenml.utils.processes import this_process
 
         store = stack.metadata_store
+        recover_crashed_runs(store)
+        owner = this_process()
+        now = time.time()
         store.create_run(
             RunRecord(
                 id=deployment.run_id,
                 name=deployment.run_name,
                 pipeline_name=deployment.pipeline_name,
                 status=RUNNING,
-                created_at=time.time(),
+                created_at=now,
                 stack_name=stack.name,
                 config=deployment.config,
+                owner_host=owner.host,
+                owner_pid=owner.pid,
+                owner_start=owner.token,
+                heartbeat_at=now,
                 graph={plan.id: list(plan.upstream) for plan in deployment.steps},
                 artifact_store_path=stack.artifact_store.path,
             )
@@ -50,11 +61,12 @@ class BaseOrchestrator(StackComponent):
 
             store.add_annotations(tag_annotations(PIPELINE_RUN, deployment.run_id, deployment.config["tags"]))
         try:
-            if deployment.config.get("model") or any(plan.config.get("model") for plan in deployment.steps):
-                from zenml.model.utils import resolve_run_models
+            with beating(store, deployment.run_id):
+                if deployment.config.get("model") or any(plan.config.get("model") for plan in deployment.steps):
+                    from zenml.model.utils import resolve_run_models
 
-                resolve_run_models(deployment, stack)
-            self.execute(deployment, stack)
+                    resolve_run_models(deployment, stack)
+                self.execute(deployment, stack)
         except BaseException as exc:
             store.finish_run(deployment.run_id, FAILED, time.time(), error=f"{type(exc).__name__}: {exc}")
             raise

@@ -28,6 +28,17 @@ if TYPE_CHECKING:
     from zenml.steps.step_context import StepContext
 
 
+def artifact_uri(run_id: str, step_id: str, output: str) -> str:
+    """Where an output is stored in the artifact store: ``runs/<run id>/<step id>/<output>``.
+
+    Each part is checked to be one path segment that no store rewrites (:mod:`zenml.steps.names`), so
+    different outputs never share, or nest inside, one directory.
+    """
+    from zenml.steps.names import check_name
+
+    return f"runs/{check_name('run id', run_id)}/{check_name('step id', step_id)}/{check_name('output name', output)}"
+
+
 def _new_id() -> str:
     """A random 128-bit id in hex, like ``uuid4().hex`` without importing :mod:`uuid`."""
     return urandom(16).hex()
@@ -71,12 +82,21 @@ def _input_records(
 
 
 def _intact(store: ArtifactStore, artifact: ArtifactRecord) -> bool:
-    """A cheap check (listing and sizes, no reading) that an artifact's files are all still there."""
-    if not store.exists(artifact.uri):
-        return False
+    """Whether an artifact's files are exactly as recorded, without reading them where the store can tell.
+
+    With a recorded fingerprint (metadata only: one listing) a changed, added, removed or
+    replaced file, or a symbolic link out of the store, means "not intact". Older records
+    have none: their files are hashed and compared with the content hash instead.
+    """
+    from zenml.artifact_stores.base import InvalidArtifactNameError
+
     try:
-        return sum(store.size(name) for name in store.walk_files(artifact.uri)) == artifact.size
-    except FileNotFoundError:
+        if artifact.fingerprint is not None:
+            return store.fingerprint(artifact.uri) == artifact.fingerprint
+        from zenml.artifacts.io import compute_content_hash
+
+        return store.exists(artifact.uri) and compute_content_hash(store, artifact.uri) == artifact.content_hash
+    except (FileNotFoundError, InvalidArtifactNameError):
         return False
 
 
@@ -143,12 +163,17 @@ def _save_outputs(
             except NoMaterializerError as exc:
                 raise NoMaterializerError(f"step {plan.id!r} output {name!r}: {exc}") from None
         config = step.artifact_configs.get(name)
-        uri = output_uri(deployment, plan, name)
+        uri = artifact_uri(deployment.run_id, plan.id, name)
         try:
             info = save_artifact(value, store=store, uri=uri, materializer_cls=materializer, extract_metadata=extract,
                                  visualizations=visualize)  # fmt: skip
         except MaterializerError as exc:
             raise type(exc)(f"step {plan.id!r} output {name!r}: {exc}") from exc
+        except RecursionError:  # from whichever materializer walked the value
+            raise MaterializerError(
+                f"step {plan.id!r} output {name!r} contains itself (a circular reference) or is nested deeper than "
+                "Python's recursion limit, so it cannot be stored; return a value without cycles"
+            ) from None
         record = new_version_record(
             _new_id(),
             value,
@@ -172,11 +197,6 @@ def _save_outputs(
         annotations += metadata_annotations(ARTIFACT_VERSION, record.id, metadata, now=record.created_at)
         annotations += tag_annotations(ARTIFACT_VERSION, record.id, tags, now=record.created_at)
     return records, annotations
-
-
-def output_uri(deployment: Deployment, plan: StepPlan, output: str) -> str:
-    """The directory name (inside the artifact store) of one output of one step of one run."""
-    return f"runs/{deployment.run_id}/{plan.id}/{output}"
 
 
 def _declared_materializer(
@@ -410,7 +430,7 @@ def _new_context(
     step = plan.resolve_step()
     outputs = {}
     for name in plan.outputs:
-        store_name = output_uri(deployment, plan, name)
+        store_name = artifact_uri(deployment.run_id, plan.id, name)
         outputs[name] = StepContextOutput(
             _planned_materializer(plan, step, name), store_name, stack.artifact_store.uri(store_name)
         )

@@ -131,13 +131,46 @@ def _handle_list(step_id: str, name: str, value: Any) -> list[OutputHandle] | No
 
 
 def _contains_handle(value: Any) -> bool:
-    if isinstance(value, OutputHandle):
-        return True
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return any(_contains_handle(item) for item in value)
-    if isinstance(value, dict):
-        return any(_contains_handle(item) for item in value.values())
+    """Whether a step output is anywhere inside ``value`` (walked without recursion: a value that contains
+    itself, or is nested deeply, is reported by the parameter check instead)."""
+    pending, seen = [value], set()
+    while pending:
+        item = pending.pop()
+        if isinstance(item, OutputHandle):
+            return True
+        if isinstance(item, (list, tuple, set, frozenset, dict)) and id(item) not in seen:
+            seen.add(id(item))
+            pending.extend(item.values() if isinstance(item, dict) else item)
     return False
+
+
+MAX_PARAMETER_DEPTH = 100
+
+
+def _shape_problem(value: Any, path: str = "", ancestors: set[int] | None = None) -> str | None:
+    """What makes ``value`` unfit to be a JSON parameter besides its types: NaN or an infinity, a container
+    that contains itself, or nesting deeper than :data:`MAX_PARAMETER_DEPTH` levels. ``None`` if nothing."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):  # noqa: PLR0124
+        at = f" at {path}" if path else ""
+        return (
+            f"holds {value!r}{at}: NaN and infinities are not JSON; pass them as strings (float('nan') in the step) "
+            "or compute them in a step"
+        )
+    if not isinstance(value, (list, tuple, set, frozenset, dict)):
+        return None
+    ancestors = set() if ancestors is None else ancestors
+    if id(value) in ancestors:
+        return f"contains itself at {path} (a circular value cannot be stored as JSON)"
+    if len(ancestors) >= MAX_PARAMETER_DEPTH:
+        return f"is nested too deeply (more than {MAX_PARAMETER_DEPTH} levels)"
+    ancestors.add(id(value))
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        problem = _shape_problem(item, f"{path}[{key!r}]", ancestors)
+        if problem is not None:
+            return problem
+    ancestors.discard(id(value))
+    return None
 
 
 def _short(value: Any) -> str:
@@ -162,6 +195,14 @@ class GraphBuilder:
         leave_builder(self._token)
 
     def _new_id(self, step: Step, requested: object) -> str:
+        from zenml.steps.names import InvalidNameError, check_name
+
+        try:
+            return check_name("invocation id", self._unique_id(step, requested))
+        except InvalidNameError as exc:
+            raise StepInvocationError(f"step {step.name!r}: {exc}") from None
+
+    def _unique_id(self, step: Step, requested: object) -> str:
         if requested is not None:
             if not isinstance(requested, str) or not _ID.match(requested):
                 raise StepInvocationError(
@@ -300,6 +341,12 @@ class GraphBuilder:
                     )
                 if upstream == invocation.id:
                     raise PipelineGraphError(f"step {invocation.id!r} cannot run after itself (cycle)")
+        from zenml.steps.names import InvalidNameError, check_distinct
+
+        try:
+            check_distinct("step id", self.invocations, f"pipeline {self.pipeline_name!r}")
+        except InvalidNameError as exc:
+            raise PipelineGraphError(str(exc)) from None
         ordered = self._toposort()
         for invocation in ordered:
             self._resolve_materializers(invocation)
@@ -355,7 +402,10 @@ class GraphBuilder:
 
 
 def _check_parameter(step_id: str, name: str, annotation: Any, value: Any) -> Any:
-    """A literal parameter value, checked: JSON-serialisable and of the annotated type."""
+    """A literal parameter value, checked: finite, acyclic JSON of the annotated type."""
+    problem = _shape_problem(value)
+    if problem is not None:
+        raise StepInvocationError(f"step {step_id!r} parameter {name!r} {problem}")
     if _contains_handle(value):
         raise StepInvocationError(
             f"step {step_id!r} parameter {name!r}: step outputs can be passed to an input alone or in a list, "

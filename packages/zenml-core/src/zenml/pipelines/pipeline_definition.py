@@ -34,8 +34,13 @@ class Pipeline:
         run_name: str | None = None,
         **options: Any,
     ) -> None:
+        from zenml.steps.names import InvalidNameError, check_name
+
         self.func = func
-        self.name = name or func.__name__
+        try:
+            self.name = check_name("pipeline name", name or func.__name__)
+        except InvalidNameError as exc:
+            raise PipelineGraphError(str(exc)) from None
         self.configuration = PipelineRunConfiguration()
         self._hooks: dict[str, Callable[..., Any]] = {}
         self.__doc__ = func.__doc__

@@ -419,15 +419,19 @@ class PipelineView:
     @property
     def runs(self) -> list[PipelineRun]:
         """Every recorded run of the pipeline, newest first."""
+        from zenml.metadata_stores.crashes import read_runs
+
         return [
-            PipelineRun(record, self._stack) for record in self._stack.metadata_store.list_runs(pipeline_name=self.name)
+            PipelineRun(record, self._stack)
+            for record in read_runs(self._stack.metadata_store, pipeline_name=self.name)
         ]
 
     def get_runs(self, **filters: Any) -> list[PipelineRun]:
         """Runs of this pipeline with ``Client().list_pipeline_runs``'s filters (``status=``, ``size=``, ...)."""
+        from zenml.metadata_stores.crashes import query_runs
         from zenml.metadata_stores.queries import RunQuery
 
-        records, _ = self._stack.metadata_store.query_runs(RunQuery.build(pipeline_name=self.name, **filters))
+        records, _ = query_runs(self._stack.metadata_store, RunQuery.build(pipeline_name=self.name, **filters))
         return [PipelineRun(record, self._stack) for record in records]
 
     @property
@@ -437,7 +441,9 @@ class PipelineView:
     @property
     def last_run(self) -> PipelineRun:
         """The newest run (``LookupError`` if there is none)."""
-        records = self._stack.metadata_store.list_runs(pipeline_name=self.name, limit=1)
+        from zenml.metadata_stores.crashes import read_runs
+
+        records = read_runs(self._stack.metadata_store, pipeline_name=self.name, limit=1)
         if not records:
             raise LookupError(f"pipeline {self.name!r} has no runs")
         return PipelineRun(records[0], self._stack)
@@ -445,20 +451,25 @@ class PipelineView:
     @property
     def last_successful_run(self) -> PipelineRun:
         """The newest completed run (``LookupError`` if there is none)."""
+        from zenml.metadata_stores.crashes import read_runs
         from zenml.metadata_stores.models import COMPLETED
 
-        records = self._stack.metadata_store.list_runs(pipeline_name=self.name, status=COMPLETED, limit=1)
+        records = read_runs(self._stack.metadata_store, pipeline_name=self.name, status=COMPLETED, limit=1)
         if not records:
             raise LookupError(f"pipeline {self.name!r} has no completed runs")
         return PipelineRun(records[0], self._stack)
 
     @property
     def latest_run_status(self) -> ExecutionStatus | str | None:
-        records = self._stack.metadata_store.list_runs(pipeline_name=self.name, limit=1)
+        from zenml.metadata_stores.crashes import read_runs
+
+        records = read_runs(self._stack.metadata_store, pipeline_name=self.name, limit=1)
         return _status(records[0].status) if records else None
 
     def to_dict(self) -> dict[str, Any]:
-        records = self._stack.metadata_store.list_runs(pipeline_name=self.name)
+        from zenml.metadata_stores.crashes import read_runs
+
+        records = read_runs(self._stack.metadata_store, pipeline_name=self.name)
         return {"name": self.name, "runs": len(records), "latest_run": records[0].name if records else None,
                 "latest_run_status": records[0].status if records else None}  # fmt: skip
 
@@ -588,8 +599,10 @@ class PipelineRun:
         }
 
     def refresh(self) -> PipelineRun:
-        """A fresh view of the same run (status and steps re-read)."""
-        return PipelineRun(self.stack.metadata_store.get_run(self.record.id), self.stack)
+        """A fresh view of the same run (status and steps re-read; a run whose process died here ends first)."""
+        from zenml.metadata_stores.crashes import read_run
+
+        return PipelineRun(read_run(self.stack.metadata_store, self.record.id), self.stack)
 
     def to_dict(self, *, steps: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {**self.record.to_dict(), "duration": self.duration}
@@ -793,12 +806,13 @@ class ModelVersionView:
     def pipeline_runs(self) -> dict[str, PipelineRun]:
         """Run name -> run, for the runs that used this model version."""
         from zenml.metadata_stores.base import RunNotFoundError
+        from zenml.metadata_stores.crashes import read_run
         from zenml.metadata_stores.models import PIPELINE_RUN
 
         runs = {}
         for run_id in self._linked(PIPELINE_RUN):
             try:
-                record = self._stack.metadata_store.get_run(run_id)
+                record = read_run(self._stack.metadata_store, run_id)
             except RunNotFoundError:
                 continue
             runs[record.name] = PipelineRun(record, self._stack)

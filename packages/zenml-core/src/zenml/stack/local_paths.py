@@ -11,8 +11,9 @@ _SCHEME_FLAVORS = {"gs": "gcp"}
 def check_local_path(path: object, *, flavor: str) -> str:
     """Return ``path`` if it can be a local filesystem path, else raise :class:`InvalidOptionError`.
 
-    Refused: a non-string or empty path, and any URI (``scheme://...``), which
-    would otherwise be created as a relative directory named ``scheme:``.
+    Refused: a non-string or empty path, any URI (``scheme://...``), which
+    would otherwise be created as a relative directory named ``scheme:``, and a
+    path longer than this platform allows (as a whole, or one of its names).
     """
     if not isinstance(path, str):
         raise InvalidOptionError(f"the {flavor} flavor needs a path string, got {path!r}")
@@ -27,4 +28,28 @@ def check_local_path(path: object, *, flavor: str) -> str:
             else f"no flavor for {scheme}:// paths is known; use a local path"
         )
         raise InvalidOptionError(f"the {flavor} flavor keeps data on this machine and cannot use {path!r}: {hint}")
+    problem = _too_long(path)
+    if problem:
+        raise InvalidOptionError(f"the {flavor} flavor cannot use path {path!r}: {problem}; choose a shorter path")
     return path
+
+
+def _too_long(path: str) -> str | None:
+    """Why ``path`` is longer than the platform allows, if it is (limits of its file system where known)."""
+    import os
+
+    absolute = os.path.abspath(os.path.expanduser(path))
+    existing = absolute
+    while not os.path.exists(existing) and os.path.dirname(existing) != existing:
+        existing = os.path.dirname(existing)
+    try:
+        name_max = os.pathconf(existing, "PC_NAME_MAX")
+        path_max = os.pathconf(existing, "PC_PATH_MAX")
+    except (AttributeError, OSError, ValueError):  # Windows: the classic limits
+        name_max, path_max = 255, 260
+    longest = max(absolute.replace("\\", "/").split("/"), key=lambda part: len(os.fsencode(part)))
+    if len(os.fsencode(longest)) > name_max:
+        return f"the name {longest[:40]!r}... has {len(os.fsencode(longest))} bytes, more than the {name_max} allowed"
+    if len(os.fsencode(absolute)) >= path_max:
+        return f"it has {len(os.fsencode(absolute))} bytes, more than the {path_max - 1} allowed"
+    return None

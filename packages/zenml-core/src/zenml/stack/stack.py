@@ -119,8 +119,8 @@ def build_component(kind: str, name: str, table: Mapping[str, Any], *, source: s
         raise exc from None
     except StackConfigError as exc:
         raise StackConfigError(f"{label} ({flavor}): {exc}") from None
-    except (TypeError, ValueError) as exc:
-        raise StackConfigError(f"{label} ({flavor}) has invalid options: {exc}") from None
+    except (TypeError, ValueError) as exc:  # the flavor refused a value: a usage error, like an unknown option
+        raise InvalidOptionError(f"{label} ({flavor}) has an invalid option: {exc}") from None
 
 
 _ACTIVE: dict[str, Stack] = {}

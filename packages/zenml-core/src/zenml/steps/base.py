@@ -50,11 +50,24 @@ def artifact_configs(outputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def parse_outputs(step_name: str, hints: Mapping[str, Any], has_return: bool) -> dict[str, Any]:
-    """Output name -> annotation, from a step function's return annotation.
+    """Output name -> annotation, from a step function's return annotation; names are checked (:mod:`.names`).
 
     Without a return annotation the step has one output, ``output``, of any type (its
     materializer is chosen from the value it returns), as in ZenML.
     """
+    from zenml.steps.names import InvalidNameError, check_distinct, check_name
+
+    try:
+        outputs = _outputs(step_name, hints, has_return)
+        for name in outputs:
+            check_name("output name", name)
+        check_distinct("output name", outputs, f"step {step_name!r}")
+    except InvalidNameError as exc:
+        raise StepDefinitionError(f"step {step_name!r}: {exc}") from None
+    return outputs
+
+
+def _outputs(step_name: str, hints: Mapping[str, Any], has_return: bool) -> dict[str, Any]:
     if not has_return:
         return {DEFAULT_OUTPUT: Any}
     annotation = hints["return"]
@@ -91,8 +104,13 @@ class Step:
     ) -> None:
         if not callable(func):
             raise StepDefinitionError(f"@step needs a function, got {type(func).__name__}")
+        from zenml.steps.names import InvalidNameError, check_name
+
         self.func = func
-        self.name = name or func.__name__
+        try:
+            self.name = check_name("step name", name or func.__name__)
+        except InvalidNameError as exc:
+            raise StepDefinitionError(str(exc)) from None
         self.configuration = StepConfigurationUpdate()
         self._hooks: dict[str, Callable[..., Any]] = {}
         self.__doc__ = func.__doc__

@@ -1,4 +1,4 @@
-"""Reusable pytest contract suites for artifact stores and metadata stores.
+"""Reusable pytest contract suites for artifact stores and metadata stores (and :func:`exited_owner`).
 
 Subclass a contract in a test module and provide a ``store`` fixture that
 returns a fresh, empty store; every test of the contract then runs against
@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from zenml.testing.artifact_store_contract import ArtifactStoreContract
     from zenml.testing.metadata_store_contract import MetadataStoreContract
+    from zenml.testing.processes import exited_owner
 
-__all__ = ["ArtifactStoreContract", "MetadataStoreContract"]
+__all__ = ["ArtifactStoreContract", "MetadataStoreContract", "exited_owner"]
 
 _LAZY = {
     "ArtifactStoreContract": "zenml.testing.artifact_store_contract",
     "MetadataStoreContract": "zenml.testing.metadata_store_contract",
+    "exited_owner": "zenml.testing.processes",
 }
 
 

@@ -5,6 +5,7 @@ The subclass provides ``store``: a fresh, empty metadata store per test.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import replace
@@ -246,6 +247,66 @@ class MetadataStoreContract:
         store.record_step(make_step("r1", "t", status=FAILED, cache_key="K"))
         assert store.find_cached_step("training", "s", "K") is None
         assert store.find_cached_step("training", "t", "K") is None
+
+    # -- owners, heartbeats, crashed runs -----------------------------------------
+
+    def test_owner_fields_round_trip(self, store: MetadataStore) -> None:
+        run = make_run("r1", owner_host="h", owner_pid=42, owner_start="aaaaaaaa.bbbbbbbb.123")
+        store.create_run(run)
+        found = store.get_run("r1")
+        assert (found.owner_host, found.owner_pid, found.owner_start) == ("h", 42, "aaaaaaaa.bbbbbbbb.123")
+
+    def test_running_runs_of_one_host(self, store: MetadataStore) -> None:
+        now = time.time()
+        store.create_run(make_run("a", created_at=now, owner_host="h", owner_pid=1, owner_start="x.y.1"))
+        store.create_run(make_run("b", created_at=now + 1, owner_host="other", owner_pid=1, owner_start="x.y.1"))
+        store.create_run(make_run("c", created_at=now + 2, owner_host="h", owner_pid=2, owner_start="x.y.2"))
+        store.create_run(make_run("d", created_at=now + 3))
+        store.finish_run("c", COMPLETED, now + 4)
+        assert [run.id for run in store.running_runs("h")] == ["a"]
+
+    def test_a_recorded_step_and_a_heartbeat_move_last_seen_forward(self, store: MetadataStore) -> None:
+        now = time.time()
+        store.create_run(make_run("r1", created_at=now, owner_host="h", owner_pid=1, owner_start="x.y.1"))
+        store.record_step(make_step("r1", "s", started_at=now + 10, ended_at=now + 20))
+        seen = store.get_run("r1").heartbeat_at
+        assert seen is not None
+        assert seen >= now + 20
+        store.heartbeat("r1", now + 30)
+        later = store.get_run("r1").heartbeat_at
+        assert later is not None
+        assert later >= seen
+
+    def test_fail_running_run_ends_the_run_and_its_running_steps_once(self, store: MetadataStore) -> None:
+        store.create_run(make_run("r1"))
+        store.record_step(make_step("r1", "done", started_at=1.0, ended_at=2.0))
+        store.record_step(make_step("r1", "busy", status=RUNNING, started_at=2.0))
+        assert store.fail_running_run("r1", "crashed: gone", 3.0) is True
+        run = store.get_run("r1")
+        assert (run.status, run.ended_at, run.error) == (FAILED, 3.0, "crashed: gone")
+        steps = {step.name: (step.status, step.error) for step in store.list_steps("r1")}
+        assert steps == {"done": (COMPLETED, None), "busy": (FAILED, "crashed: gone")}
+        assert store.fail_running_run("r1", "crashed: again", 4.0) is False
+        assert store.get_run("r1").error == "crashed: gone"
+        store.create_run(make_run("r2"))
+        store.finish_run("r2", COMPLETED, 5.0)
+        assert store.fail_running_run("r2", "crashed: late", 6.0) is False
+        assert store.get_run("r2").status == COMPLETED
+
+    @pytest.mark.skipif(os.name != "posix", reason="processes are judged on POSIX systems only")
+    def test_a_run_of_an_exited_process_of_this_host_is_ended_by_the_next_reader(self, store: MetadataStore) -> None:
+        from zenml.metadata_stores.crashes import CRASHED, read_runs
+        from zenml.testing.processes import exited_owner
+
+        gone = exited_owner()
+        store.create_run(make_run("r1", owner_host=gone.host, owner_pid=gone.pid, owner_start=gone.token))
+        store.record_step(make_step("r1", "busy", status=RUNNING))
+        (run,) = read_runs(store)
+        assert run.status == FAILED
+        assert run.error is not None
+        assert run.error.startswith(CRASHED)
+        assert store.get_run("r1").status == FAILED
+        assert [step.status for step in store.list_steps("r1")] == [FAILED]
 
     # -- concurrency -------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import tempfile
 from contextlib import contextmanager, suppress
 from typing import IO, TYPE_CHECKING, ClassVar, cast
 
-from zenml.artifact_stores.base import ArtifactNotFoundError, ArtifactStore
+from zenml.artifact_stores.base import ArtifactNotFoundError, ArtifactStore, fingerprint_of
 from zenml.integrations.gcp.connection import GCSConnection
 from zenml.integrations.gcp.errors import translate_errors
 from zenml.integrations.gcp.progress import TransferProgress
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 DEFAULT_CHUNK_SIZE_MB = 16
 DIR_MARKER = ".zenml-dir"
+LOCAL_COPY_PREFIX = "zenml-gcs-"  # local copies of local_path(), in the system's temp dir: zenml-gcs-<owner>-...
 _COPY_BUFFER = 1 << 20
 
 
@@ -78,7 +79,9 @@ class GCPArtifactStore(ArtifactStore):
         self._gcs = GCSConnection(path, project=project, credentials_file=credentials_file, retry_timeout=retry_timeout)
         self.path = f"gs://{self._gcs.bucket_name}/{self._gcs.prefix}".rstrip("/")
         self.chunk_size = _chunk_size_bytes(chunk_size_mb)
-        self.progress = progress  # None: a bar on a terminal only
+        from zenml.stack.options import boolean_option
+
+        self.progress = None if progress is None else boolean_option("progress", progress)  # None: on a terminal
 
     # -- helpers ---------------------------------------------------------------------------------------
 
@@ -283,16 +286,38 @@ class GCPArtifactStore(ArtifactStore):
             return "md5:" + base64.b64decode(blob.md5_hash).hex()
         return super().checksum(name)
 
+    def fingerprint(self, name: str) -> str | None:
+        """Generation, CRC32C and size of every object below ``name``, from one listing (no object is read).
+
+        Any new upload under a name (even of the same bytes) has a new generation, so the fingerprint
+        changes with every write.
+        """
+        prefix = self._dir_prefix(name)
+        entries = [
+            (blob.name[len(prefix) :], f"{blob.generation}:{blob.crc32c}:{blob.size}")
+            for blob in self._list(prefix)
+            if blob.name.rsplit("/", 1)[-1] != DIR_MARKER
+        ]
+        if not entries:
+            raise ArtifactNotFoundError(f"no artifact directory {self.uri(name)}: no objects below it")
+        return fingerprint_of(entries)
+
     @contextmanager
     def local_path(self, name: str, mode: str = "r") -> Iterator[str]:
         """A temporary local copy: downloaded before the block (``"r"``), uploaded after it (``"w"``).
 
-        A directory is copied file by file; in ``"w"`` mode each file is uploaded atomically.
+        A directory is copied file by file; in ``"w"`` mode each file is uploaded atomically. The copy's
+        directory names its owner process, so copies left by a killed process are deleted by the next call
+        (:mod:`zenml.utils.processes`). An unfinished upload leaves nothing in the bucket: GCS discards
+        resumable-upload sessions that are never finalised (after a week).
         """
+        from zenml.utils.processes import remove_files_of_gone_owners, this_process
+
         if mode not in ("r", "w"):
             raise ValueError(f"unsupported mode {mode!r} for local_path; use 'r' or 'w'")
         clean = self.relative(name)
-        with tempfile.TemporaryDirectory(prefix="zenml-gcs-") as tmp:
+        remove_files_of_gone_owners(tempfile.gettempdir(), prefix=LOCAL_COPY_PREFIX)
+        with tempfile.TemporaryDirectory(prefix=f"{LOCAL_COPY_PREFIX}{this_process().tag}-") as tmp:
             local = os.path.join(tmp, clean.rsplit("/", 1)[-1] or "root")
             if mode == "r":
                 self._download(clean, local)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from zenml.artifact_stores.base import ArtifactNotFoundError
+from zenml.artifact_stores.base import ArtifactNotFoundError, ArtifactStoreUnavailableError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -31,7 +31,7 @@ class GCSAccessDeniedError(GCSError, PermissionError):
     """The credentials may not perform an operation on the bucket or object."""
 
 
-class GCSTransferError(GCSError):
+class GCSTransferError(GCSError, ArtifactStoreUnavailableError):
     """A request to GCS failed for good (after the client's own retries)."""
 
 

@@ -14,10 +14,15 @@ objects below ``<prefix>/index/``, written after the event they point at:
   also marks the run as indexed;
 - ``index/cache/<pipeline>/<step>/<cache key>/<time>-<uuid>.json``: written when
   a step completes (or is cached) with a cache key; points at run id + step;
-- ``index/artifacts/<artifact id>/<run id>.json``: written with each artifact.
+- ``index/artifacts/<artifact id>/<run id>.json``: written with each artifact;
+- ``index/running/<host>/<run id>.json``: exists while a run is running. Its
+  owner's heartbeat rewrites it (its update time, by the server's clock, is
+  the run's "last seen"), and it is deleted when the run ends; so a new run
+  finds the runs of its host that may have crashed with one listing.
 
 (each path part URL-quoted). Artifact versions, annotations and models are kept as described in
-:mod:`zenml.integrations.gcp.metadata_history`. An index entry is only a hint: the run it points
+:mod:`zenml.integrations.gcp.metadata_history`. The ``running`` entries are the only objects zenml rewrites or
+deletes. An index entry is only a hint: the run it points
 at is folded to check it. Runs without a name entry (written before the index
 existed, or by a writer that stopped between the two writes) are still found by
 folding just those runs. A missing cache entry only costs a cache miss.
@@ -40,7 +45,7 @@ from zenml.integrations.gcp.connection import GCSConnection
 from zenml.integrations.gcp.errors import GCSError, translate_errors
 from zenml.integrations.gcp.metadata_history import GCPHistory
 from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError, is_new_output
-from zenml.metadata_stores.models import CACHED, COMPLETED, ArtifactRecord, RunRecord, StepRecord
+from zenml.metadata_stores.models import CACHED, COMPLETED, FAILED, RUNNING, ArtifactRecord, RunRecord, StepRecord
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -121,12 +126,19 @@ class _History:
                 self.runs[run_id] = replace(self.runs[run_id], **change)
             else:
                 self._finished[run_id] = change
+            if event.get("fail_running_steps"):  # a crashed run: its running steps end with it
+                for key, step in self.steps.items():
+                    if key[0] == run_id and step.status == RUNNING:
+                        self.steps[key] = replace(
+                            step, status=FAILED, ended_at=change["ended_at"], error=change["error"]
+                        )
         elif kind == STEP_RECORDED:
             step = StepRecord(**_known(StepRecord, event["step"]))
             key = (step.run_id, step.name)
             artifacts = [ArtifactRecord(**_known(ArtifactRecord, item)) for item in event.get("artifacts", [])]
             self.steps[key] = step
             self._number(("step", key))
+            self.seen(step.run_id, step.ended_at or step.started_at)
             self.output_counts[key] = max(self.output_counts.get(key, 0), len(artifacts))
             recorded = self.artifacts.setdefault(key, {})
             for artifact in artifacts:
@@ -135,6 +147,12 @@ class _History:
                 self._number(("artifact", artifact.id), renumber=True)
         else:
             logger.warning("ignoring a metadata event of unknown kind %r", kind)
+
+    def seen(self, run_id: str, at: float | None) -> None:
+        """A sign of life of a running run (a recorded step, a heartbeat) moves its ``heartbeat_at`` forward."""
+        run = self.runs.get(run_id)
+        if run is not None and at is not None and run.status == RUNNING and (run.heartbeat_at or 0) < at:
+            self.runs[run_id] = replace(run, heartbeat_at=at)
 
     def all_artifacts(self) -> list[ArtifactRecord]:
         return [artifact for items in self.artifacts.values() for artifact in items.values()]
@@ -177,6 +195,7 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._pipelines: dict[str, str] = {}  # run id -> pipeline name (immutable once written)
+        self._owners: dict[str, str] = {}  # run id -> owner host, of the runs this process created
 
     # -- storage ---------------------------------------------------------------------------------------
 
@@ -317,14 +336,99 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
     def create_run(self, run: RunRecord) -> None:
         self._write(run.id, {"kind": RUN_CREATED, "run": run.to_dict()})
         self._pipelines[run.id] = run.pipeline_name
+        if run.status == RUNNING and run.owner_host is not None:
+            self._owners[run.id] = run.owner_host
+            self._write_index(self._running_key(run.owner_host, run.id), {"run_id": run.id})
         key = self._index_prefix("names", run.name) + quote(run.id, safe="") + ".json"
         self._write_index(key, {"run_id": run.id})
 
     def finish_run(self, run_id: str, status: str, ended_at: float, error: str | None = None) -> None:
-        self.get_run(run_id)  # a clear RunNotFoundError for an unknown run
+        run = self._get_run(run_id)  # a clear RunNotFoundError for an unknown run
         self._write(
             run_id, {"kind": RUN_FINISHED, "run_id": run_id, "status": status, "ended_at": ended_at, "error": error}
         )
+        self._drop_running_entry(run)
+
+    def fail_running_run(self, run_id: str, error: str, ended_at: float) -> bool:
+        """One ``run_finished`` event that also fails the run's running steps; ``False`` if it had ended."""
+        run = self._get_run(run_id)
+        if run.status != RUNNING:
+            return False
+        self._write(
+            run_id,
+            {
+                "kind": RUN_FINISHED,
+                "run_id": run_id,
+                "status": FAILED,
+                "ended_at": ended_at,
+                "error": error,
+                "fail_running_steps": True,
+            },
+        )
+        self._drop_running_entry(run)
+        return True
+
+    def heartbeat(self, run_id: str, at: float) -> None:
+        """Rewrite the run's ``running`` index entry: its update time is the run's "last seen"."""
+        host = self._owners.get(run_id) or self.get_run(run_id).owner_host
+        if host is None:
+            return
+        key = self._running_key(host, run_id)
+        payload = json.dumps({"format": INDEX_FORMAT, "run_id": run_id, "at": at}).encode()
+        with translate_errors("write heartbeat", self._gcs.bucket_name, key):
+            self._gcs.bucket.blob(key).upload_from_string(
+                payload, content_type="application/json", retry=self._gcs.retry
+            )
+
+    def running_runs(self, host: str) -> list[RunRecord]:
+        """The runs the ``running`` index lists for ``host`` (one listing), folded; stale entries are dropped."""
+        prefix = self._index_prefix("running", host)
+        seen = self._running_entries(prefix)
+        if not seen:
+            return []
+        history = self._load_runs(seen)
+        running = []
+        for run_id in seen:
+            run = history.runs.get(run_id)
+            if run is None:
+                continue
+            if run.status != RUNNING:
+                self._drop_running_entry(run)  # its owner ended it but stopped before deleting the entry
+                continue
+            running.append(self._with_last_seen(run, seen))
+        return sorted(running, key=lambda run: run.created_at)
+
+    def _running_key(self, host: str, run_id: str) -> str:
+        return self._index_prefix("running", host) + quote(run_id, safe="") + ".json"
+
+    def _running_entries(self, prefix: str) -> dict[str, float]:
+        """Run id -> update time (the server's clock) of each ``running`` index entry below ``prefix``."""
+        entries: dict[str, float] = {}
+        with translate_errors("list metadata", self._gcs.bucket_name, prefix):
+            for blob in self._gcs.client.list_blobs(self._gcs.bucket, prefix=prefix, retry=self._gcs.retry):
+                if blob.name.endswith(".json"):
+                    run_id = unquote(blob.name.rsplit("/", 1)[-1].removesuffix(".json"))
+                    entries[run_id] = blob.updated.timestamp() if blob.updated is not None else 0.0
+        return entries
+
+    def _with_last_seen(self, run: RunRecord, seen: dict[str, float]) -> RunRecord:
+        at = seen.get(run.id)
+        if run.status == RUNNING and at is not None and (run.heartbeat_at or 0) < at:
+            return replace(run, heartbeat_at=at)
+        return run
+
+    def _drop_running_entry(self, run: RunRecord) -> None:
+        """Delete a finished run's ``running`` index entry (best effort: a leftover one is dropped later)."""
+        if run.owner_host is None:
+            return
+        from google.api_core import exceptions as api
+
+        key = self._running_key(run.owner_host, run.id)
+        try:
+            with translate_errors("delete metadata index", self._gcs.bucket_name, key), suppress(api.NotFound):
+                self._gcs.bucket.blob(key).delete(retry=self._gcs.retry)
+        except (GCSError, FileNotFoundError) as error:
+            logger.warning("running-run index entry not deleted (it is dropped on a later read): %s", error)
 
     def record_step(
         self,
@@ -369,6 +473,12 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
         return recorded
 
     def get_run(self, name_or_id: str) -> RunRecord:
+        run = self._get_run(name_or_id)
+        if run.status == RUNNING and run.owner_host is not None:
+            run = self._with_last_seen(run, self._running_entries(self._running_key(run.owner_host, run.id)))
+        return run
+
+    def _get_run(self, name_or_id: str) -> RunRecord:
         if name_or_id and "/" not in name_or_id:
             exact = self._load(self._runs_prefix(name_or_id)).runs.get(name_or_id)
             if exact is not None:
@@ -402,7 +512,11 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
             and (status is None or run.status == status)
         ]
         runs.sort(key=lambda run: (run.created_at, history.order[("run", run.id)]), reverse=True)
-        return runs[:limit] if limit is not None else runs
+        runs = runs[:limit] if limit is not None else runs
+        if any(run.status == RUNNING for run in runs):  # "last seen" of running runs, from every host
+            seen = self._running_entries(self._index_prefix("running"))
+            runs = [self._with_last_seen(run, seen) for run in runs]
+        return runs
 
     def list_steps(self, run_id: str) -> list[StepRecord]:
         history = self._load(self._runs_prefix(run_id))
