@@ -17,6 +17,14 @@ OFFICIAL: tuple[tuple[str, str, str, tuple[tuple[str, str], ...], tuple[str, ...
         "",
     ),
     (
+        "ray",
+        "zenml-ray",
+        "Run pipelines on a Ray cluster, one step per Ray task.",
+        (),
+        (),
+        "",
+    ),
+    (
         "tensorflow",
         "zenml-tensorflow",
         "Materializers for Keras models, tf.Tensor, tf.Variable and tf.data.Dataset.",
