@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from zenml.utils.errors import PicklableError
 
-class ZenMLBaseException(Exception):
+
+class ZenMLBaseException(PicklableError, Exception):
     """Base of the errors defined here."""
 
 

@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "metadata-store": ("zenml.cli.stack:metadata_store", "Register, list and delete metadata stores."),
     "run": ("zenml.cli.run:run", "List and inspect pipeline runs."),
     "orchestrator": ("zenml.cli.stack:orchestrator", "Register, list and delete orchestrators."),
+    "step": ("zenml.cli.step:step", "Run one step of a pipeline run from its payload."),
     "init": ("zenml.cli.stack:init", "Keep this directory's stacks in ./.zen/config.toml."),
 }
 

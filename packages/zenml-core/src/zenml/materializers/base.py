@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from zenml.utils.errors import PicklableError
+
 if TYPE_CHECKING:
     from zenml.artifact_stores.base import ArtifactStore
 
 
-class MaterializerError(Exception):
+class MaterializerError(PicklableError, Exception):
     """An object could not be saved or an artifact could not be loaded."""
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+from zenml.utils.errors import PicklableError
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from zenml.materializers.base import BaseMaterializer
 
 
-class NoMaterializerError(TypeError):
+class NoMaterializerError(PicklableError, TypeError):
     """No registered materializer handles a type."""
 
 

@@ -104,6 +104,14 @@ class StepPlan:
             self.step = found if isinstance(found, Step) else Step(found)  # type: ignore[arg-type]
         return self.step
 
+    def adopt(self, original: StepPlan) -> None:
+        """Use ``original``'s in-process objects (the step) instead of importing them by reference."""
+        self.step = original.step
+
+    def hook_references(self) -> dict[str, str]:
+        """The ``"module:function"`` references of this step's hooks, by kind (none yet)."""
+        return {}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

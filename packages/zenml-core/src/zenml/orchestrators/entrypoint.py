@@ -1,10 +1,8 @@
 """Run one step of a run: load its inputs, call it (or reuse cached outputs), store and record its outputs.
 
-:func:`run_step` is what the local orchestrator calls in-process;
-:func:`run_step_by_reference` does the same from plain JSON-able data, for an
-orchestrator that runs each step in another process or on another machine.
-Both return only small metadata: the artifacts themselves go to the artifact
-store and their records to the metadata store.
+:func:`run_step` is what a :class:`~zenml.orchestrators.payload.StepPayload` runs,
+in this process or in another one. It returns only small metadata: the artifacts
+themselves go to the artifact store and their records to the metadata store.
 """
 
 from __future__ import annotations
@@ -470,22 +468,3 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
     if status == COMPLETED:
         _run_hook("on_success", deployment, plan, context)
     return {"step": plan.id, "status": status, "artifacts": {record.output_name: record.id for record in records}}
-
-
-def run_step_by_reference(
-    run_id: str, step_id: str, deployment: dict[str, Any], stack: dict[str, Any]
-) -> dict[str, Any]:
-    """Run one step from plain data (``Deployment.to_dict()``, ``Stack.to_dict()``), e.g. in a worker process.
-
-    The step is imported by its ``"module:function"`` reference; its inputs are
-    found through the metadata store. Returns the same small dict as :func:`run_step`.
-    """
-    from zenml.integrations.registry import activate_integrations
-    from zenml.orchestrators.deployment import Deployment
-    from zenml.stack.stack import Stack
-
-    activate_integrations()
-    plan_run = Deployment.from_dict(deployment)
-    if plan_run.run_id != run_id:
-        raise ValueError(f"deployment is for run {plan_run.run_id!r}, not {run_id!r}")
-    return run_step(plan_run, plan_run.step(step_id), Stack.from_dict(stack))
