@@ -187,7 +187,7 @@ def test_steps_in_main_or_in_functions_are_refused_for_remote_execution(remote_s
     def local_only() -> None:
         nested()
 
-    with pytest.raises(NotImportableError, match="inside function 'test_steps_in_main.*move 'nested' to the top"):
+    with pytest.raises(NotImportableError, match=r"inside function 'test_steps_in_main.*move 'nested' to the top"):
         check_importable(local_only.deployment())
     script = textwrap.dedent(
         """
@@ -225,8 +225,8 @@ def test_types_in_main_are_refused_for_remote_execution(remote_steps: object) ->
         from zenml import step
         import types
         module = types.ModuleType("user_steps")
-        exec("from zenml import step\\nimport __main__\\n@step\\ndef make() -> __main__.Point:\\n    return __main__.Point(1)",
-             module.__dict__)
+        source = "from zenml import step\\nimport __main__\\n@step\\ndef make() -> __main__.Point:\\n    return __main__.Point(1)"
+        exec(source, module.__dict__)
         module.make.func.__module__ = "user_steps"
         import sys; sys.modules["user_steps"] = module
 
