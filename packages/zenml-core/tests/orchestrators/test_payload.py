@@ -225,7 +225,8 @@ def test_types_in_main_are_refused_for_remote_execution(remote_steps: object) ->
         from zenml import step
         import types
         module = types.ModuleType("user_steps")
-        source = "from zenml import step\\nimport __main__\\n@step\\ndef make() -> __main__.Point:\\n    return __main__.Point(1)"
+        source = "from zenml import step\\nimport __main__\\n@step\\n"
+        source += "def make() -> __main__.Point:\\n    return __main__.Point(1)"
         exec(source, module.__dict__)
         module.make.func.__module__ = "user_steps"
         import sys; sys.modules["user_steps"] = module
