@@ -20,7 +20,7 @@ OFFICIAL: tuple[tuple[str, str, str, tuple[tuple[str, str], ...], tuple[str, ...
         "ray",
         "zenml-ray",
         "Run pipelines on a Ray cluster, one step per Ray task.",
-        (),
+        (("orchestrator", "ray"),),
         (),
         "",
     ),

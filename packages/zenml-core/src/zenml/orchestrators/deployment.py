@@ -105,12 +105,17 @@ class StepPlan:
         return self.step
 
     def adopt(self, original: StepPlan) -> None:
-        """Use ``original``'s in-process objects (the step) instead of importing them by reference."""
+        """Use ``original``'s in-process objects (the step, its hooks) instead of importing them by reference."""
         self.step = original.step
+        self.hooks = original.hooks
 
     def hook_references(self) -> dict[str, str]:
-        """The ``"module:function"`` references of this step's hooks, by kind (none yet)."""
-        return {}
+        """The ``"module:function"`` references of this step's hooks, by kind (``on_success``, ``on_failure``)."""
+        found = {
+            "on_success": self.config.get("success_hook_source"),
+            "on_failure": self.config.get("failure_hook_source"),
+        }
+        return {kind: reference for kind, reference in found.items() if isinstance(reference, str) and reference}
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -386,6 +386,14 @@ def _run_hook(kind: str, deployment: Deployment, plan: StepPlan, context: StepCo
         load_and_run_hook(hook, exception=exception, where=where, kind=kind)
 
 
+def record_lost_step(deployment: Deployment, plan: StepPlan, stack: Stack, *, error: str) -> None:
+    """Record as failed a step whose process died before it could record itself (the run's owner calls this)."""
+    now = time.time()
+    _record_step(
+        stack.metadata_store, deployment, plan, status=FAILED, started=now, key=None, input_ids={}, error=error
+    )
+
+
 def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunState | None = None) -> dict[str, Any]:
     """Run one step of ``deployment`` on ``stack`` and record it; return ``{"step", "status", "artifacts"}``.
 

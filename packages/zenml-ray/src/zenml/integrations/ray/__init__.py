@@ -1,13 +1,13 @@
-"""The ray integration: Run pipelines on a Ray cluster, one step per Ray task.
+"""The Ray integration: run pipelines on a Ray cluster, one step per Ray task.
 
-Importing or activating this module imports none of the integration's requirements:
-flavors and materializers are registered by reference and load on first use.
+Importing or activating this module imports nothing from Ray: the ``ray`` orchestrator flavor is
+registered by reference, and ``ray`` is imported only when a stack with that orchestrator runs.
 """
 
 from __future__ import annotations
 
-from zenml.integrations.ray.__about__ import __version__
 from zenml.integrations.integration import Integration
+from zenml.integrations.ray.__about__ import __version__
 
 __all__ = ["RayIntegration", "__version__"]
 
@@ -19,8 +19,4 @@ class RayIntegration(Integration):
     DISTRIBUTION = "zenml-ray"
     # The same as the distribution's dependencies, zenml-core aside (a test proves it).
     REQUIREMENTS = ["ray>=2.52"]
-    # Declare what it adds by reference, never by import, and list the same in [tool.zenml]:
-    # FLAVORS = {("artifact_store", "ray"): "zenml.integrations.ray.artifact_store:ArtifactStoreClass"}
-    #   -> flavors = ["artifact_store:ray"]
-    # MATERIALIZERS = {"zenml.integrations.ray.materializers": ("top_level_package",)}
-    #   -> type-packages = ["top_level_package"]
+    FLAVORS = {("orchestrator", "ray"): "zenml.integrations.ray.orchestrator:RayOrchestrator"}
