@@ -8,6 +8,7 @@ logs them; the session fails if anything was logged. Ray runs with usage stats o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -111,14 +112,10 @@ class RayHead:
 
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)  # Ray's processes left in the group
-        except ProcessLookupError:
-            pass
         self.process.wait(timeout=15)
 
 

@@ -26,7 +26,8 @@ def test_options_are_checked_when_registered() -> None:
     with pytest.raises(InvalidOptionError, match="runtime_env must be a table"):
         RayOrchestrator("r", runtime_env="working_dir")  # type: ignore[arg-type]
     assert RayOrchestrator("r", address="127.0.0.1:6379").describe()["address"] == "127.0.0.1:6379"
-    assert RayOrchestrator("r").is_local and not RayOrchestrator("r", address="head:6379").is_local
+    assert RayOrchestrator("r").is_local
+    assert not RayOrchestrator("r", address="head:6379").is_local
 
 
 def test_step_settings_choose_resources_and_retries() -> None:
@@ -36,11 +37,11 @@ def test_step_settings_choose_resources_and_retries() -> None:
         "orchestrator.ray": {"num_gpus": 1, "max_retries": 3, "runtime_env": {"env_vars": {"A": "1"}}},
     }})  # fmt: skip
     options = orchestrator.task_options(plan)  # type: ignore[arg-type]
-    assert options == {"name": "zenml:train", "num_cpus": 4, "num_gpus": 1, "max_retries": 3,
-                       "retry_exceptions": False, "memory": 2 * 10**9, "runtime_env": {"env_vars": {"A": "1"}}}  # fmt: skip
+    expected = {"name": "zenml:train", "num_cpus": 4, "num_gpus": 1, "max_retries": 3, "retry_exceptions": False}
+    assert options == {**expected, "memory": 2 * 10**9, "runtime_env": {"env_vars": {"A": "1"}}}
     default = orchestrator.task_options(SimpleNamespace(id="s", config={}))  # type: ignore[arg-type]
     assert (default["num_cpus"], default["max_retries"]) == (2, 1)
-    with pytest.raises(InvalidOptionError, match="unknown Ray setting.*num_cpu"):
+    with pytest.raises(InvalidOptionError, match=r"unknown Ray setting.*num_cpu"):
         orchestrator.task_options(SimpleNamespace(id="s", config={"settings": {"orchestrator.ray": {"num_cpu": 1}}}))  # type: ignore[arg-type]
 
 
@@ -106,7 +107,8 @@ def test_diamond_runs_its_branches_in_parallel_in_worker_processes(ray_stack: No
     pids = {run.steps["start"].output.load(), a, b, joined}
     assert os.getpid() not in pids, "every step runs in a Ray worker, not in the driver"
     left, right = run.steps["left"].record, run.steps["right"].record
-    assert left.started_at < right.ended_at and right.started_at < left.ended_at, "the branches overlap"
+    assert left.started_at < right.ended_at, "the branches overlap"
+    assert right.started_at < left.ended_at, "the branches overlap"
     again = zr_steps.diamond(seconds=1.0)
     assert {step.status for step in again.steps.values()} == {"cached"}
 

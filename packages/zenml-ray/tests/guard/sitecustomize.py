@@ -17,6 +17,10 @@ def _loopback(host: object) -> bool:
     return text in _LOCAL_NAMES or text.startswith("127.") or text in ("::1", "0.0.0.0")
 
 
+def _inet(sock: socket.socket, address: object) -> bool:
+    return sock.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple)
+
+
 def _refuse(what: str) -> None:
     if _LOG:
         with open(_LOG, "a", encoding="utf-8") as handle:
@@ -30,15 +34,13 @@ if _LOG:
     _getaddrinfo = socket.getaddrinfo
 
     def _guarded(self: socket.socket, address: object) -> object:
-        if self.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
-            if not _loopback(address[0]):
-                _refuse(f"connect {address!r}")
+        if _inet(self, address) and not _loopback(address[0]):  # type: ignore[index]
+            _refuse(f"connect {address!r}")
         return _connect(self, address)  # type: ignore[arg-type]
 
     def _guarded_ex(self: socket.socket, address: object) -> int:
-        if self.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
-            if not _loopback(address[0]):
-                _refuse(f"connect_ex {address!r}")
+        if _inet(self, address) and not _loopback(address[0]):  # type: ignore[index]
+            _refuse(f"connect_ex {address!r}")
         return _connect_ex(self, address)  # type: ignore[arg-type]
 
     def _guarded_getaddrinfo(host: object, *args: object, **kwargs: object) -> object:

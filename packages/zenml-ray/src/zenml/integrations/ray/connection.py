@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 LOCAL = "local Ray started by zenml"
 LOOPBACK_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+_CONNECT_BUDGET = "RAY_gcs_server_port_wait_time_s"  # seconds Ray retries reaching the GCS (Ray's spelling)
 _AUTH_SIGNS = ("AuthenticationError", "InvalidAuthToken", "Unauthenticated")
 
 
@@ -188,8 +189,8 @@ def _init_existing(ray: ModuleType, target: Target) -> None:
     import logging
 
     budget = str(max(1, round(target.connect_timeout)))
-    previous = os.environ.get("RAY_gcs_server_port_wait_time_s")
-    os.environ["RAY_gcs_server_port_wait_time_s"] = budget  # Ray's own connect retries: bounded, not ~20 s
+    previous = os.environ.get(_CONNECT_BUDGET)
+    os.environ[_CONNECT_BUDGET] = budget  # Ray's own connect retries: bounded, not ~20 s
     try:
         ray.init(address=target.address, runtime_env=target.runtime_env, namespace="zenml",
                  logging_level=logging.WARNING)  # fmt: skip
@@ -197,9 +198,9 @@ def _init_existing(ray: ModuleType, target: Target) -> None:
         raise _connection_error(target, error) from None
     finally:
         if previous is None:
-            os.environ.pop("RAY_gcs_server_port_wait_time_s", None)
+            os.environ.pop(_CONNECT_BUDGET, None)
         else:
-            os.environ["RAY_gcs_server_port_wait_time_s"] = previous
+            os.environ[_CONNECT_BUDGET] = previous
 
 
 def _connection_error(target: Target, error: BaseException) -> RayConnectionError:
