@@ -159,8 +159,9 @@ def test_a_killed_worker_fails_its_step_and_the_rerun_recomputes_only_it(ray_sta
     thread.start()
     pid_file = Path(marker + ".pid")
     deadline = time.monotonic() + 300
-    while not pid_file.exists() and time.monotonic() < deadline:
+    while not pid_file.exists() and thread.is_alive() and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert pid_file.exists(), outcome.get("error")
     worker = int(pid_file.read_text())
     os.kill(worker, signal.SIGKILL)
     thread.join(timeout=300)
