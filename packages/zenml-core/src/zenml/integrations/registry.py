@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
     from typing import Any
