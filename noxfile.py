@@ -11,6 +11,7 @@ fail in CI (``CI`` set), as nox does by default.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -97,9 +98,18 @@ def _markers(session: nox.Session) -> str:
     return "not needs_integrations" if session.python == MAIN_PYTHON else "not needs_integrations and not e2e"
 
 
+# What tests keep for people to look at (browser screenshots): test-output/<session>/, uploaded by CI.
+TEST_OUTPUT = ROOT / "test-output"
+
+
 def _pytest(session: nox.Session, *paths: str, env: dict[str, str] | None = None) -> None:
-    """Run pytest on ``paths`` (exit code 5, no tests collected, fails the session)."""
-    session.run("python", "-m", "pytest", *paths, *session.posargs, env={"PYTHONDONTWRITEBYTECODE": "1", **(env or {})})
+    """Run pytest on ``paths`` (exit code 5, no tests collected, fails the session).
+
+    ``ZENML_TEST_OUTPUT`` names the session's folder under ``test-output/`` for files tests keep.
+    """
+    output = TEST_OUTPUT / re.sub(r"[^\w.-]+", "-", session.name).strip("-")
+    base = {"PYTHONDONTWRITEBYTECODE": "1", "ZENML_TEST_OUTPUT": str(output)}
+    session.run("python", "-m", "pytest", *paths, *session.posargs, env={**base, **(env or {})})
 
 
 @nox.session(python=MAIN_PYTHON, tags=["ci", "static"])

@@ -63,7 +63,12 @@ def store_round_trip(
         forget_noted_hashes()
     saved = time.perf_counter()
     loaded = load_artifact(
-        store=store, uri=uri, materializer_cls=NumpyMaterializer, data_type=np.ndarray, content_hash=info.content_hash
+        store=store,
+        uri=uri,
+        materializer_cls=NumpyMaterializer,
+        data_type=np.ndarray,
+        materializer_version=NumpyMaterializer.VERSION,
+        content_hash=info.content_hash,
     )
     done = time.perf_counter()
     assert loaded.shape == array.shape

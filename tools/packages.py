@@ -52,7 +52,10 @@ class Package:
     - ``core-extras``: ``{core extra: [this package's extras]}``, the extras of zenml-core that
       install it (default ``{NAME = []}``: ``pip install "zenml-core[NAME]"``);
     - ``ci-extra``: the one of those that install checks and the release rehearsal use
-      (default: the first; zenml-tensorflow: ``"tensorflow-cpu"``).
+      (default: the first; zenml-tensorflow: ``"tensorflow-cpu"``);
+    - ``commands``: ``{name = {reference = "module:command", help = "one line"}}``, the ``zenml``
+      subcommands it adds (the same as the class's ``COMMANDS``), listed by ``zenml --help``
+      once it is installed, and named with the package to install before.
 
     ``[tool.zenml.tests]`` keys (all optional):
 
@@ -77,6 +80,7 @@ class Package:
     ci_extra: str
     test_pythons: tuple[str, ...]
     ci_setup: Path | None
+    commands: tuple[tuple[str, str, str], ...] = ()  # (zenml subcommand, "module:command", one-line help)
 
     @property
     def is_core(self) -> bool:
@@ -201,6 +205,7 @@ def load(path: Path) -> Package:
     if unknown:
         raise PackageError(f"{where}.tests: pythons {unknown} are not supported ({', '.join(PYTHONS)})")
     setup = _text(tests, "ci-setup", f"{where}.tests")
+    commands = _commands(zenml.get("commands", {}), f"{where}.commands", f"zenml.integrations.{name}")
     return Package(
         distribution=distribution,
         path=path,
@@ -217,7 +222,30 @@ def load(path: Path) -> Package:
         ci_extra=ci_extra,
         test_pythons=tuple(version for version in PYTHONS if version in pythons),
         ci_setup=path / setup if setup else None,
+        commands=commands,
     )
+
+
+_COMMAND = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def _commands(table: object, where: str, module: str) -> tuple[tuple[str, str, str], ...]:
+    """``[tool.zenml.commands]`` as (name, reference, help); each reference lies in the integration's package."""
+    if not isinstance(table, dict):
+        raise PackageError(f"{where} must be a table {{name = {{reference = ..., help = ...}}}}")
+    commands = []
+    for name, spec in table.items():
+        if not _COMMAND.fullmatch(name):
+            raise PackageError(f"{where}: command name {name!r} must be lowercase letters, digits and '-'")
+        if not isinstance(spec, dict) or set(spec) != {"reference", "help"}:
+            raise PackageError(f'{where}.{name} must be {{reference = "module:command", help = "one line"}}')
+        reference, help_text = _text(spec, "reference", f"{where}.{name}"), _text(spec, "help", f"{where}.{name}")
+        if not reference.startswith(f"{module}.") or ":" not in reference:
+            raise PackageError(f"{where}.{name}: reference {reference!r} must be '{module}.<module>:<command>'")
+        if not help_text.strip() or "\n" in help_text:
+            raise PackageError(f"{where}.{name}: help must be one non-empty line")
+        commands.append((name, reference, help_text))
+    return tuple(commands)
 
 
 def discover(root: Path = ROOT) -> list[Package]:

@@ -177,7 +177,9 @@ def test_a_persistent_fault_fails_the_step_names_the_object_and_leaves_nothing_h
     (tmp_path / "check.py").write_text(check)
     names = _python(tmp_path / "check.py", gcs_stack)["names"]
     assert isinstance(names, list)
-    assert not [name for name in names if "payload" in name and not name.endswith(".zenml-dir")], names
+    artifacts = [name for name in names if name.startswith("zen/runs/")]
+    assert not [name for name in artifacts if "payload" in name and not name.endswith(".zenml-dir")], names
+    assert [name for name in names if name.endswith("/payload.log")], names  # the failed step's traceback
 
 
 QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart.py"

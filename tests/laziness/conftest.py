@@ -1,7 +1,7 @@
 """Helpers for laziness tests: run code in a fresh interpreter and report what it imported.
 
-These tests need every integration installed (zenml-gcp, zenml-tensorflow and
-tensorflow-cpu), so that "not imported" means "not imported although present".
+These tests need every integration installed (zenml-gcp, zenml-tensorflow with
+tensorflow-cpu, zenml-dashboard), so that "not imported" means "not imported although present".
 """
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ def _require_all_integrations() -> None:
             "numpy",
             "zenml.integrations.gcp",
             "zenml.integrations.tensorflow",
+            "zenml.integrations.dashboard",
+            "starlette",
         )
         if find_spec(name) is None
     ]

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 
 TF_PREFIXES = ("tensorflow", "keras", "tf_keras")
 TF_MATERIALIZERS = "zenml.integrations.tensorflow.materializers"
+KERAS = f"{TF_MATERIALIZERS}.keras_materializer:KerasMaterializer"
+TENSOR = f"{TF_MATERIALIZERS}.tensor_materializer:TensorMaterializer"
+VARIABLE = f"{TF_MATERIALIZERS}.tensor_materializer:VariableMaterializer"
+DATASET = f"{TF_MATERIALIZERS}.dataset_materializer:DatasetMaterializer"
 
 FreshRun = Callable[..., set[str]]
 HeavyOf = Callable[..., list[str]]
@@ -61,8 +65,8 @@ def test_activation_registers_the_materializers_lazily_without_importing_tensorf
         report = activate_integrations()
         assert "tensorflow" in report.activated, report
         pending = materializer_registry.lazy_registrations()
-        for package in ("tensorflow", "keras"):
-            assert pending[package] == [{TF_MATERIALIZERS!r}], pending
+        assert pending["keras"] == [{KERAS!r}], pending
+        assert pending["tensorflow"] == [{TENSOR!r}, {VARIABLE!r}, {DATASET!r}], pending
         """
     )
 
@@ -71,27 +75,29 @@ def test_activation_registers_the_materializers_lazily_without_importing_tensorf
     assert TF_MATERIALIZERS not in modules
 
 
-def test_materializers_package_defers_each_library_until_it_is_loaded(fresh: FreshRun) -> None:
+def test_a_keras_model_imports_only_the_keras_materializer(fresh: FreshRun) -> None:
     modules = fresh(
-        """
+        f"""
         import sys
 
-        from zenml.integrations.tensorflow.materializers import __name__ as package
+        from zenml.integrations.registry import activate_integrations
         from zenml.materializers.registry import materializer_registry
+        import zenml.integrations.tensorflow.materializers  # the package registers nothing and imports no library
 
         assert "keras" not in sys.modules and "tensorflow" not in sys.modules
-        pending = materializer_registry.lazy_registrations()
-        assert pending["keras"] == [package + ".keras_materializer"], pending
-        assert package + ".tensor_materializer" in pending["tensorflow"], pending
+        activate_integrations()
 
         import keras  # the user's code imports Keras; the registry then finds the materializer by itself
 
         from zenml.integrations.tensorflow.materializers import KerasMaterializer
         assert materializer_registry.find(keras.Sequential) is KerasMaterializer
+        assert materializer_registry.lazy_registrations()["tensorflow"] == [{TENSOR!r}, {VARIABLE!r}, {DATASET!r}]
         """
     )
 
     assert f"{TF_MATERIALIZERS}.keras_materializer" in modules
+    assert f"{TF_MATERIALIZERS}.tensor_materializer" not in modules
+    assert f"{TF_MATERIALIZERS}.dataset_materializer" not in modules
     assert "keras" in modules  # sanity: the probe really loaded Keras at the end
 
 

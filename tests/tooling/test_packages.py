@@ -34,6 +34,11 @@ def test_a_change_to_core_reaches_every_package_and_one_to_an_integration_only_i
     assert dependents(packages, {"gcp"}) == {"gcp"}
 
 
+def test_commands_are_read_as_declared(tmp_path: Path) -> None:
+    text = _GOOD + '[tool.zenml.commands]\nup = {reference = "zenml.integrations.x.cli:up", help = "Start it."}\n'
+    assert load(_package(tmp_path, "zenml-x", text)).commands == (("up", "zenml.integrations.x.cli:up", "Start it."),)
+
+
 def _package(tmp_path: Path, name: str, text: str) -> Path:
     folder = tmp_path / "packages" / name
     shutil.copytree(discover()[1].path / "src", folder / "src")  # any __about__.py will do
@@ -62,6 +67,10 @@ path = "src/zenml/integrations/gcp/__about__.py"
         (("", '[tool.zenml.tests]\npythons = ["3.9"]'), "not supported"),
         (("", '[tool.zenml]\nci-extra = "nope"'), "not one of core-extras"),
         (("", "[tool.zenml]\nsummary = 3"), "must be a string"),
+        (("", '[tool.zenml.commands]\nUp = {reference = "zenml.integrations.x.cli:up", help = "h"}'), "lowercase"),
+        (("", '[tool.zenml.commands]\nup = {reference = "zenml.integrations.x.cli:up"}'), "reference = "),
+        (("", '[tool.zenml.commands]\nup = {reference = "elsewhere.cli:up", help = "h"}'), "zenml.integrations.x."),
+        (("", '[tool.zenml.commands]\nup = {reference = "zenml.integrations.x.cli:up", help = " "}'), "one non-empty"),
         (('dependencies = ["zenml-core>=0.1,<0.2"]', "dependencies = ["), "zenml-x"),
     ],
 )

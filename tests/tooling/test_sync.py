@@ -37,6 +37,7 @@ def test_the_catalog_lists_every_integration_as_it_declares_itself() -> None:
         assert (entry.distribution, entry.summary) == (package.distribution, package.summary)
         assert (entry.flavors, entry.type_packages) == (package.flavors, package.type_packages)
         assert entry.default_extra == package.default_extra
+        assert entry.commands == package.commands
 
 
 def test_check_names_a_stale_file_and_sync_repairs_it(tmp_path: Path) -> None:

@@ -8,12 +8,16 @@ import subprocess
 import sys
 import textwrap
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pytest
 
 from zenml.integrations.gcp.metadata_store import GCPMetadataStore, event_name
 from zenml.metadata_stores.base import ArtifactRecordNotFoundError, RunNotFoundError
 from zenml.metadata_stores.models import ArtifactRecord, RunRecord, StepRecord
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 pytestmark = pytest.mark.gcs
 
@@ -267,3 +271,92 @@ def test_the_event_cache_is_bounded(store: GCPMetadataStore) -> None:
     assert small.describe()  # the option is part of the config
     with pytest.raises(ValueError, match="cache_events"):
         GCPMetadataStore("x", path=store.path, cache_events="lots")
+
+
+CRAFTED_LOAD = """
+import json
+import sys
+
+import zenml.artifacts  # the load machinery itself, so that only what a load adds is compared
+from zenml.artifact_stores.local import LocalArtifactStore
+from zenml.client import Client
+from zenml.integrations.gcp.metadata_store import GCPMetadataStore
+from zenml.integrations.registry import activate_integrations
+from zenml.orchestrators.local import LocalOrchestrator
+from zenml.stack.stack import Stack
+
+root, metadata, output = sys.argv[1:]
+stack = Stack("shared", LocalArtifactStore("a", path=root), GCPMetadataStore("m", path=metadata), LocalOrchestrator())
+artifact = Client(stack).get_run("crafted").steps["s"].outputs[output][0]
+activate_integrations()  # as any command does (an explicit stack skips it): only what the load adds is compared
+before = set(sys.modules)
+try:
+    artifact.load()
+    outcome = {"error": None}
+except Exception as error:
+    outcome = {"error": type(error).__name__, "message": str(error)}
+outcome["new_modules"] = sorted(set(sys.modules) - before)
+print(json.dumps(outcome))
+"""
+
+
+@pytest.mark.parametrize(
+    ("output", "error", "message"),
+    [
+        ("rm", "UntrustedReferenceError", "it names materializer 'shutil:rmtree', which this process does not trust"),
+        ("canary", "UntrustedReferenceError", "it names data type 'zt_canary:Evil'"),
+        ("unversioned", "MaterializerVersionError", "records no valid materializer version (None)"),
+    ],
+)
+def test_a_crafted_event_in_a_shared_bucket_imports_and_calls_nothing(
+    store: GCPMetadataStore, tmp_path: Path, output: str, error: str, message: str
+) -> None:
+    """Anyone with write access to the bucket can write an event; another user's load() must not obey it."""
+    root = tmp_path / "artifacts"
+    victim = root / "victimdir"
+    victim.mkdir(parents=True)
+    (victim / "precious.txt").write_text("keep me")
+    site = tmp_path / "site"
+    site.mkdir()
+    marker = tmp_path / "canary-imported"
+    (site / "zt_canary.py").write_text(
+        "import os\nopen(os.environ['ZT_CANARY_MARKER'], 'w').close()\nclass Evil: ...\n"
+    )
+    store.create_run(_run("r1", name="crafted"))
+    builtin = {"materializer": "zenml.materializers.builtin:BuiltinMaterializer", "data_type": "builtins:dict"}
+    crafted = {
+        "rm": {"materializer": "shutil:rmtree", "data_type": "builtins:dict", "materializer_version": None},
+        "canary": {**builtin, "data_type": "zt_canary:Evil", "materializer_version": 1},
+        "unversioned": {**builtin, "materializer_version": None},
+    }
+    step = StepRecord(run_id="r1", name="s", status="completed", started_at=1.0, ended_at=2.0)
+    artifacts = [
+        {
+            **_artifact("r1", "s", name).to_dict(),
+            "uri": "victimdir",
+            "artifact_store_path": str(root),
+            "content_hash": None,  # no hash: nothing is checked before the materializer runs
+            **fields,
+        }
+        for name, fields in crafted.items()
+    ]
+    event = {"format": 1, "kind": "step_recorded", "step": step.to_dict(), "artifacts": artifacts}
+    store._gcs.bucket.blob("meta/runs/r1/" + event_name()).upload_from_string(json.dumps(event))
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run(
+        [sys.executable, "-c", CRAFTED_LOAD, str(root), store.path, output],
+        capture_output=True,
+        text=True,
+        env={**env, "ZT_CANARY_MARKER": str(marker)},
+        cwd=root,  # where shutil.rmtree("victimdir") would delete
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert victim.is_dir(), "the crafted materializer was called"
+    assert not marker.exists(), "the crafted data type was imported"
+    assert [name for name in outcome["new_modules"] if not name.startswith("zenml.")] == []
+    assert outcome["error"] == error, outcome
+    assert message in outcome["message"]
+    assert f"output {output!r} of step 's' (run 'r1')" in outcome["message"] or error != "UntrustedReferenceError"

@@ -49,6 +49,7 @@ class TwoFileMaterializer(BaseMaterializer):
 
 def load(store: LocalArtifactStore, uri: str, content_hash: str | None, materializer: Any = BuiltinMaterializer,
          data_type: type[Any] = dict, **extra: Any) -> Any:  # fmt: skip
+    extra.setdefault("materializer_version", materializer.VERSION)
     return load_artifact(
         store=store, uri=uri, materializer_cls=materializer, data_type=data_type, content_hash=content_hash, **extra
     )
@@ -132,6 +133,16 @@ def test_materializer_version_mismatch(store: LocalArtifactStore) -> None:
     assert load(store, "v", info.content_hash, TwoFileMaterializer, str, materializer_version=3) == "x"
     with pytest.raises(MaterializerVersionError, match=r"version 2.*version 3"):
         load(store, "v", info.content_hash, TwoFileMaterializer, str, materializer_version=2)
+
+
+@pytest.mark.parametrize("recorded", [None, "3", 3.0, True, [3]])
+def test_a_missing_or_invalid_materializer_version_is_an_error_not_a_skipped_check(
+    store: LocalArtifactStore, recorded: object
+) -> None:
+    info = save_artifact("x", store=store, uri="v", materializer_cls=TwoFileMaterializer)
+    with pytest.raises(MaterializerVersionError, match="records no valid materializer version") as raised:
+        load(store, "v", info.content_hash, TwoFileMaterializer, str, materializer_version=recorded)
+    assert raised.value.saved == recorded
 
 
 def test_unknown_hash_algorithm(store: LocalArtifactStore) -> None:

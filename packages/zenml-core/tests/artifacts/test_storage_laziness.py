@@ -33,7 +33,8 @@ def test_saving_small_artifacts_needs_no_thread_pool_or_ctypes(tmp_path: object)
         f"s = LocalArtifactStore('a', path={str(tmp_path)!r})\n"
         "m = r.get(dict)\n"
         "i = save_artifact({'a': (1, b'x')}, store=s, uri='x', materializer_cls=m)\n"
-        "assert load_artifact(store=s, uri='x', materializer_cls=m, data_type=dict, content_hash=i.content_hash)"
+        "assert load_artifact(store=s, uri='x', materializer_cls=m, data_type=dict, materializer_version=1,"
+        " content_hash=i.content_hash)"
         " == {'a': (1, b'x')}\n"
     )
     for heavy in ("numpy", "ctypes", "concurrent.futures", "sqlite3"):

@@ -24,11 +24,9 @@ def zenml(*args: str) -> Result:
 
 @pytest.fixture
 def flavors() -> Iterator[None]:
-    """Restore the process-wide flavor registry after a test registers flavors."""
-    saved = dict(flavor_registry._flavors)
-    yield
-    flavor_registry._flavors.clear()
-    flavor_registry._flavors.update(saved)
+    """Forget the flavors a test registers in the process-wide flavor registry."""
+    with flavor_registry.scope():
+        yield
 
 
 def use_metadata_store(home: Path, flavor: str, path: Path) -> None:

@@ -15,7 +15,8 @@ from click.testing import CliRunner, Result
 
 from zenml import pipeline, step
 from zenml.artifact_stores.local import LocalArtifactStore
-from zenml.cli.main import BROKEN_PIPE_EXIT, cli
+from zenml.cli.broken_pipe import BROKEN_PIPE_EXIT
+from zenml.cli.main import cli
 from zenml.cli.output import print_table
 from zenml.metadata_stores.sqlite import SQLiteMetadataStore
 from zenml.stack.component import InvalidOptionError

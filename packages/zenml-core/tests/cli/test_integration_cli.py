@@ -72,6 +72,9 @@ def test_list_json() -> None:
     assert records["gcp"]["entry_point"] == "zenml.integrations.gcp:GcpIntegration"
 
 
+TF_DATASET = "zenml.integrations.tensorflow.materializers.dataset_materializer:DatasetMaterializer"
+
+
 @pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross
 def test_show_reports_requirements_and_components() -> None:
     result = run("show", "gcp", "--json")
@@ -81,7 +84,9 @@ def test_show_reports_requirements_and_components() -> None:
     assert {f["flavor"] for f in record["flavors"]} == {"gcp"}
     text = run("show", "tensorflow").output
     assert "tensorflow>=2.16: ok" in text
-    assert "tensorflow, keras -> zenml.integrations.tensorflow.materializers" in text
+    assert "keras:Model -> zenml.integrations.tensorflow.materializers.keras_materializer:KerasMaterializer" in text
+    shown = json.loads(run("show", "tensorflow", "--json").output)["materializers"]
+    assert {"reference": TF_DATASET, "types": ["tensorflow:data.Dataset"]} in shown
 
 
 @pytest.mark.needs_integrations  # needs zenml-gcp, zenml-tensorflow, tensorflow-cpu: runs in nox -s tests-cross

@@ -6,8 +6,12 @@ import json
 import os
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 FAST = "import sys; from zenml.cli.main import main; sys.argv[0] = 'zenml'; main()"
 CLICK = "import sys; from zenml.cli.group import cli; cli(prog_name='zenml')"
@@ -47,8 +51,15 @@ def test_version_is_exactly_what_click_prints(flag: str) -> None:
 
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"]])
-def test_fast_path_imports_no_click(args: list[str]) -> None:
-    probe = FAST + "; import json; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'click')))"
+def test_fast_path_imports_no_click_and_no_config_library(
+    args: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # No variable names the config or cache directory: finding one would import platformdirs.
+    for variable in ("ZENML_CONFIG_DIR", "ZENML_CACHE_DIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    libraries = ("click", "platformdirs", "filelock", "tomlkit", "tomli", "tomllib")
+    probe = FAST + f"; import json; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {libraries})))"
     result = zenml(probe, *args)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[-1]) == []

@@ -170,3 +170,59 @@ def test_relative_and_home_paths_are_stored_absolute(
     assert stores["home"] == str(tmp_path / "home" / "zen")
     metas = {item["name"]: item["path"] for item in json.loads(zenml("metadata-store", "list", "--json").stdout)}
     assert metas["relm"] == str(Path.cwd() / "meta" / "m.db")
+
+
+COMMENTED = """\
+# Team stacks. Edit by hand or with `zenml stack ...`: both are fine.
+active_stack = "default"  # switch with `zenml stack set`
+
+# The shared disk, mounted on every machine.
+[artifact_stores.shared]
+path = "{shared}"   # do not move
+flavor = "local"
+
+# Runs are recorded here.
+[metadata_stores.team]
+flavor = "sqlite"
+path = "{team}"
+
+[stacks.team]  # everyone's default
+artifact_store = "shared"
+metadata_store = "team"
+"""
+
+
+def test_a_config_file_with_comments_keeps_them_after_three_cli_writes(zen_home: Path, tmp_path: Path) -> None:
+    from zenml.stack.config import StackConfig
+
+    zen_home.mkdir()
+    config = zen_home / "config.toml"
+    original = COMMENTED.format(shared=tmp_path / "shared", team=tmp_path / "team.db")
+    config.write_text(original)
+    comments = [line for line in original.splitlines() if "#" in line]
+
+    writes = [
+        ("artifact-store", "register", "scratch", "-f", "local", "-p", str(tmp_path / "scratch")),
+        ("stack", "register", "trial", "-a", "scratch", "-m", "team"),
+        ("stack", "set", "trial"),
+    ]
+    for args in writes:
+        result = zenml(*args)
+        assert result.exit_code == 0, result.output
+    text = config.read_text()
+    assert [line for line in text.splitlines() if "#" in line] == [
+        comment.replace('"default"', '"trial"') for comment in comments
+    ]
+    scratch = f'[artifact_stores.scratch]\nflavor = "local"\npath = "{tmp_path / "scratch"}"\n\n'
+    trial = '\n[stacks.trial]\nartifact_store = "scratch"\nmetadata_store = "team"\norchestrator = "default"\n'
+    runs = original.index("# Runs are recorded here.")
+    assert text == (original[:runs] + scratch + original[runs:]).replace('"default"  #', '"trial"  #') + trial
+    loaded = StackConfig.load()
+    assert loaded.active_stack == "trial"
+    assert loaded.stack("trial")["artifact_store"] == "scratch"
+    assert loaded.component("artifact_store", "shared")["path"] == str(tmp_path / "shared")
+
+    for args in [("stack", "set", "team"), ("stack", "delete", "trial"), ("artifact-store", "delete", "scratch")]:
+        result = zenml(*args)
+        assert result.exit_code == 0, result.output
+    assert config.read_text() == original.replace('active_stack = "default"', 'active_stack = "team"')

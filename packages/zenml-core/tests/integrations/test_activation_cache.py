@@ -92,3 +92,56 @@ def test_scripts_in_different_directories_keep_their_own_plans(tmp_path: Path) -
     assert run(one)["metadata_read"] is False
     assert run(two)["metadata_read"] is False
     assert len(json.loads((tmp_path / "cache" / "integrations.json").read_text())["plans"]) == 2
+
+
+CANARY = "import os\nopen(os.environ['ZT_CANARY_MARKER'], 'w').close()\nclass Evil: ...\n"
+
+
+def _tamper(cache: Path, entry: list[str]) -> None:
+    data = json.loads(cache.read_text())
+    for plan in data["plans"].values():
+        plan["activate"].append(entry)
+    cache.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        ["evil", "zt_canary:Evil"],  # not an integration package
+        ["canary", "zenml.integrations.canary:Canary"],  # the shape, but no such package installed
+        ["registry", "zenml.integrations.registry:IntegrationRegistry"],  # a module of core, not a package
+        ["evil", "zenml.integrations.gcp:Evil"],  # the name and the package disagree
+    ],
+)
+def test_a_tampered_plan_is_discarded_before_anything_it_names_is_imported(tmp_path: Path, entry: list[str]) -> None:
+    (tmp_path / "zt_canary.py").write_text(CANARY)  # importable from the working directory (sys.path[0])
+    marker = tmp_path / "canary-imported"
+    cold = _activate(tmp_path, ZT_CANARY_MARKER=str(marker))
+    cache = tmp_path / "cache" / "integrations.json"
+    _tamper(cache, entry)
+
+    again = _activate(tmp_path, ZT_CANARY_MARKER=str(marker))
+    assert not marker.exists()
+    assert again["metadata_read"] is True  # the plan was discarded: the slow path decided again
+    assert again["activated"] == cold["activated"]
+    assert entry not in next(iter(json.loads(cache.read_text())["plans"].values()))["activate"]  # and rewrote it
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file ownership and modes are POSIX")
+@pytest.mark.parametrize("change", ["group-writable", "world-writable", "someone else's"])
+def test_a_cache_file_that_others_can_write_is_not_trusted(tmp_path: Path, change: str) -> None:
+    _activate(tmp_path)
+    cache = tmp_path / "cache" / "integrations.json"
+    assert _activate(tmp_path)["metadata_read"] is False  # trusted while it is the user's own
+    data = json.loads(cache.read_text())
+    for plan in data["plans"].values():
+        plan["activate"] = [["gcp", "zenml.integrations.gcp:GcpIntegration"]]  # well formed, but not what is installed
+    cache.write_text(json.dumps(data))
+    if change == "someone else's":
+        if os.geteuid() != 0:
+            pytest.skip("changing a file's owner needs root")
+        os.chown(cache, 65534, 65534)
+    else:
+        cache.chmod(0o620 if change == "group-writable" else 0o602)
+
+    assert _activate(tmp_path)["metadata_read"] is True  # ignored: the slow path decided again

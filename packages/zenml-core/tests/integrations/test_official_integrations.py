@@ -38,7 +38,9 @@ def test_class_entry_point_and_catalog_agree(name: str) -> None:
     assert cls.DISTRIBUTION == entry.distribution == installed.distribution
     assert cls.version() == installed.version
     assert set(cls.FLAVORS) == set(entry.flavors)
-    packages = {package for packages in cls.MATERIALIZERS.values() for package in packages}
+    assert {name: (reference, text) for name, reference, text in entry.commands} == cls.COMMANDS
+    types = [reference for references in cls.MATERIALIZERS.values() for reference in references]
+    packages = {reference.partition(":")[0].partition(".")[0] for reference in types}
     assert packages <= set(entry.type_packages)
     assert cls.problems() == []
     assert cls.core_requirements(), "an integration pins the zenml-core range it supports"

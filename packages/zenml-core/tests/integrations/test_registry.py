@@ -227,13 +227,33 @@ def test_activation_registers_flavors_and_materializers_by_reference(
     class Parts(Integration):
         NAME = "parts"
         FLAVORS = {("artifact_store", "zt-parts"): "zt_parts_absent.store:Store"}
-        MATERIALIZERS = {"zt_parts_absent.materializers": ("zt_parts_types",)}
+        MATERIALIZERS = {"zt_parts_absent.materializers:Parts": ("zt_parts_types:Part",)}
     """
     make_distribution("zt-parts", group=group, entry_points={"parts": "zt_parts:Parts"}, modules={"zt_parts": source})
-    report = IntegrationRegistry(group=group).activate_integrations()
-    assert report.activated == ["parts"]
-    assert flavor_registry.reference("artifact_store", "zt-parts") == "zt_parts_absent.store:Store"
-    assert materializer_registry.lazy_registrations()["zt_parts_types"] == ["zt_parts_absent.materializers"]
+    with materializer_registry.scope(), flavor_registry.scope():
+        report = IntegrationRegistry(group=group).activate_integrations()
+        assert report.activated == ["parts"]
+        assert flavor_registry.reference("artifact_store", "zt-parts") == "zt_parts_absent.store:Store"
+        assert materializer_registry.lazy_registrations()["zt_parts_types"] == ["zt_parts_absent.materializers:Parts"]
+    assert "zt-parts" not in flavor_registry.flavors("artifact_store")
+    assert "zt_parts_types" not in materializer_registry.lazy_registrations()
+
+
+def test_materializers_in_the_old_module_to_packages_shape_are_reported(
+    make_distribution: MakeDistribution, group: str
+) -> None:
+    source = """
+    from zenml.integrations.integration import Integration
+
+    class Old(Integration):
+        NAME = "old"
+        MATERIALIZERS = {"zt_old_absent.materializers": ("zt_old_types",)}
+    """
+    make_distribution("zt-old", group=group, entry_points={"old": "zt_old:Old"}, modules={"zt_old": source})
+    with pytest.warns(IntegrationWarning, match="'old' was not activated: activate.. raised ValueError") as caught:
+        report = IntegrationRegistry(group=group).activate_integrations()
+    assert report.activated == []
+    assert """expected {"package.module:Class": ("package:Type", ...)}""" in str(caught[0].message)
 
 
 def test_duplicate_names_keep_the_first_and_are_reported(make_distribution: MakeDistribution, group: str) -> None:

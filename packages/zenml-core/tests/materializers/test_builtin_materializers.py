@@ -51,8 +51,9 @@ def round_trip(store: LocalArtifactStore, value: Any, data_type: type[Any] | Non
     uri = f"artifact-{len(store.listdir())}"
     info = save_artifact(value, store=store, uri=uri, materializer_cls=materializer)
     return load_artifact(
-        store=store, uri=uri, materializer_cls=materializer, data_type=data_type, content_hash=info.content_hash
-    )
+        store=store, uri=uri, materializer_cls=materializer, data_type=data_type,
+        materializer_version=materializer.VERSION, content_hash=info.content_hash,
+    )  # fmt: skip
 
 
 def same(a: Any, b: Any) -> bool:
@@ -197,7 +198,7 @@ def test_loading_as_the_wrong_builtin_type_is_an_error(store: LocalArtifactStore
     info = save_artifact([1, 2], store=store, uri="l", materializer_cls=BuiltinMaterializer)
     with pytest.raises(MaterializerError, match="holds a list, not the dict"):
         load_artifact(store=store, uri="l", materializer_cls=BuiltinMaterializer, data_type=dict,
-                      content_hash=info.content_hash)  # fmt: skip
+                      materializer_version=1, content_hash=info.content_hash)  # fmt: skip
 
 
 def test_unknown_type_names_the_type() -> None:

@@ -27,8 +27,9 @@ def round_trip(store: LocalArtifactStore, array: Any, materializer: Any = NumpyM
     uri = f"a{len(store.listdir())}"
     info = save_artifact(array, store=store, uri=uri, materializer_cls=NumpyMaterializer)
     return load_artifact(
-        store=store, uri=uri, materializer_cls=materializer, data_type=np.ndarray, content_hash=info.content_hash
-    )
+        store=store, uri=uri, materializer_cls=materializer, data_type=np.ndarray, materializer_version=1,
+        content_hash=info.content_hash,
+    )  # fmt: skip
 
 
 ARRAYS = {
@@ -86,7 +87,7 @@ def test_memory_mapped_load_still_checks_integrity(store: LocalArtifactStore) ->
     path.write_bytes(bytes(raw))
     with pytest.raises(ArtifactCorruptedError, match="'m'"):
         load_artifact(store=store, uri="m", materializer_cls=MemmapNumpyMaterializer, data_type=np.ndarray,
-                      content_hash=info.content_hash)  # fmt: skip
+                      materializer_version=1, content_hash=info.content_hash)  # fmt: skip
 
 
 def test_object_arrays_are_refused_not_pickled(store: LocalArtifactStore) -> None:
@@ -112,7 +113,9 @@ def test_pickled_npy_is_refused_on_load(store: LocalArtifactStore) -> None:
     (Path(store.root) / "p").mkdir()
     np.save(Path(store.root) / "p" / "data.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
     with pytest.raises(MaterializerError, match="pickle"):
-        load_artifact(store=store, uri="p", materializer_cls=NumpyMaterializer, data_type=np.ndarray)
+        load_artifact(
+            store=store, uri="p", materializer_cls=NumpyMaterializer, data_type=np.ndarray, materializer_version=1
+        )
 
 
 def test_truncated_file_without_hash_is_reported(store: LocalArtifactStore) -> None:
@@ -120,7 +123,9 @@ def test_truncated_file_without_hash_is_reported(store: LocalArtifactStore) -> N
     path = Path(store.root) / "t" / "data.npy"
     path.write_bytes(path.read_bytes()[:-100])
     with pytest.raises(MaterializerError, match="truncated"):
-        load_artifact(store=store, uri="t", materializer_cls=NumpyMaterializer, data_type=np.ndarray)
+        load_artifact(
+            store=store, uri="t", materializer_cls=NumpyMaterializer, data_type=np.ndarray, materializer_version=1
+        )
 
 
 def test_large_array_crosses_the_parallel_hash_path(store: LocalArtifactStore) -> None:
@@ -133,7 +138,8 @@ def test_large_array_crosses_the_parallel_hash_path(store: LocalArtifactStore) -
     assert info.content_hash == compute_content_hash(store, "big")  # hashed in slices while writing
     forget_noted_hashes()  # load as another process would: verify while reading, in slices
     kwargs: dict[str, Any] = {"store": store, "uri": "big", "materializer_cls": NumpyMaterializer,
-                              "data_type": np.ndarray, "content_hash": info.content_hash}  # fmt: skip
+                              "data_type": np.ndarray, "content_hash": info.content_hash,
+                              "materializer_version": 1}  # fmt: skip
     np.testing.assert_array_equal(load_artifact(**kwargs), array)
     path = Path(store.root) / "big" / "data.npy"
     with open(path, "r+b") as handle:  # flip one byte in the middle of the second slice

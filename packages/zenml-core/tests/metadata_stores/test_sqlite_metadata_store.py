@@ -100,7 +100,7 @@ def test_migrations_apply_in_order_in_one_transaction(tmp_path: Path, monkeypatc
 
 
 def test_a_schema_1_database_is_migrated_keeping_its_runs(tmp_path: Path) -> None:
-    """A history written before run/step configuration, attempts and output metadata existed."""
+    """A history written before run/step configuration, attempts, output metadata, planned graphs and logs."""
     from zenml.metadata_stores import sqlite_schema
 
     path = tmp_path / "old.db"
@@ -120,9 +120,10 @@ def test_a_schema_1_database_is_migrated_keeping_its_runs(tmp_path: Path) -> Non
         )
     store = SQLiteMetadataStore("x", path=str(path))
     run = store.get_run("training-1")
-    assert (run.id, run.status, run.config) == ("r1", "completed", {})
+    assert (run.id, run.status, run.config, run.graph, run.artifact_store_path) == ("r1", "completed", {}, {}, None)
     [step] = store.list_steps("r1")
     assert (step.parameters, step.inputs, step.config, step.attempts) == ({"lr": 0.1}, {"x": "a0"}, {}, [])
+    assert (step.logs_uri, step.traceback) == (None, None)
     assert store.get_artifact("a1").run_metadata == {}
     assert store.find_cached_step("training", "s", "K") == step
     assert store.schema_version() == sqlite_schema.SCHEMA_VERSION

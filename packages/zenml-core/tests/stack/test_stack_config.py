@@ -229,3 +229,14 @@ def test_dangling_active_stack_is_named_with_its_file_and_the_fix(zen_home: Path
 
     with pytest.raises(StackConfigError, match=re.escape(expected)):
         lonely()
+
+
+def test_reading_the_config_imports_no_writing_library(zen_home: Path) -> None:
+    with edit_config() as config:
+        config.add_component(ARTIFACT_STORE, "data", {"flavor": "local", "path": str(zen_home / "data")})
+    probe = (
+        "import sys; from zenml.stack.stack import get_active_stack; get_active_stack(); "
+        "print(sorted(m for m in ('tomlkit', 'filelock', 'tomli_w') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

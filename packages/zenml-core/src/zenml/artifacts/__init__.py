@@ -13,6 +13,7 @@ from zenml.artifacts.errors import (
     ArtifactExistsError,
     ArtifactMissingError,
     MaterializerVersionError,
+    UntrustedReferenceError,
 )
 from zenml.artifacts.io import ArtifactInfo, compute_content_hash, load_artifact, save_artifact
 
@@ -23,6 +24,7 @@ __all__ = [
     "ArtifactInfo",
     "ArtifactMissingError",
     "MaterializerVersionError",
+    "UntrustedReferenceError",
     "compute_content_hash",
     "load_artifact",
     "save_artifact",

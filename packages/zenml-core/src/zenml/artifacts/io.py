@@ -127,23 +127,25 @@ def load_artifact(
     uri: str,
     materializer_cls: type[BaseMaterializer],
     data_type: type[Any],
+    materializer_version: int,
     content_hash: str | None = None,
-    materializer_version: int | None = None,
 ) -> Any:
     """Load the artifact at ``uri`` as ``data_type``.
 
-    With ``content_hash`` (as returned by :func:`save_artifact`), the files
-    are verified: :class:`ArtifactMissingError` if the artifact or a file of
-    it was deleted, :class:`ArtifactCorruptedError` if they changed. With
-    ``materializer_version`` (the ``VERSION`` of the materializer that saved
-    it), a different installed version raises :class:`MaterializerVersionError`.
+    ``materializer_version`` is the ``VERSION`` of the materializer that saved
+    it: anything but the installed ``materializer_cls.VERSION`` (another
+    version, or no valid one) raises :class:`MaterializerVersionError` before
+    anything is read. With ``content_hash`` (as returned by
+    :func:`save_artifact`), the files are verified: :class:`ArtifactMissingError`
+    if the artifact or a file of it was deleted, :class:`ArtifactCorruptedError`
+    if they changed.
     """
-    if not store.exists(uri):
-        raise ArtifactMissingError(uri, f"nothing at {store.uri(uri)}")
-    if materializer_version is not None and materializer_version != materializer_cls.VERSION:
+    if type(materializer_version) is not int or materializer_version != materializer_cls.VERSION:
         raise MaterializerVersionError(
             uri, materializer_cls.reference(), materializer_version, materializer_cls.VERSION
         )
+    if not store.exists(uri):
+        raise ArtifactMissingError(uri, f"nothing at {store.uri(uri)}")
     if content_hash is not None and not content_hash.startswith(f"{HASH_ALGORITHM}:"):
         raise ValueError(
             f"content hash {content_hash!r} of artifact {uri!r} uses an unknown algorithm; "

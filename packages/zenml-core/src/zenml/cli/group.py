@@ -1,7 +1,8 @@
 """The ``zenml`` click group: subcommands are imported only when they are used.
 
 Kept apart from :mod:`zenml.cli.main` so that ``zenml --help`` and
-``zenml --version`` can answer without importing click at all.
+``zenml --version`` can answer without importing click at all; both read the
+command table from :mod:`zenml.cli.commands`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 import click
 
-from zenml.cli.main import COMMANDS, HELP
+from zenml.cli.commands import COMMANDS, HELP
 
 
 class LazyGroup(click.Group):
@@ -26,15 +27,23 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
             return self.commands[cmd_name]
-        if cmd_name not in self.lazy_commands:
+        spec = self.lazy_commands.get(cmd_name) or self._contributed(cmd_name)
+        if spec is None:
             return None
         from zenml.utils.imports import import_reference
 
-        command = import_reference(self.lazy_commands[cmd_name][0])
+        command = import_reference(spec[0])
         if not isinstance(command, click.Command):
-            raise TypeError(f"{self.lazy_commands[cmd_name][0]} is not a click command")
+            raise TypeError(f"{spec[0]} is not a click command")
         self.add_command(command, cmd_name)
         return command
+
+    @staticmethod
+    def _contributed(cmd_name: str) -> tuple[str, str] | None:
+        """A command that an activated integration's class declares (one outside core's catalog)."""
+        from zenml.cli.integration_commands import activated_commands
+
+        return activated_commands().get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, self.lazy_commands[name][1]) for name in sorted(self.lazy_commands)]
@@ -49,7 +58,7 @@ class LazyGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:  # the reader of stdout left (`| head -1`): not an error, and nothing to print
-            from zenml.cli.main import exit_on_broken_pipe
+            from zenml.cli.broken_pipe import exit_on_broken_pipe
 
             exit_on_broken_pipe()
         except Exception as error:
@@ -65,7 +74,7 @@ class LazyGroup(click.Group):
         try:
             return super().parse_args(ctx, args)
         except BrokenPipeError:
-            from zenml.cli.main import exit_on_broken_pipe
+            from zenml.cli.broken_pipe import exit_on_broken_pipe
 
             exit_on_broken_pipe()
 
@@ -74,9 +83,15 @@ class LazyGroup(click.Group):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = click.utils.make_str(args[0]) if args else ""
         if name and not name.startswith("-") and name not in self.lazy_commands and name not in self.commands:
-            from zenml.utils.suggestions import unknown_choice
+            from zenml.cli.integration_commands import install_hint, not_installed
 
-            raise click.UsageError(unknown_choice("command", name, self.list_commands(ctx)), ctx)
+            entry = not_installed(name)
+            if entry is not None:
+                raise click.UsageError(install_hint(name, entry), ctx)
+            if self._contributed(name) is None:
+                from zenml.utils.suggestions import unknown_choice
+
+                raise click.UsageError(unknown_choice("command", name, self.list_commands(ctx)), ctx)
         return super().resolve_command(ctx, args)
 
 
@@ -86,9 +101,15 @@ def _version() -> str:
     return __version__
 
 
+def _commands() -> dict[str, tuple[str, str]]:
+    from zenml.cli.integration_commands import installed_commands
+
+    return installed_commands(COMMANDS)
+
+
 @click.group(
     cls=LazyGroup,
-    lazy_commands=COMMANDS,
+    lazy_commands=_commands(),
     help=HELP,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

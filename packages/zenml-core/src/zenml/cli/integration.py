@@ -108,7 +108,9 @@ def show(name: str, as_json: bool) -> None:
             problems=[f"not installed: run `zenml integration install {name}`"],
             requirements=[{"requirement": entry.install_requirement(), "problem": "not installed"}],
             flavors=[{"component_type": kind, "flavor": flavor, "reference": None} for kind, flavor in entry.flavors],
-            materializers=[{"module": None, "packages": list(entry.type_packages)}] if entry.type_packages else [],
+            materializers=[{"reference": None, "types": [f"{package}:*" for package in entry.type_packages]}]
+            if entry.type_packages
+            else [],
         )
     else:
         cls = _load(name)
@@ -123,7 +125,7 @@ def show(name: str, as_json: bool) -> None:
                 for (kind, flavor), reference in sorted(cls.FLAVORS.items())
             ],
             materializers=[
-                {"module": module, "packages": list(packages)} for module, packages in sorted(cls.MATERIALIZERS.items())
+                {"reference": reference, "types": list(types)} for reference, types in sorted(cls.MATERIALIZERS.items())
             ],
         )
     if as_json:
@@ -150,10 +152,10 @@ def _print_show(record: dict[str, object]) -> None:
             lines.append(f"    {flavor['component_type']} {flavor['flavor']}{target}")
     materializers = record["materializers"]
     if materializers:
-        lines.append("  materializers (loaded when a step sees a type from these packages):")
+        lines.append("  materializers (imported when a step sees one of these types):")
         for item in materializers:  # type: ignore[attr-defined]
-            target = f" -> {item['module']}" if item["module"] else ""
-            lines.append(f"    {', '.join(item['packages'])}{target}")
+            target = f" -> {item['reference']}" if item["reference"] else ""
+            lines.append(f"    {', '.join(item['types'])}{target}")
     click.echo("\n".join(lines))
 
 

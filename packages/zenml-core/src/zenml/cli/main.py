@@ -1,6 +1,6 @@
 """Entry point of the ``zenml`` command: a click group whose subcommands load lazily.
 
-``zenml --help`` lists the commands from the table below without importing
+``zenml --help`` lists the commands of :mod:`zenml.cli.commands` without importing
 any of them; a subcommand's module is imported only when it is invoked or
 its own ``--help`` is asked for. ``zenml --help`` and ``zenml --version``
 are answered here without importing click (which alone costs about three
@@ -14,25 +14,7 @@ from __future__ import annotations
 import os
 import sys
 
-# Not ``typing.TYPE_CHECKING``: `zenml --help` and `--version` must not pay for importing typing.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import NoReturn
-
-HELP = "zenml: ML pipelines whose integrations load only when they are used."
-
-# command name -> ("module:attribute", one-line help shown by `zenml --help`)
-COMMANDS: dict[str, tuple[str, str]] = {
-    "integration": ("zenml.cli.integration:integration", "List, check, install and uninstall integrations."),
-    "stack": ("zenml.cli.stack:stack", "Register, list, show and switch stacks."),
-    "artifact-store": ("zenml.cli.stack:artifact_store", "Register, list and delete artifact stores."),
-    "metadata-store": ("zenml.cli.stack:metadata_store", "Register, list and delete metadata stores."),
-    "run": ("zenml.cli.run:run", "List and inspect pipeline runs."),
-    "orchestrator": ("zenml.cli.stack:orchestrator", "Register, list and delete orchestrators."),
-    "step": ("zenml.cli.step:step", "Run one step of a pipeline run from its payload."),
-    "init": ("zenml.cli.stack:init", "Keep this directory's stacks in ./.zen/config.toml."),
-}
-
+from zenml.cli.commands import COMMANDS, HELP
 
 _OPTIONS = (("-V, --version", "Show the version and exit."), ("-h, --help", "Show this message and exit."))
 
@@ -73,7 +55,10 @@ def render_help() -> str | None:
     """The text of ``zenml --help`` as click prints it, or None when the terminal is too narrow to skip click."""
     width = _help_width()
     options = _rows(list(_OPTIONS), width)
-    commands = _rows([(name, COMMANDS[name][1]) for name in sorted(COMMANDS)], width)
+    from zenml.cli.integration_commands import installed_commands
+
+    table = installed_commands(COMMANDS)
+    commands = _rows([(name, table[name][1]) for name in sorted(table)], width)
     if options is None or commands is None or len(HELP) + 2 > width:
         return None
     lines = ["Usage: zenml [OPTIONS] COMMAND [ARGS]...", "", f"  {HELP}", "", "Options:", *options, "", "Commands:"]
@@ -97,23 +82,6 @@ def _answer_without_click(args: list[str]) -> bool:
     return False
 
 
-# Exit status when the reader of our stdout went away (`zenml run list | head -1`): 128 + SIGPIPE, as for
-# the tools killed by that signal.
-BROKEN_PIPE_EXIT = 141
-
-
-def exit_on_broken_pipe() -> NoReturn:
-    """Stop quietly because stdout's reader is gone: point stdout at devnull (so the final flush cannot fail
-    again and print "Exception ignored") and exit with :data:`BROKEN_PIPE_EXIT`."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):  # pragma: no cover - stdout without a file descriptor
-        pass
-    raise SystemExit(BROKEN_PIPE_EXIT)
-
-
 def main() -> None:
     """Run the CLI (the ``zenml`` console script)."""
     try:
@@ -125,4 +93,6 @@ def main() -> None:
         finally:
             sys.stdout.flush()  # here, not at interpreter exit, so that a closed pipe is caught below
     except BrokenPipeError:
+        from zenml.cli.broken_pipe import exit_on_broken_pipe
+
         exit_on_broken_pipe()

@@ -11,6 +11,7 @@ from zenml.metadata_stores.models import COMPLETED, FAILED, RUNNING
 
 if TYPE_CHECKING:
     from zenml.client import Client
+    from zenml.pipelines.runs import PipelineRun
 
 # The statuses a run can have ("cached" is for steps only).
 RUN_STATUSES = (RUNNING, COMPLETED, FAILED)
@@ -36,6 +37,17 @@ def _time(timestamp: float | None) -> str:
 
 def _seconds(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}s"
+
+
+def _get_run(name_or_id: str) -> PipelineRun:
+    """The run the user named; an unknown one is a usage error (exit 2) pointing at `zenml run list`."""
+    from zenml.metadata_stores.base import RunNotFoundError
+
+    try:
+        return _client().get_run(name_or_id)
+    except RunNotFoundError as error:
+        message = str(error)
+        fail(message if LIST_HINT in message else f"{message}; see `{LIST_HINT}`", code=2)
 
 
 @click.group("run")
@@ -69,14 +81,7 @@ def list_runs(pipeline_name: str | None, status: str | None, limit: int | None, 
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def show_run(run_name: str, as_json: bool) -> None:
     """One run (by name, id or unique id prefix): its steps, statuses, durations and outputs."""
-    from zenml.metadata_stores.base import RunNotFoundError
-
-    client = _client()
-    try:
-        found = client.get_run(run_name)
-    except RunNotFoundError as error:
-        message = str(error)
-        fail(message if LIST_HINT in message else f"{message}; see `{LIST_HINT}`", code=2)
+    found = _get_run(run_name)
     if as_json:
         print_json(found.to_dict(steps=True))
         return
@@ -97,3 +102,40 @@ def show_run(run_name: str, as_json: bool) -> None:
     ]
     if rows:
         print_table(["step", "output", "type", "size", "uri"], rows, title="Outputs")
+
+
+@run.command("logs")
+@click.argument("run_name")
+@click.argument("step_name", required=False)
+def run_logs(run_name: str, step_name: str | None) -> None:
+    """What the steps of run RUN_NAME printed (by name, id or unique id prefix), or only step STEP_NAME.
+
+    Each step's stdout and stderr (and the logging output shown there) are kept in the artifact
+    store, with the traceback of a failed step; ZENML_DISABLE_STEP_LOGS_STORAGE=true turns that off.
+    """
+    found = _get_run(run_name)
+    steps = list(found.steps.values())
+    if step_name is not None:
+        if step_name not in found.steps:
+            from zenml.utils.suggestions import unknown_choice
+
+            fail(f"run {found.name!r}: {unknown_choice('step', step_name, list(found.steps))}", code=2)
+        steps = [found.steps[step_name]]
+    printed = False
+    for step in steps:
+        try:
+            text = step.read_logs()
+        except FileNotFoundError:
+            fail(f"the logs of step {step.name!r} were recorded at {step.logs_uri} but are not there any more")
+        except LookupError as error:  # kept in an artifact store this machine has no configuration for
+            fail(f"cannot read the logs of step {step.name!r}: {error}")
+        if not text:
+            continue
+        if step_name is None:
+            click.echo(f"── {step.name} ({step.status}) ──")
+        click.echo(text, nl=not text.endswith("\n"))
+        printed = True
+    if not printed:  # stdout stays empty for scripts; the note is for people
+        what = f"Step {step_name!r} of run {found.name!r} printed nothing" if step_name else (
+            f"No step of run {found.name!r} printed anything")  # fmt: skip
+        click.echo(f"{what}.", err=True)

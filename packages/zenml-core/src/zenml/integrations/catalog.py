@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 class CatalogEntry:
     """One official integration: its name, distribution, summary and what it provides."""
 
-    __slots__ = ("default_extra", "distribution", "flavors", "name", "summary", "type_packages")
+    __slots__ = ("commands", "default_extra", "distribution", "flavors", "name", "summary", "type_packages")
 
     def __init__(
         self,
@@ -30,6 +30,7 @@ class CatalogEntry:
         flavors: tuple[tuple[str, str], ...] = (),
         type_packages: tuple[str, ...] = (),
         default_extra: str = "",
+        commands: tuple[tuple[str, str, str], ...] = (),
     ) -> None:
         self.name = name
         self.distribution = distribution
@@ -40,6 +41,7 @@ class CatalogEntry:
         # (zenml-tensorflow: `tensorflow` or `cpu`). It is also the import package's name:
         # the installer leaves the extra out when some distribution already provides it.
         self.default_extra = default_extra
+        self.commands = commands  # (zenml subcommand, "module:command", one-line help)
 
     def install_requirement(self, *, with_extra: bool = True) -> str:
         """What to give pip: ``zenml-tensorflow[tensorflow]``, or the bare distribution name."""
@@ -52,8 +54,10 @@ class CatalogEntry:
 
 
 CATALOG: dict[str, CatalogEntry] = {
-    name: CatalogEntry(name, distribution, summary, flavors=flavors, type_packages=types, default_extra=extra)
-    for name, distribution, summary, flavors, types, extra in OFFICIAL
+    name: CatalogEntry(
+        name, distribution, summary, flavors=flavors, type_packages=types, default_extra=extra, commands=commands
+    )
+    for name, distribution, summary, flavors, types, extra, commands in OFFICIAL
 }
 
 

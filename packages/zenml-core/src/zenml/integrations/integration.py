@@ -11,14 +11,20 @@ if TYPE_CHECKING:
 
 
 class IntegrationMeta(type):
-    """Registers every :class:`Integration` subclass in the integration registry when it is created."""
+    """Registers every :class:`Integration` subclass in the integration registry when it is created.
+
+    (It records the class in :data:`zenml.integrations.defined.DEFINED`, the
+    table that :data:`zenml.integrations.registry.integration_registry` keeps
+    its classes in.)
+    """
 
     def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, object]) -> None:
         super().__init__(name, bases, namespace)
-        if bases and namespace.get("NAME"):
-            from zenml.integrations.registry import integration_registry
+        integration_name = namespace.get("NAME")
+        if bases and isinstance(integration_name, str) and integration_name:
+            from zenml.integrations.defined import DEFINED
 
-            integration_registry.register(cls)  # type: ignore[arg-type]
+            DEFINED[integration_name] = cls  # type: ignore[assignment]  # cls is an Integration subclass
 
 
 class Integration(metaclass=IntegrationMeta):
@@ -28,9 +34,17 @@ class Integration(metaclass=IntegrationMeta):
     by reference, so that activating them imports nothing heavy:
 
     - ``FLAVORS``: ``{(component type, flavor): "module:Class"}``
-    - ``MATERIALIZERS``: ``{"module": (top-level packages...)}``: import the
-      module (which registers materializers) the first time a type from one of
-      those packages reaches a step.
+    - ``MATERIALIZERS``: ``{"module:Class": ("package:Type", ...)}``: the
+      materializer and the public paths of the types it handles
+      (``"keras:Model"``). Its module is imported the first time a step sees
+      such a type, which the user's code has then imported already; until
+      then nothing is. These are also the integration's trusted materializers:
+      artifacts recorded with them can be loaded (an empty tuple: known, but
+      chosen for no type).
+    - ``COMMANDS``: ``{name: ("module:command", "one-line help")}``: ``zenml``
+      subcommands (click commands), imported only when run; an official
+      integration lists the same in ``[tool.zenml] commands`` so that
+      ``zenml --help`` shows them without importing anything.
     """
 
     NAME: ClassVar[str] = ""
@@ -40,6 +54,7 @@ class Integration(metaclass=IntegrationMeta):
     DISTRIBUTION: ClassVar[str] = ""
     FLAVORS: ClassVar[dict[tuple[str, str], str]] = {}
     MATERIALIZERS: ClassVar[dict[str, tuple[str, ...]]] = {}
+    COMMANDS: ClassVar[dict[str, tuple[str, str]]] = {}
 
     @classmethod
     def check_installation(cls) -> bool:
@@ -126,8 +141,14 @@ class Integration(metaclass=IntegrationMeta):
 
         for (component_type, flavor), reference in cls.FLAVORS.items():
             flavor_registry.register(component_type, flavor, reference, owner=cls.NAME)
-        for module, packages in cls.MATERIALIZERS.items():
-            materializer_registry.register_lazy(packages, module)
+        for materializer, types in cls.MATERIALIZERS.items():
+            try:
+                materializer_registry.register(materializer, *types, replace=False)
+            except ValueError as error:
+                raise ValueError(
+                    f"MATERIALIZERS of {cls.__name__}: {error}; expected "
+                    '{"package.module:Class": ("package:Type", ...)}'
+                ) from None
 
 
 def register_flavor_classes(cls: type[Integration]) -> None:

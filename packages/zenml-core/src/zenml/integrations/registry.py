@@ -13,6 +13,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from zenml.integrations.defined import DEFINED
+
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
     from typing import Any
@@ -143,9 +145,10 @@ class ActivationReport:
 class IntegrationRegistry:
     """Every integration class created so far, plus the installed ones found through entry points."""
 
-    def __init__(self, group: str = ENTRY_POINT_GROUP) -> None:
+    def __init__(self, group: str = ENTRY_POINT_GROUP, classes: dict[str, type[Integration]] | None = None) -> None:
         self.group = group
-        self._integrations: dict[str, type[Integration]] = {}
+        # name -> class; the process-wide registry shares zenml.integrations.defined.DEFINED with IntegrationMeta
+        self._integrations: dict[str, type[Integration]] = {} if classes is None else classes
         self._installed: dict[str, InstalledIntegration] | None = None
         self._entry_points: dict[str, EntryPoint] = {}
         self._duplicates: dict[str, list[str]] = {}
@@ -159,7 +162,7 @@ class IntegrationRegistry:
     # Single dict operations are atomic.
 
     def register(self, integration: type[Integration]) -> None:
-        """Record an integration class; :class:`IntegrationMeta` calls this when the class is created."""
+        """Record an integration class (:class:`IntegrationMeta` records each subclass in the process-wide registry)."""
         self._integrations[integration.NAME] = integration
 
     def unregister(self, name: str) -> None:
@@ -292,7 +295,7 @@ class IntegrationRegistry:
     def _activate_all(self) -> ActivationReport:
         from zenml.integrations import activation_cache
 
-        key = activation_cache.environment_key()
+        key = activation_cache.environment_key(self.group)
         plan = activation_cache.load(key)
         if plan is None:
             plan = self._plan()
@@ -472,7 +475,7 @@ def _problem_of(cls: type[Integration]) -> str:
     return "; ".join(problems)
 
 
-integration_registry = IntegrationRegistry()
+integration_registry = IntegrationRegistry(classes=DEFINED)
 
 
 def activate_integrations() -> ActivationReport:

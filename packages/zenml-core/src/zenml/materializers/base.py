@@ -1,4 +1,4 @@
-"""The base class of every materializer."""
+"""The base class of every materializer, and the metaclass that registers its subclasses (as in ZenML)."""
 
 from __future__ import annotations
 
@@ -14,18 +14,49 @@ class MaterializerError(PicklableError, Exception):
     """An object could not be saved or an artifact could not be loaded."""
 
 
-class BaseMaterializer:
+class BaseMaterializerMeta(type):
+    """Registers every :class:`BaseMaterializer` subclass when it is defined, as ZenML's metaclass does.
+
+    The class becomes a materializer this process knows (artifacts recorded
+    with it can be loaded), and it is registered for each of its
+    ``ASSOCIATED_TYPES`` unless a materializer is registered for that type
+    already or core or an installed integration handles it (ZenML's
+    ``register_materializer_type``). A class that sets
+    ``SKIP_REGISTRATION = True`` itself (a base class) is known but registered
+    for no type.
+    """
+
+    def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> None:
+        super().__init__(name, bases, namespace)
+        if not bases:
+            return
+        from zenml.materializers.registry import materializer_defined, materializer_registry
+
+        materializer_defined(cls)  # type: ignore[arg-type]
+        if namespace.get("SKIP_REGISTRATION", False):
+            return
+        for data_type in cls.ASSOCIATED_TYPES:  # type: ignore[attr-defined]
+            materializer_registry.register_materializer_type(data_type, cls)  # type: ignore[arg-type]
+
+
+class BaseMaterializer(metaclass=BaseMaterializerMeta):
     """Saves objects of ``ASSOCIATED_TYPES`` under one artifact directory and loads them back.
 
     ``uri`` is the artifact's directory name inside ``artifact_store``; a
     materializer writes and reads only files below it, through the store's
     API (``self.artifact_store.open(f"{self.uri}/data.json", "wb")``), so it
     works on every store. Bump ``VERSION`` whenever the on-disk format
-    changes: it is part of the cache key.
+    changes: it is part of the cache key, and an artifact is loaded only by
+    the version that wrote it.
+
+    Defining a subclass registers it for its ``ASSOCIATED_TYPES`` (see
+    :class:`BaseMaterializerMeta`); set ``SKIP_REGISTRATION = True`` on a
+    class that should not be chosen by type.
     """
 
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = ()
     VERSION: ClassVar[int] = 1
+    SKIP_REGISTRATION: ClassVar[bool] = False
 
     def __init__(self, uri: str, artifact_store: ArtifactStore) -> None:
         self.uri = uri

@@ -8,71 +8,25 @@
 - dataclasses: :class:`zenml.materializers.dataclass.DataclassMaterializer`.
 - ``numpy.ndarray``: :mod:`zenml.materializers.numpy`, imported only when an
   array type is first looked up.
+
+They are registered by reference in :mod:`zenml.materializers.core`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from zenml.materializers.base import BaseMaterializer, MaterializerError
+from zenml.materializers.core import BUILTIN_TYPES, BYTES_TYPES
+from zenml.materializers.json_files import read_json, write_json
 
-if TYPE_CHECKING:
-    from zenml.materializers.registry import MaterializerRegistry
-
-JSON_FILE = "data.json"
 BYTES_FILE = "data.bin"
-
-
-def write_json(materializer: BaseMaterializer, value: Any, filename: str = JSON_FILE) -> None:
-    """Encode ``value`` exactly and write it atomically to ``filename`` in the artifact."""
-    import json
-
-    from zenml.materializers.json_codec import EncodeError, encode
-
-    try:
-        encoded = encode(value)
-        text = json.dumps(encoded, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
-        try:
-            payload = text.encode("utf-8")
-        except UnicodeEncodeError:  # lone surrogates: let JSON escape them
-            payload = json.dumps(encoded, separators=(",", ":"), allow_nan=False).encode("ascii")
-    except EncodeError as error:
-        raise MaterializerError(f"{type(materializer).__name__}: {error}") from error
-    except ValueError as error:  # e.g. an int beyond sys.get_int_max_str_digits()
-        raise MaterializerError(f"{type(materializer).__name__}: cannot write the value as JSON: {error}") from error
-    with materializer.artifact_store.open(materializer.path(filename), "wb") as handle:
-        handle.write(payload)
-
-
-def read_json(materializer: BaseMaterializer, filename: str = JSON_FILE) -> Any:
-    """Read back the encoded JSON value of ``filename``, undecoded."""
-    import json
-
-    with materializer.artifact_store.open(materializer.path(filename), "rb") as handle:
-        raw = handle.read()
-    try:
-        return json.loads(raw)
-    except ValueError as error:
-        raise MaterializerError(
-            f"artifact file {materializer.path(filename)!r} is not valid JSON ({error}); it may be corrupted"
-        ) from error
 
 
 class BuiltinMaterializer(BaseMaterializer):
     """Python builtins and containers as exact, readable JSON."""
 
-    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (
-        type(None),
-        bool,
-        int,
-        float,
-        str,
-        list,
-        tuple,
-        dict,
-        set,
-        frozenset,
-    )
+    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = BUILTIN_TYPES
     VERSION: ClassVar[int] = 1
 
     def save(self, data: Any) -> None:
@@ -95,7 +49,7 @@ class BuiltinMaterializer(BaseMaterializer):
 class BytesMaterializer(BaseMaterializer):
     """``bytes`` and ``bytearray`` as one raw file."""
 
-    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (bytes, bytearray)
+    ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = BYTES_TYPES
     VERSION: ClassVar[int] = 1
 
     def save(self, data: Any) -> None:
@@ -110,19 +64,3 @@ class BytesMaterializer(BaseMaterializer):
         if isinstance(data_type, type) and issubclass(data_type, bytearray):
             return bytearray(raw)
         return raw
-
-
-def register_builtin_materializers(registry: MaterializerRegistry) -> None:
-    """Register core's materializers in ``registry``; numpy's only by reference."""
-    from zenml.materializers.dataclass import DataclassMaterializer, is_dataclass_type
-
-    registry.register(BuiltinMaterializer)
-    registry.register(BytesMaterializer)
-    registry.register_fallback(is_dataclass_type, DataclassMaterializer)
-    import sys
-
-    numpy_module = sys.modules.get("zenml.materializers.numpy")
-    if numpy_module is not None:  # already imported (another registry fired it): register directly
-        numpy_module.register_materializers(registry)
-    else:
-        registry.register_lazy(("numpy",), "zenml.materializers.numpy")

@@ -9,12 +9,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from zenml.materializers.base import BaseMaterializer, MaterializerError
-from zenml.materializers.builtin import read_json, write_json
+from zenml.materializers.core import is_dataclass_type
+from zenml.materializers.json_files import read_json, write_json
 
-
-def is_dataclass_type(data_type: object) -> bool:
-    """Whether ``data_type`` is a dataclass (checked without importing :mod:`dataclasses`)."""
-    return isinstance(data_type, type) and hasattr(data_type, "__dataclass_fields__")
+__all__ = ["DataclassMaterializer", "is_dataclass_type"]
 
 
 class DataclassMaterializer(BaseMaterializer):

@@ -19,6 +19,10 @@ dict       ``items``: list of ``[key, value]`` pairs (non-string keys,
 dataclass  ``type`` (``"module:QualName"``) and ``fields``
 ========== =====================================================
 
+A dataclass's ``type`` is resolved only to a class this process already has
+(defined in an imported module, or saved here); it is never imported
+(:func:`zenml.artifacts.trust.trusted_type`).
+
 Only these exact types are accepted: a subclass (an ``IntEnum``, a
 ``numpy.float64``, a ``namedtuple``) would come back as its base type, so it
 is rejected with a message naming where it was found. Nothing is pickled.
@@ -141,13 +145,13 @@ def decode(value: Any, path: str = "") -> Any:
 
 def decode_dataclass(value: dict[str, Any], data_type: type[Any] | None, path: str = "") -> Any:
     """Rebuild a dataclass instance, of ``data_type`` or else of the type recorded in ``value``."""
-    if data_type is None:
-        from zenml.utils.imports import import_reference
+    if data_type is None:  # the type named in the file is data: resolved only among trusted types, never imported
+        from zenml.artifacts.trust import trusted_type, untrusted_type
 
-        try:
-            data_type = import_reference(value["type"])  # type: ignore[assignment]
-        except ImportError as error:
-            raise DecodeError(f"cannot import dataclass {value['type']!r}{_where(path)}: {error}") from error
+        data_type = trusted_type(value.get("type"))
+        if data_type is None:
+            where = f"dataclass type (at {path})" if path else "dataclass type"
+            raise untrusted_type(value.get("type"), where, can_pass=not path)
     if not hasattr(data_type, "__dataclass_fields__"):
         raise DecodeError(f"{value.get('type')!r}{_where(path)} is not a dataclass")
     assert data_type is not None

@@ -1,5 +1,9 @@
 """The materializer for ``numpy.ndarray``; imported only when an array type is first looked up.
 
+Core registers :class:`NumpyMaterializer` for ``"numpy:ndarray"`` by reference
+(:mod:`zenml.materializers.core`), so this module (and numpy) is imported
+only once the user's code has imported numpy and an array reaches a step.
+
 Arrays are stored as ``data.npy`` in the ``np.save`` format (``allow_pickle``
 is never used: object arrays are refused), so ``np.load`` reads the files
 directly. Contiguous arrays are written and read without intermediate
@@ -9,7 +13,7 @@ memory in chunks straight to (and from) the store's file object.
 Memory-mapped loading: use :class:`MemmapNumpyMaterializer` (same format and
 version; ``MMAP_MODE = "r"``) to load an artifact as a read-only
 ``numpy.memmap`` instead of reading it into memory, e.g.
-``load_artifact(..., materializer_cls=MemmapNumpyMaterializer, data_type=np.ndarray)``
+``load_artifact(..., materializer_cls=MemmapNumpyMaterializer, data_type=np.ndarray, materializer_version=1)``
 or ``@step(output_materializers={"out": MemmapNumpyMaterializer})`` for the
 consumers of a step's output. Subclass and set ``MMAP_MODE`` to ``"r+"`` or
 ``"c"`` for the other ``np.load`` modes. On a remote store the file is first
@@ -27,8 +31,6 @@ from zenml.materializers.base import BaseMaterializer, MaterializerError
 
 if TYPE_CHECKING:
     from typing import IO
-
-    from zenml.materializers.registry import MaterializerRegistry
 
 NPY_FILE = "data.npy"
 
@@ -132,17 +134,3 @@ class MemmapNumpyMaterializer(NumpyMaterializer):
     """Loads ``data.npy`` memory-mapped read-only (``np.load(..., mmap_mode="r")``); saves like its base."""
 
     MMAP_MODE: ClassVar[str | None] = "r"
-
-
-def register_materializers(registry: MaterializerRegistry) -> None:
-    """Register :class:`NumpyMaterializer` for ``numpy.ndarray`` in ``registry``."""
-    registry.register(NumpyMaterializer)
-
-
-def _register_default() -> None:
-    from zenml.materializers.registry import materializer_registry
-
-    register_materializers(materializer_registry)
-
-
-_register_default()

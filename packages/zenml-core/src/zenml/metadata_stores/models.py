@@ -29,6 +29,10 @@ class RunRecord:
     error: str | None = None
     # the run's configuration as applied: run_name template, enable_cache, parameters, extra, settings, ...
     config: dict[str, Any] = field(default_factory=dict)
+    # the planned steps in run order, each with the steps it waits for (known before any step has run)
+    graph: dict[str, list[str]] = field(default_factory=dict)
+    # the root of the artifact store the run writes its outputs and step logs to
+    artifact_store_path: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,6 +56,10 @@ class StepRecord:
     config: dict[str, Any] = field(default_factory=dict)
     # one entry per execution attempt: {"attempt", "status", "started_at", "ended_at", "error"}
     attempts: list[dict[str, Any]] = field(default_factory=list)
+    # what the step printed, in the run's artifact store (None: it printed nothing, or capture was off)
+    logs_uri: str | None = None
+    # the formatted traceback of a failed step's exception
+    traceback: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

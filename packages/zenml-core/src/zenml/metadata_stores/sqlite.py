@@ -29,8 +29,13 @@ T = TypeVar("T")
 # Connections inherited through fork(): kept referenced so that they are never closed in the child.
 _INHERITED: list[Any] = []
 
-_RUN_COLUMNS = "id, name, pipeline_name, status, created_at, ended_at, stack_name, error, config"
-_STEP_COLUMNS = "run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts"
+_RUN_COLUMNS = (
+    "id, name, pipeline_name, status, created_at, ended_at, stack_name, error, config, graph, artifact_store_path"
+)
+_STEP_COLUMNS = (
+    "run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts, logs_uri, "
+    "traceback"
+)
 _ARTIFACT_COLUMNS = (
     "id, run_id, step_name, output_name, uri, artifact_store_path, data_type, materializer, "
     "materializer_version, size, content_hash, created_at, run_metadata"
@@ -168,6 +173,7 @@ class SQLiteMetadataStore(MetadataStore):
 
         values = dict(zip(_RUN_COLUMNS.split(", "), row, strict=True))
         values["config"] = json.loads(values["config"])
+        values["graph"] = json.loads(values["graph"])
         return RunRecord(**values)
 
     @staticmethod
@@ -176,7 +182,8 @@ class SQLiteMetadataStore(MetadataStore):
 
         from zenml.metadata_stores.models import StepRecord
 
-        run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts = row
+        (run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts, logs_uri,
+         traceback) = row  # fmt: skip
         return StepRecord(
             run_id=run_id,
             name=name,
@@ -189,6 +196,8 @@ class SQLiteMetadataStore(MetadataStore):
             error=error,
             config=json.loads(config),
             attempts=json.loads(attempts),
+            logs_uri=logs_uri,
+            traceback=traceback,
         )
 
     @staticmethod
@@ -209,6 +218,7 @@ class SQLiteMetadataStore(MetadataStore):
 
         try:
             config = json.dumps(run.config, sort_keys=True)
+            graph = json.dumps(run.graph)  # in run order: not sorted
         except (TypeError, ValueError) as error:
             raise TypeError(f"run {run.name!r}: its configuration must be JSON-serialisable ({error})") from None
 
@@ -217,7 +227,7 @@ class SQLiteMetadataStore(MetadataStore):
                 "INSERT OR IGNORE INTO pipelines (name, created_at) VALUES (?, ?)", (run.pipeline_name, run.created_at)
             )
             conn.execute(
-                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run.id,
                     run.name,
@@ -228,6 +238,8 @@ class SQLiteMetadataStore(MetadataStore):
                     run.stack_name,
                     run.error,
                     config,
+                    graph,
+                    run.artifact_store_path,
                 ),
             )
 
@@ -270,11 +282,11 @@ class SQLiteMetadataStore(MetadataStore):
 
         def work(conn: sqlite3.Connection) -> None:
             conn.execute(
-                f"INSERT INTO steps ({_STEP_COLUMNS}, output_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"INSERT INTO steps ({_STEP_COLUMNS}, output_count) VALUES ({', '.join('?' * 14)}) "
                 "ON CONFLICT (run_id, name) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, "
                 "ended_at = excluded.ended_at, cache_key = excluded.cache_key, inputs = excluded.inputs, "
                 "parameters = excluded.parameters, error = excluded.error, config = excluded.config, "
-                "attempts = excluded.attempts, "
+                "attempts = excluded.attempts, logs_uri = excluded.logs_uri, traceback = excluded.traceback, "
                 "output_count = MAX(steps.output_count, excluded.output_count)",
                 (
                     step.run_id,
@@ -288,6 +300,8 @@ class SQLiteMetadataStore(MetadataStore):
                     step.error,
                     config,
                     attempts,
+                    step.logs_uri,
+                    step.traceback,
                     len(artifacts),
                 ),
             )

@@ -80,6 +80,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE steps ADD COLUMN attempts TEXT NOT NULL DEFAULT '[]'",
         "ALTER TABLE artifacts ADD COLUMN run_metadata TEXT NOT NULL DEFAULT '{}'",
     ),
+    # 3: the planned step graph and artifact store of a run; a step's logs and traceback
+    (
+        "ALTER TABLE runs ADD COLUMN graph TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE runs ADD COLUMN artifact_store_path TEXT",
+        "ALTER TABLE steps ADD COLUMN logs_uri TEXT",
+        "ALTER TABLE steps ADD COLUMN traceback TEXT",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

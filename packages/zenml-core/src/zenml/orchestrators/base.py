@@ -47,6 +47,8 @@ class BaseOrchestrator(StackComponent):
                 created_at=time.time(),
                 stack_name=stack.name,
                 config=deployment.config,
+                graph={plan.id: list(plan.upstream) for plan in deployment.steps},
+                artifact_store_path=stack.artifact_store.path,
             )
         )
         try:

@@ -23,26 +23,6 @@ if TYPE_CHECKING:
     from zenml.steps.base import Step
     from zenml.steps.step_context import StepContext
 
-_REFERENCES: dict[str, Any] = {"builtins:NoneType": type(None)}
-
-
-def resolve_reference(reference: str) -> Any:
-    """Import ``"module:attr"`` once per process (types and materializers are looked up for every artifact)."""
-    try:
-        return _REFERENCES[reference]
-    except KeyError:
-        from zenml.utils.imports import import_reference
-
-        value = _REFERENCES[reference] = import_reference(reference)
-        return value
-
-
-def remember_type(data_type: type[Any]) -> str:
-    """The reference of ``data_type``, remembered so that it resolves in this process even if not importable."""
-    reference = f"{data_type.__module__}:{data_type.__qualname__}"
-    _REFERENCES.setdefault(reference, data_type)
-    return reference
-
 
 def _new_id() -> str:
     """A random 128-bit id in hex, like ``uuid4().hex`` without importing :mod:`uuid`."""
@@ -82,26 +62,6 @@ def _input_records(
         else:
             records[name] = find(name, *source)
     return records
-
-
-def load_record(
-    record: ArtifactRecord, store: ArtifactStore, *, materializer: type[BaseMaterializer] | None = None
-) -> Any:
-    """Load one recorded artifact from ``store``, checking its content hash.
-
-    ``materializer`` overrides the recorded one; it must read the same format
-    (the recorded version is checked against it).
-    """
-    from zenml.artifacts import load_artifact
-
-    return load_artifact(
-        store=store,
-        uri=record.uri,
-        materializer_cls=materializer or resolve_reference(record.materializer),
-        data_type=resolve_reference(record.data_type),
-        content_hash=record.content_hash,
-        materializer_version=record.materializer_version,
-    )
 
 
 def _intact(store: ArtifactStore, artifact: ArtifactRecord) -> bool:
@@ -147,6 +107,7 @@ def _save_outputs(
     metadata: dict[str, dict[str, Any]] | None = None,
 ) -> list[ArtifactRecord]:
     from zenml.artifacts import save_artifact
+    from zenml.artifacts.trust import remember_type
     from zenml.materializers.base import MaterializerError
     from zenml.materializers.registry import NoMaterializerError, materializer_registry
 
@@ -192,6 +153,7 @@ def output_uri(deployment: Deployment, plan: StepPlan, output: str) -> str:
 def _load_inputs(inputs: dict[str, ArtifactRecord | list[ArtifactRecord]], store: ArtifactStore) -> dict[str, Any]:
     """Load a step's input artifacts; a corrupted one is moved aside so that the next run recomputes it."""
     from zenml.artifacts import ArtifactCorruptedError
+    from zenml.artifacts.recorded import load_record
 
     try:
         return {
@@ -231,8 +193,10 @@ def _record_step(
     error: str | None = None,
     records: list[ArtifactRecord] | None = None,
     attempts: list[dict[str, Any]] | None = None,
+    logs_uri: str | None = None,
+    traceback: str | None = None,
 ) -> None:
-    """Record one step's outcome (its attempts and output artifacts) in the metadata store."""
+    """Record one step's outcome (its attempts, output artifacts and logs) in the metadata store."""
     step_record = StepRecord(
         run_id=deployment.run_id,
         name=plan.id,
@@ -245,6 +209,8 @@ def _record_step(
         error=error,
         config=plan.config,
         attempts=list(attempts or []),
+        logs_uri=logs_uri,
+        traceback=traceback,
     )
     metadata.record_step(step_record, records or [])
 
@@ -398,10 +364,13 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
     """Run one step of ``deployment`` on ``stack`` and record it; return ``{"step", "status", "artifacts"}``.
 
     A failure (after the retries the step's configuration allows) is recorded (step status
-    ``failed``, every attempt kept), the step's ``on_failure`` hook runs, and the failure is
-    re-raised as :class:`~zenml.steps.errors.StepFailedError` naming the step, with the original
-    exception as its cause. After a success the ``on_success`` hook runs (not for cached steps).
+    ``failed``, every attempt kept, with its traceback), the step's ``on_failure`` hook runs, and
+    the failure is re-raised as :class:`~zenml.steps.errors.StepFailedError` naming the step, with
+    the original exception as its cause. After a success the ``on_success`` hook runs (not for
+    cached steps). What the step prints is kept as its logs (:mod:`zenml.logging.step_logging`).
     """
+    from zenml.logging.step_logging import capture, format_traceback, logs_name, save_logs
+
     started = time.time()
     metadata = stack.metadata_store
     key: str | None = None
@@ -409,6 +378,8 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
     attempts = _Attempts()
     context: StepContext | None = None
     inputs: dict[str, ArtifactRecord | list[ArtifactRecord]] = {}
+    log_name = logs_name(deployment.run_id, plan.id)
+    output = capture()
     try:
         step = plan.resolve_step()
         inputs = _input_records(deployment, plan, stack, state)
@@ -434,6 +405,7 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
             records, context = _execute(deployment, plan, stack, inputs, attempts=attempts, started=started)
             status = COMPLETED
     except BaseException as exc:
+        trace = format_traceback(exc)
         _record_step(
             metadata,
             deployment,
@@ -444,6 +416,8 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
             input_ids=input_ids,
             error=f"{type(exc).__name__}: {exc}",
             attempts=attempts,
+            logs_uri=save_logs(output, stack.artifact_store, log_name, trace),
+            traceback=trace,
         )
         if not isinstance(exc, Exception):
             raise
@@ -469,6 +443,7 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
         input_ids=input_ids,
         records=records,
         attempts=attempts,
+        logs_uri=save_logs(output, stack.artifact_store, log_name),
     )
     if state is not None:
         for record in records:

@@ -116,9 +116,25 @@ class StepPayload:
         if original is not None:
             for plan in deployment.steps:
                 plan.adopt(original.step(plan.id))
+        _know_planned_materializers(deployment)
         if stack is None:
             stack = Stack.from_dict(self.stack)
         return run_step(deployment, deployment.step(self.step), stack, state)
+
+
+def _know_planned_materializers(deployment: Deployment) -> None:
+    """Register the materializers the deployment chose for its outputs, so that their artifacts load here.
+
+    The payload comes from whoever runs the step (it names the step functions to import as well),
+    not from stored data; a step's inputs may have been written with a materializer that only
+    another step's module defines.
+    """
+    from zenml.materializers.registry import materializer_registry
+
+    for plan in deployment.steps:
+        for reference, _ in plan.outputs.values():
+            if reference:
+                materializer_registry.register(reference)
 
 
 def step_payloads(deployment: Deployment, stack: Stack) -> dict[str, StepPayload]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from zenml.pipelines.active_graph import enter_builder, leave_builder
 from zenml.pipelines.errors import PipelineGraphError
 from zenml.steps.errors import StepInvocationError
 from zenml.steps.typing_utils import concrete_class, is_compatible, matches, type_name
@@ -20,14 +20,6 @@ if TYPE_CHECKING:
 
 
 _ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-# the graphs being built, innermost last; per thread (and asyncio task), so concurrent builds do not mix
-_ACTIVE: ContextVar[tuple[GraphBuilder, ...]] = ContextVar("zenml_active_graph_builders", default=())
-
-
-def active_builder() -> GraphBuilder | None:
-    """The graph being built by the innermost running ``@pipeline`` function, if any."""
-    builders = _ACTIVE.get()
-    return builders[-1] if builders else None
 
 
 class OutputHandle:
@@ -160,11 +152,11 @@ class GraphBuilder:
         self.invocations: dict[str, StepInvocation] = {}
 
     def __enter__(self) -> GraphBuilder:
-        self._token = _ACTIVE.set((*_ACTIVE.get(), self))
+        self._token = enter_builder(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        _ACTIVE.reset(self._token)
+        leave_builder(self._token)
 
     def _new_id(self, step: Step, requested: object) -> str:
         if requested is not None:

@@ -16,7 +16,7 @@ def get_pipeline_context() -> PipelineContext:
 
     Raises ``RuntimeError`` elsewhere (inside a step, use ``get_step_context()``).
     """
-    from zenml.pipelines.graph import active_builder
+    from zenml.pipelines.active_graph import active_builder
 
     builder = active_builder()
     if builder is None or builder.context is None:

@@ -248,7 +248,8 @@ class Pipeline:
 
     def _collect(self, arguments: dict[str, Any]) -> GraphBuilder:
         """Run the pipeline function to collect its step invocations (not yet validated)."""
-        from zenml.pipelines.graph import GraphBuilder, active_builder
+        from zenml.pipelines.active_graph import active_builder
+        from zenml.pipelines.graph import GraphBuilder
         from zenml.pipelines.pipeline_context import PipelineContext
 
         if active_builder() is not None:
@@ -336,7 +337,7 @@ class Pipeline:
 
         Inside another pipeline function, add this pipeline's steps to that one instead.
         """
-        from zenml.pipelines.graph import active_builder
+        from zenml.pipelines.active_graph import active_builder
 
         if active_builder() is not None:
             return self.func(*args, **kwargs)

@@ -63,16 +63,21 @@ class ArtifactView:
         """When the artifact was stored (UTC)."""
         return _datetime(self.record.created_at)
 
-    def load(self, materializer: type[BaseMaterializer] | None = None) -> Any:
+    def load(self, materializer: type[BaseMaterializer] | None = None, data_type: type[Any] | None = None) -> Any:
         """The artifact's value, loaded with the materializer that saved it.
 
         Pass a compatible ``materializer`` to load differently, e.g.
-        ``MemmapNumpyMaterializer`` to memory-map a large array.
+        ``MemmapNumpyMaterializer`` to memory-map a large array. The recorded
+        materializer and type are used only if this process trusts them
+        (see :mod:`zenml.artifacts.trust`); otherwise
+        :class:`~zenml.artifacts.UntrustedReferenceError` says how to allow
+        them: import the module that defines them, or pass ``materializer``
+        and ``data_type`` yourself.
         """
-        from zenml.orchestrators.entrypoint import load_record
+        from zenml.artifacts.recorded import load_record
 
         store = _store_for(self.record.artifact_store_path, self._stack)
-        return load_record(self.record, store, materializer=materializer)
+        return load_record(self.record, store, materializer=materializer, data_type=data_type)
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.record.to_dict(), "full_uri": self.full_uri}
@@ -108,9 +113,9 @@ class ArtifactVersions(list):  # type: ignore[type-arg]
         view: ArtifactView = self[0]
         return view
 
-    def load(self, materializer: type[BaseMaterializer] | None = None) -> Any:
+    def load(self, materializer: type[BaseMaterializer] | None = None, data_type: type[Any] | None = None) -> Any:
         """Deprecated: ``[0].load()``."""
-        return self._single("load()").load(materializer=materializer)
+        return self._single("load()").load(materializer=materializer, data_type=data_type)
 
     def __getattr__(self, attribute: str) -> Any:
         if attribute.startswith("_") or not hasattr(ArtifactView, attribute):
@@ -179,6 +184,29 @@ class StepRunView:
     def attempts(self) -> list[dict[str, Any]]:
         """Each execution attempt: ``{"attempt", "status", "started_at", "ended_at", "error"}`` (empty if cached)."""
         return [dict(attempt) for attempt in self.record.attempts]
+
+    @property
+    def traceback(self) -> str | None:
+        """The traceback of a failed step's exception, as Python prints it."""
+        return self.record.traceback
+
+    @property
+    def logs_uri(self) -> str | None:
+        """Where what the step printed is kept (``None``: it printed nothing, or capture was off)."""
+        root = self._run.record.artifact_store_path
+        if self.record.logs_uri is None or root is None:
+            return None
+        return f"{root.rstrip('/')}/{self.record.logs_uri}"
+
+    def read_logs(self) -> str:
+        """What the step printed to stdout and stderr (bounded, see :mod:`zenml.logging.step_logging`),
+        with the traceback of a failed step; ``""`` when it printed nothing."""
+        root = self._run.record.artifact_store_path
+        if self.record.logs_uri is None or root is None:
+            return ""
+        from zenml.logging.step_logging import read_logs
+
+        return read_logs(_store_for(root, self._run.stack), self.record.logs_uri)
 
     @cached_property
     def outputs(self) -> dict[str, ArtifactVersions]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from zenml.stack.config import StackConfigError
+from zenml.stack.errors import StackConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -2,8 +2,9 @@
 
 Where it lives: ``<repo>/.zen/config.toml`` when a ``.zen/`` directory exists
 in the current directory or a parent (``zenml init`` creates one), else in
-the user's config directory (``$ZENML_CONFIG_DIR``, else
-``$XDG_CONFIG_HOME/zenml``, else ``~/.config/zenml``). Shape::
+the user's config directory (:func:`user_config_dir`: ``$ZENML_CONFIG_DIR``,
+else ``$XDG_CONFIG_HOME/zenml``, else the platform's, e.g. ``~/.config/zenml``
+on Linux). Shape::
 
     active_stack = "default"
 
@@ -19,26 +20,49 @@ the user's config directory (``$ZENML_CONFIG_DIR``, else
 The ``default`` components and stack (a local artifact store and a SQLite
 metadata store under ``<config dir>/local_stores/``, the local orchestrator)
 always exist and are never written to the file. Writes are atomic and
-serialised by a lock file, so concurrent ``zenml`` commands do not lose
-each other's changes.
+serialised by a lock file (filelock), so concurrent ``zenml`` commands do not
+lose each other's changes, and they keep the file's comments, order and
+formatting (tomlkit, see :func:`zenml.stack.toml_io.update_text`).
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
+from zenml.stack.errors import StackConfigError
 from zenml.stack.flavors import ARTIFACT_STORE, METADATA_STORE, ORCHESTRATOR
+from zenml.utils.user_dirs import APP_NAME, from_environment, platform_dirs
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 DEFAULT = "default"
 CONFIG_FILE = "config.toml"
 REPO_DIR = ".zen"
+LOCAL_STORES = "local_stores"  # the default stores' directory, below the config directory
+LOCK_TIMEOUT = 30.0  # seconds a command waits for another one that is changing the same config
+
 # component type -> table name in the file
 SECTIONS = {ARTIFACT_STORE: "artifact_stores", METADATA_STORE: "metadata_stores", ORCHESTRATOR: "orchestrators"}
 
-
-class StackConfigError(ValueError):
-    """The stack config is unreadable or inconsistent, or a change to it is not allowed."""
+__all__ = [  # StackConfigError lives in zenml.stack.errors (so that components need not import this module)
+    "CONFIG_FILE",
+    "DEFAULT",
+    "LOCAL_STORES",
+    "LOCK_TIMEOUT",
+    "REPO_DIR",
+    "SECTIONS",
+    "StackConfig",
+    "StackConfigError",
+    "config_dir",
+    "config_lock",
+    "edit_config",
+    "find_repo_dir",
+    "legacy_config_dir",
+    "user_config_dir",
+]
 
 
 def find_repo_dir(start: str | None = None) -> str | None:
@@ -55,13 +79,34 @@ def find_repo_dir(start: str | None = None) -> str | None:
 
 
 def user_config_dir() -> str:
-    """``$ZENML_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/zenml``, else ``~/.config/zenml``."""
-    explicit = os.environ.get("ZENML_CONFIG_DIR")
-    if explicit:
-        return os.path.abspath(os.path.expanduser(explicit))
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    base = os.path.expanduser(xdg) if xdg else os.path.join(os.path.expanduser("~"), ".config")
-    return os.path.join(os.path.abspath(base), "zenml")
+    """``$ZENML_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/zenml``, else the platform's user config directory.
+
+    That is ``~/.config/zenml`` on Linux, ``~/Library/Application Support/zenml``
+    on macOS and ``%LOCALAPPDATA%\\zenml`` on Windows (platformdirs). Earlier
+    versions used ``~/.config/zenml`` everywhere: where that directory holds
+    zenml's stacks or default stores and the platform's directory does not, it
+    stays in use. Nothing is moved, so the default stores' absolute paths that
+    run history records stay valid.
+    """
+    configured = from_environment("ZENML_CONFIG_DIR", "XDG_CONFIG_HOME")
+    if configured:
+        return configured
+    platform_dir = platform_dirs().user_config_dir
+    legacy = legacy_config_dir()
+    if platform_dir != legacy and _holds_zenml_data(legacy) and not _holds_zenml_data(platform_dir):
+        return legacy
+    return platform_dir
+
+
+def legacy_config_dir() -> str:
+    """``~/.config/zenml``: the user config directory of earlier versions on every platform."""
+    return os.path.join(os.path.expanduser("~"), ".config", APP_NAME)
+
+
+def _holds_zenml_data(directory: str) -> bool:
+    """Whether ``directory`` has a stack config or the default stores (not only another tool's files)."""
+    defaults = [tables[DEFAULT].get("path") for tables in _default_components(directory).values()]
+    return any(os.path.exists(path) for path in [os.path.join(directory, CONFIG_FILE), *defaults] if path)
 
 
 def config_dir() -> str:
@@ -70,7 +115,7 @@ def config_dir() -> str:
 
 
 def _default_components(directory: str) -> dict[str, dict[str, dict[str, Any]]]:
-    stores = os.path.join(directory, "local_stores")
+    stores = os.path.join(directory, LOCAL_STORES)
     return {
         ARTIFACT_STORE: {DEFAULT: {"flavor": "local", "path": os.path.join(stores, "artifacts")}},
         METADATA_STORE: {DEFAULT: {"flavor": "sqlite", "path": os.path.join(stores, "metadata.db")}},
@@ -78,16 +123,18 @@ def _default_components(directory: str) -> dict[str, dict[str, dict[str, Any]]]:
     }
 
 
-def _load_toml(path: str) -> dict[str, Any]:
+def _read(path: str) -> tuple[str, dict[str, Any]]:
+    """The text of the config file at ``path`` and what it says (both empty when there is no file)."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
     except FileNotFoundError:
-        return {}
+        return "", {}
     from zenml.stack.toml_io import TOMLDecodeError, loads
 
     try:
-        return loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        return text, loads(text)
     except TOMLDecodeError as exc:
         raise StackConfigError(
             f"cannot parse stack config {path}: {exc}. Fix that line, or move the file away to start afresh."
@@ -99,9 +146,10 @@ def _load_toml(path: str) -> dict[str, Any]:
 class StackConfig:
     """The contents of one stack config file plus the built-in defaults."""
 
-    def __init__(self, path: str, data: dict[str, Any] | None = None) -> None:
+    def __init__(self, path: str, data: dict[str, Any] | None = None, text: str = "") -> None:
         self.path = path
         self.data: dict[str, Any] = data if data is not None else {}
+        self.text = text  # the file as read: :meth:`save` keeps its comments and formatting
         self.defaults = _default_components(os.path.dirname(path))
         self._check_shape()
 
@@ -109,7 +157,8 @@ class StackConfig:
     def load(cls, directory: str | None = None) -> StackConfig:
         """Read the config in effect (missing file: only the defaults). Nothing is written."""
         path = os.path.join(directory or config_dir(), CONFIG_FILE)
-        return cls(path, _load_toml(path))
+        text, data = _read(path)
+        return cls(path, data, text)
 
     def _check_shape(self) -> None:
         def where(key: str) -> str:
@@ -241,17 +290,18 @@ class StackConfig:
         del self.data["stacks"][name]
 
     def save(self) -> None:
-        """Write the file atomically (temp file + rename). Call with the lock held (:func:`edit_config`)."""
+        """Write the file atomically (temp file + rename), keeping the comments, order and formatting of what
+        did not change. Call with the lock held (:func:`edit_config`)."""
         import tempfile
 
-        import tomli_w
+        from zenml.stack.toml_io import update_text
 
         directory = os.path.dirname(self.path)
         os.makedirs(directory, exist_ok=True)
-        text = tomli_w.dumps(self.data)
+        text = update_text(self.text, self.data)
         fd, tmp = tempfile.mkstemp(prefix=".config.", suffix=".tmp", dir=directory)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -260,6 +310,7 @@ class StackConfig:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+        self.text = text
 
 
 def _check_name(name: str) -> None:
@@ -267,85 +318,39 @@ def _check_name(name: str) -> None:
         raise StackConfigError(f"invalid name {name!r}: use letters, digits, '_', '-' and '.'")
 
 
-class _FileLock:
-    """An exclusive lock on ``<config>.lock`` (fcntl where available, else an O_EXCL lock file)."""
+@contextmanager
+def config_lock(path: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the exclusive lock on ``path`` (``<config>.lock``), waiting at most ``timeout`` seconds for it.
 
-    def __init__(self, path: str, timeout: float = 30.0) -> None:
-        self.path = path
-        self.timeout = timeout
-        self._fd: int | None = None
+    filelock: an OS lock on the open file (``flock``, ``msvcrt.locking`` on
+    Windows), so a killed process leaves no stale lock behind.
+    """
+    import filelock
 
-    def __enter__(self) -> None:
-        import time
-
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        deadline = time.monotonic() + self.timeout
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows
-            while True:
-                try:
-                    self._fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-                    return
-                except FileExistsError:
-                    if time.monotonic() > deadline:
-                        raise StackConfigError(
-                            f"timed out waiting for lock {self.path}; delete it if no zenml command is running"
-                        ) from None
-                    time.sleep(0.05)
-        fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    raise StackConfigError(
-                        f"timed out after {self.timeout:g}s waiting for the lock on {self.path}: another zenml "
-                        "command is changing the stack config. Wait for it to finish and retry; if none is running, "
-                        "find the process holding the lock with `fuser` or `lsof` on that file"
-                    ) from None
-                time.sleep(0.05)
-            except BaseException:
-                os.close(fd)
-                raise
-            else:
-                self._fd = fd
-                return
-
-    def __exit__(self, *exc: object) -> None:
-        if self._fd is None:
-            return
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows
-            os.close(self._fd)
-            os.unlink(self.path)
-        else:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-        self._fd = None
+    os.makedirs(os.path.dirname(path) or os.curdir, exist_ok=True)
+    lock = filelock.FileLock(path, timeout=timeout)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise StackConfigError(
+            f"timed out after {timeout:g}s waiting for the lock on {path}: another zenml command is changing the "
+            "stack config. Wait for it to finish and retry; if none is running, find the process holding the lock "
+            "with `fuser` or `lsof` on that file"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
-class edit_config:
-    """Read the config under an exclusive lock, let the caller change it, and save it atomically."""
+@contextmanager
+def edit_config(directory: str | None = None) -> Iterator[StackConfig]:
+    """Read the config under an exclusive lock, let the caller change it, and save it atomically.
 
-    def __init__(self, directory: str | None = None) -> None:
-        self.directory = directory or config_dir()
-        self._lock = _FileLock(os.path.join(self.directory, CONFIG_FILE + ".lock"))
-
-    def __enter__(self) -> StackConfig:
-        self._lock.__enter__()
-        try:
-            self.config = StackConfig.load(self.directory)
-        except BaseException:
-            self._lock.__exit__()
-            raise
-        return self.config
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        try:
-            if exc_type is None:
-                self.config.save()
-        finally:
-            self._lock.__exit__()
+    Nothing is written when the block raises.
+    """
+    directory = directory or config_dir()
+    with config_lock(os.path.join(directory, CONFIG_FILE + ".lock")):
+        config = StackConfig.load(directory)
+        yield config
+        config.save()

@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from contextlib import AbstractContextManager
+
     from zenml.stack.component import StackComponent
 
 ARTIFACT_STORE = "artifact_store"
@@ -41,6 +44,20 @@ class FlavorRegistry:
         self._flavors[(component_type, flavor)] = reference
         if owner:
             self._owners[(component_type, flavor)] = owner
+
+    def scope(self) -> AbstractContextManager[FlavorRegistry]:
+        """A ``with`` block whose registrations are forgotten when it ends (for tests)."""
+        from contextlib import contextmanager
+
+        @contextmanager
+        def scoped() -> Iterator[FlavorRegistry]:
+            saved = dict(self._flavors), dict(self._owners)
+            try:
+                yield self
+            finally:
+                self._flavors, self._owners = saved
+
+        return scoped()
 
     def flavors(self, component_type: str) -> dict[str, str]:
         """The registered flavors of one component type, name -> reference."""

@@ -249,7 +249,7 @@ class Step:
         return self.func(*args, **kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from zenml.pipelines.graph import active_builder
+        from zenml.pipelines.active_graph import active_builder
 
         builder = active_builder()
         if builder is None:

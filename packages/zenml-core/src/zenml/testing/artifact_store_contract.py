@@ -319,7 +319,8 @@ class ArtifactStoreContract:
         value = {"a": [1, 2.5, None], "b": (True, "x")}
         info = save_artifact(value, store=store, uri="runs/r/s/out", materializer_cls=BuiltinMaterializer)
         assert info.size == store.size("runs/r/s/out/data.json")
-        kwargs = {"store": store, "uri": "runs/r/s/out", "materializer_cls": BuiltinMaterializer, "data_type": dict}
+        kwargs = {"store": store, "uri": "runs/r/s/out", "materializer_cls": BuiltinMaterializer, "data_type": dict,
+                  "materializer_version": BuiltinMaterializer.VERSION}  # fmt: skip
         assert load_artifact(**kwargs, content_hash=info.content_hash) == value  # type: ignore[arg-type]
 
         original = read(store, "runs/r/s/out/data.json")

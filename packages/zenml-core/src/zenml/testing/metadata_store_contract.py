@@ -149,6 +149,21 @@ class MetadataStoreContract:
         assert store.get_artifact(artifact.id).run_metadata == {"accuracy": 0.9, "shape": [2, 3], "note": "ünï"}
         assert store.list_artifacts(run_id="r1") == [artifact]
 
+    def test_planned_graph_artifact_store_logs_and_traceback_round_trip(self, store: MetadataStore) -> None:
+        graph = {"load": [], "train": ["load"], "b_eval": ["train", "load"], "a_report": ["b_eval"]}
+        run = make_run("r1", graph=graph, artifact_store_path="gs://bucket/zen")
+        store.create_run(run)
+        found = store.get_run("r1")
+        assert (found.graph, found.artifact_store_path) == (graph, "gs://bucket/zen")
+        assert list(found.graph) == list(graph)  # run order, not sorted
+        assert store.list_runs()[0] == found
+        step = make_step("r1", "train", status=FAILED, logs_uri="logs/r1/train.log",
+                         traceback='Traceback (most recent call last):\n  File "x.py"\nValueError: ünï')  # fmt: skip
+        store.record_step(step)
+        assert store.list_steps("r1") == [step]
+        assert make_run("r2").graph == {}
+        assert make_step("r2", "s").logs_uri is None
+
     def test_steps_in_start_order(self, store: MetadataStore) -> None:
         store.create_run(make_run("r1"))
         for name, started in (("c", 3.0), ("a", 1.0), ("b", 2.0)):

@@ -1,8 +1,9 @@
 """The TensorFlow integration: materializers for Keras models, tensors, variables and datasets.
 
 Importing or activating it imports neither TensorFlow nor Keras: its
-materializers are registered the first time a step sees a type from
-``tensorflow`` or ``keras``, which the user's code has then already imported.
+materializers are registered by reference, and each one's module is imported
+the first time a step sees a type it handles (which the user's code has then
+already imported). A Keras 3 model on the JAX backend never imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from zenml.integrations.integration import Integration
 
 __all__ = ["TensorflowIntegration", "__version__"]
+
+_MATERIALIZERS = "zenml.integrations.tensorflow.materializers"
 
 
 class TensorflowIntegration(Integration):
@@ -20,7 +23,10 @@ class TensorflowIntegration(Integration):
     # Met by any distribution of the `tensorflow` import package (tensorflow-cpu, ...).
     REQUIREMENTS = ["tensorflow>=2.16"]
     MATERIALIZERS = {
-        "zenml.integrations.tensorflow.materializers": ("tensorflow", "keras"),
+        f"{_MATERIALIZERS}.keras_materializer:KerasMaterializer": ("keras:Model",),
+        f"{_MATERIALIZERS}.tensor_materializer:TensorMaterializer": ("tensorflow:Tensor",),
+        f"{_MATERIALIZERS}.tensor_materializer:VariableMaterializer": ("tensorflow:Variable",),
+        f"{_MATERIALIZERS}.dataset_materializer:DatasetMaterializer": ("tensorflow:data.Dataset",),
     }
 
 

@@ -10,7 +10,6 @@ from typing import Any, ClassVar
 
 import tensorflow as tf
 from zenml.materializers.base import BaseMaterializer, MaterializerError
-from zenml.materializers.registry import materializer_registry
 
 DATASET_DIRNAME = "dataset"
 
@@ -53,6 +52,3 @@ class DatasetMaterializer(BaseMaterializer):
             raise MaterializerError(f"cannot load tf.data.Dataset from {uri}: {error}") from error
         weakref.finalize(dataset, shutil.rmtree, copy, ignore_errors=True)
         return dataset
-
-
-materializer_registry.register(DatasetMaterializer)

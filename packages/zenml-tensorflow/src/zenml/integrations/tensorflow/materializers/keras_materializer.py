@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import keras
 
 from zenml.materializers.base import BaseMaterializer, MaterializerError
-from zenml.materializers.registry import materializer_registry
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -141,6 +140,3 @@ def _keras_path(path: str, mode: str) -> Iterator[str]:
         yield staged
         if mode == "w":
             os.replace(staged, path)
-
-
-materializer_registry.register(KerasMaterializer)

@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 import tensorflow as tf
 from zenml.materializers.base import BaseMaterializer, MaterializerError
-from zenml.materializers.registry import materializer_registry
 
 VALUE_FILENAME = "tensor.pb"
 METADATA_FILENAME = "metadata.json"
@@ -91,7 +90,3 @@ class VariableMaterializer(TensorMaterializer):
 
 def _shape(shape: tf.TensorShape) -> list[int | None]:
     return list(shape.as_list())
-
-
-materializer_registry.register(TensorMaterializer)
-materializer_registry.register(VariableMaterializer)

@@ -1,0 +1,1 @@
+"""What steps print, kept with their runs (:mod:`zenml.logging.step_logging`)."""

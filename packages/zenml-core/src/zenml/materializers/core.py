@@ -1,0 +1,34 @@
+"""What core registers in every :class:`~zenml.materializers.registry.MaterializerRegistry`, by reference.
+
+Nothing here imports a materializer: each module is imported when its
+materializer is first chosen (numpy's only once the user's code has imported
+numpy and an array reaches a step).
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from zenml.materializers.registry import MaterializerRegistry
+
+BUILTIN_TYPES: tuple[type, ...] = (type(None), bool, int, float, str, list, tuple, dict, set, frozenset)
+"""What :class:`~zenml.materializers.builtin.BuiltinMaterializer` stores."""
+
+BYTES_TYPES: tuple[type, ...] = (bytes, bytearray)
+"""What :class:`~zenml.materializers.builtin.BytesMaterializer` stores."""
+
+_PACKAGE = "zenml.materializers"
+
+
+def is_dataclass_type(data_type: object) -> bool:
+    """Whether ``data_type`` is a dataclass (checked without importing :mod:`dataclasses`)."""
+    return isinstance(data_type, type) and hasattr(data_type, "__dataclass_fields__")
+
+
+def register_core_materializers(registry: MaterializerRegistry) -> None:
+    """Register core's materializers in ``registry``: builtins, bytes, numpy arrays (lazily), dataclasses."""
+    registry.register(f"{_PACKAGE}.builtin:BuiltinMaterializer", *BUILTIN_TYPES)
+    registry.register(f"{_PACKAGE}.builtin:BytesMaterializer", *BYTES_TYPES)
+    registry.register(f"{_PACKAGE}.numpy:NumpyMaterializer", "numpy:ndarray")
+    registry.register(f"{_PACKAGE}.numpy:MemmapNumpyMaterializer")  # known (its artifacts load), no default type
+    registry.register_fallback(is_dataclass_type, f"{_PACKAGE}.dataclass:DataclassMaterializer")
