@@ -21,13 +21,21 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from zenml.integrations.ray.connection import SLOW_START_ENV
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 GUARD = Path(__file__).resolve().parent / "guard"
 STEPS = Path(__file__).resolve().parent / "steps"  # zr_steps: imported by reference in Ray's workers
-# Slow starts of Ray's agent on a loaded 2-core machine must not abort Ray's own startup.
-SLOW_MACHINE = {"RAY_agent_register_timeout_ms": "300000"}
+# What Ray's agents, monitors and workers import first (into the session's bytecode cache; errors do not matter).
+WARM_UP = """
+import ray, ray.dashboard.agent, ray.dashboard.utils, ray.dashboard.modules, ray._private.log_monitor
+import ray._private.runtime_env.agent.main, ray.autoscaler._private.monitor, ray._private.workers.default_worker
+import zenml.orchestrators.payload, zenml.orchestrators.entrypoint, zenml.integrations.ray.task
+from ray.dashboard.utils import DashboardAgentModule, DashboardHeadModule, get_all_modules
+get_all_modules(DashboardAgentModule)
+"""
 
 
 def _free_port() -> int:
@@ -45,15 +53,21 @@ def loopback_only() -> Iterator[Path]:
     (home / "ray_bootstrap_config.yaml").write_text("{}\n")  # no cloud metadata probe by `ray start` heads either
     log = base / "network.log"
     saved = dict(os.environ)
+    # Ray starts many Python processes, each importing much of Ray: with PYTHONDONTWRITEBYTECODE (set by nox)
+    # and no bytecode in the venv (uv installs none), each would compile it again, enough on a busy 2-core
+    # machine to miss the raylet's fixed 15 s wait for its agents. The session's processes share a bytecode
+    # cache outside the source tree instead, filled by `warm_bytecode` before the first Ray starts.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ.update(
         {
+            "PYTHONPYCACHEPREFIX": str(base / "pycache"),
             "HOME": str(home),
             "ZENML_RAY_TEST_NETWORK_LOG": str(log),
             "PYTHONPATH": os.pathsep.join(filter(None, [str(GUARD), str(STEPS), os.environ.get("PYTHONPATH", "")])),
             "RAY_USAGE_STATS_ENABLED": "0",
             "RAY_USAGE_STATS_REPORT_URL": "http://127.0.0.1:9/",  # `ray start` heads report "disabled" there
             "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
-            **SLOW_MACHINE,
+            **SLOW_START_ENV,  # what zenml sets for its local Ray, for the heads started here too
         }
     )
     sys.path[:0] = [str(GUARD), str(STEPS)]
@@ -71,56 +85,86 @@ def loopback_only() -> Iterator[Path]:
     assert logged == "", f"network access outside loopback during the Ray tests:\n{logged}"
 
 
+@pytest.fixture(scope="session")
+def warm_bytecode(loopback_only: Path) -> None:
+    """The session's bytecode cache holds what Ray's processes import first (before any Ray of the tests starts)."""
+    subprocess.run([sys.executable, "-c", WARM_UP], check=False, capture_output=True, timeout=600)
+
+
 class RayHead:
-    """A Ray head started with ``ray start --head --block`` on 127.0.0.1, in its own process group."""
+    """A Ray head started with ``ray start --head --block`` on 127.0.0.1 (one CPU), in its own process group.
+
+    A start that does not come up within ``READY_SECONDS`` (Ray gives up on slow agents) is stopped and tried
+    again, up to ``ATTEMPTS`` times; :meth:`add_node` joins a second node, so that the cluster has two.
+    """
+
+    ATTEMPTS = 3
+    READY_SECONDS = 180.0
 
     def __init__(self, base: Path, *, token: str | None) -> None:
+        self.base = base
         self.port = _free_port()
         self.address = f"127.0.0.1:{self.port}"
-        self.dir = Path(tempfile.mkdtemp(prefix="zh-", dir=base))
         self.token_file: Path | None = None
-        env = dict(os.environ)
+        # Ray refuses to join a second node when it thinks it runs on a one-machine platform (the variable the
+        # session sets to "0" for zenml's local Ray); these nodes name 127.0.0.1 explicitly instead.
+        self.env = {**os.environ, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "1"}
         if token is None:
-            env["RAY_AUTH_MODE"] = "disabled"
+            self.env["RAY_AUTH_MODE"] = "disabled"
         else:
-            self.token_file = self.dir / "auth_token"
+            self.token_file = Path(tempfile.mkdtemp(prefix="zt-", dir=base)) / "auth_token"
             self.token_file.write_text(token)
-            env.update({"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(self.token_file)})
-        ray = Path(sys.executable).with_name("ray")
-        self.log = self.dir / "head.log"
-        with open(self.log, "w") as out:
-            self.process = subprocess.Popen(
-                [str(ray), "start", "--head", "--block", "--node-ip-address", "127.0.0.1", "--port", str(self.port),
-                 "--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats",
-                 "--temp-dir", str(self.dir / "t"), "--dashboard-agent-listen-port", str(_free_port()),
-                 "--min-worker-port", "0", "--max-worker-port", "0"],
-                stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
-            )  # fmt: skip
+            self.env.update({"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(self.token_file)})
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self._start(["--head", "--port", str(self.port), "--include-dashboard", "false"])
 
-    def wait_ready(self, timeout: float = 240) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if "Ray runtime started" in self.log.read_text(errors="replace"):
-                return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.5)
-        raylet = "".join(path.read_text(errors="replace") for path in self.dir.glob("t/session_*/logs/raylet.out"))
-        if "Timed out waiting for file" in raylet and "agent" in raylet:
-            # Ray's raylet waits a fixed 15 s for its agent processes; on an overloaded machine they start later.
-            pytest.skip("ray start --head: Ray's agents did not start within Ray's fixed 15 s (machine overloaded)")
-        raise RuntimeError(f"ray start --head did not start:\n{self.log.read_text(errors='replace')[-3000:]}")
+    def add_node(self) -> None:
+        """Join a second node (one CPU) to this head."""
+        self._start(["--address", self.address])
+
+    def _start(self, role: list[str]) -> None:
+        ray = Path(sys.executable).with_name("ray")
+        for attempt in range(1, self.ATTEMPTS + 1):
+            where = Path(tempfile.mkdtemp(prefix="zh-", dir=self.base))  # short: Ray's socket paths live here
+            log = where / "node.log"
+            with open(log, "w") as out:
+                process = subprocess.Popen(
+                    [str(ray), "start", *role, "--block", "--node-ip-address", "127.0.0.1", "--num-cpus", "1",
+                     "--disable-usage-stats", "--temp-dir", str(where / "t"), "--min-worker-port", "0",
+                     "--max-worker-port", "0", "--dashboard-agent-listen-port", str(_free_port())],
+                    stdout=out, stderr=subprocess.STDOUT, env=self.env, start_new_session=True,
+                )  # fmt: skip
+            deadline = time.monotonic() + self.READY_SECONDS
+            try:
+                while time.monotonic() < deadline and process.poll() is None:
+                    if "Ray runtime started" in log.read_text(errors="replace"):
+                        self.processes.append(process)
+                        return
+                    time.sleep(0.5)
+            finally:
+                if process not in self.processes:
+                    _stop_group(process)  # not up in time, or the wait was interrupted
+            if attempt == self.ATTEMPTS:
+                raise RuntimeError(f"ray start {' '.join(role)} did not come up {attempt} times; last output:\n"
+                                   f"{log.read_text(errors='replace')[-3000:]}")  # fmt: skip
 
     def stop(self) -> None:
-        import signal
+        for process in reversed(self.processes):
+            _stop_group(process)
+        self.processes.clear()
 
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=15)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)  # Ray's processes left in the group
-        self.process.wait(timeout=15)
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop a ``ray start --block`` process and the Ray processes it started (its process group)."""
+    import signal
+
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=15)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # Ray's processes left in the group
+    process.wait(timeout=15)
 
 
 @pytest.fixture
@@ -136,14 +180,15 @@ def zen_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def ray_stack(zen_home: Path) -> None:
-    """The active stack: the default stores and a ``ray`` orchestrator (a local Ray with 2 CPUs), via the CLI."""
+    """The active stack: the default stores and a ``ray`` orchestrator with no options (zenml starts a local Ray,
+    once per session), made with the CLI."""
     from click.testing import CliRunner
 
     from zenml.cli.group import cli
 
     runner = CliRunner()
     for args in (
-        ["orchestrator", "register", "r", "--flavor", "ray", "--option", "local_num_cpus=2"],
+        ["orchestrator", "register", "r", "--flavor", "ray"],
         ["stack", "register", "ray", "-a", "default", "-m", "default", "-o", "r", "--set"],
     ):
         result = runner.invoke(cli, args, catch_exceptions=False)

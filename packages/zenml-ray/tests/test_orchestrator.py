@@ -1,8 +1,7 @@
-"""The ray orchestrator on a local Ray (one per session): steps as parallel Ray tasks, state in the stores."""
+"""The ray orchestrator without a cluster: options, settings and the errors that come before Ray starts."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from types import SimpleNamespace
@@ -14,7 +13,6 @@ from zenml.client import Client
 from zenml.integrations.ray.connection import RayConnectionError, Target, connect
 from zenml.integrations.ray.orchestrator import RayOrchestrator
 from zenml.stack.component import InvalidOptionError
-from zenml.steps.errors import StepFailedError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -98,28 +96,18 @@ def test_a_step_defined_in_a_function_is_refused_before_anything_runs(ray_stack:
     assert Client().list_runs() == []  # refused before the run was recorded
 
 
-def test_diamond_runs_its_branches_in_parallel_in_worker_processes(ray_stack: None) -> None:
-    import zr_steps  # type: ignore[import-not-found]
-
-    run = zr_steps.diamond(seconds=1.0)
-    assert run.status == "completed"
-    a, b, joined = run.steps["join"].output.load()
-    pids = {run.steps["start"].output.load(), a, b, joined}
-    assert os.getpid() not in pids, "every step runs in a Ray worker, not in the driver"
-    left, right = run.steps["left"].record, run.steps["right"].record
-    assert left.started_at < right.ended_at, "the branches overlap"
-    assert right.started_at < left.ended_at, "the branches overlap"
-    again = zr_steps.diamond(seconds=1.0)
-    assert {step.status for step in again.steps.values()} == {"cached"}
-
-
-def test_a_failing_step_fails_the_run_with_its_error(ray_stack: None) -> None:
-    import zr_steps
-
-    with pytest.raises(StepFailedError, match="step 'fails' of pipeline 'failing' failed: ValueError") as info:
-        zr_steps.failing()
-    assert info.value.step_name == "fails"
-    run = Client().get_run(info.value.run_id)
-    assert run.status == "failed"
-    assert run.steps["fails"].status == "failed"
-    assert run.steps["start"].status == "completed"
+def test_a_step_defined_in_the_script_is_refused_before_ray_starts(ray_stack: None, tmp_path: Path) -> None:
+    script = tmp_path / "train.py"
+    script.write_text(
+        "import sys\n"
+        "from zenml import pipeline, step\n\n"
+        "@step\ndef here() -> int:\n    return 1\n\n"
+        "@pipeline\ndef in_script() -> None:\n    here()\n\n"
+        "try:\n    in_script()\nfinally:\n"
+        "    print('ray imported' if 'ray' in sys.modules else 'ray not imported')\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert "NotImportableError: step 'here' is defined in the script being run (__main__)" in done.stderr
+    assert "move 'here' into a module of your project" in done.stderr
+    assert done.stdout.strip() == "ray not imported"

@@ -8,6 +8,8 @@ was cached, 1 when it failed (recorded in the run), 2 when the payload cannot be
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from zenml.cli.output import fail, print_json
@@ -32,7 +34,7 @@ def run_step(source: str) -> None:
     from zenml.steps.errors import StepFailedError
 
     try:
-        text = click.get_text_stream("stdin").read() if source == "-" else _read(source)
+        text = sys.stdin.read() if source == "-" else _read(source)
         payload = StepPayload.from_json(text)
     except PayloadError as error:
         raise click.UsageError(f"--payload {source}: {error}") from None

@@ -7,6 +7,8 @@ metadata probe is disabled: Ray's dashboard process asks the AWS, Azure and GCP 
 addresses which cloud it runs on unless ``~/ray_bootstrap_config.yaml`` exists, even with
 usage stats off, so zenml starts that one process with ``HOME`` pointing at a private
 directory that holds such a file (everything else, workers included, keeps the real ``HOME``).
+On a busy machine the local Ray gets up to ``START_SECONDS`` (not Ray's 15 s and 30 s) for its agent
+processes and its node to come up; a start that fails stops the processes it started.
 
 An existing cluster is checked with a plain TCP connection first, so an unreachable
 ``address`` is an error within ``connect_timeout`` seconds; Ray's own retries are bounded
@@ -23,10 +25,16 @@ from typing import TYPE_CHECKING, Any
 from zenml.stack.config import StackConfigError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import ModuleType
 
 LOCAL = "local Ray started by zenml"
 LOOPBACK_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+# A busy machine starts Ray's agent processes slowly, and Ray's raylet registers its node only once they run:
+# the raylet waits for them up to RAY_agent_register_timeout_ms (Ray's default, 15 s, is raised here unless
+# set), and the local start waits for the node up to START_SECONDS (Ray's own wait is a fixed 30 s).
+START_SECONDS = 120.0
+SLOW_START_ENV = {"RAY_agent_register_timeout_ms": str(int(START_SECONDS * 1000))}
 _CONNECT_BUDGET = "RAY_gcs_server_port_wait_time_s"  # seconds Ray retries reaching the GCS (Ray's spelling)
 _AUTH_SIGNS = ("AuthenticationError", "InvalidAuthToken", "Unauthenticated")
 
@@ -88,6 +96,8 @@ def connect(target: Target) -> ModuleType:
     auth = _auth_env(target)
     if not target.address:
         os.environ.update(LOOPBACK_ENV)
+        for variable, default in SLOW_START_ENV.items():
+            os.environ.setdefault(variable, default)
     try:
         import ray
     except ImportError as error:
@@ -102,7 +112,7 @@ def connect(target: Target) -> ModuleType:
         _CONNECTED.clear()
     if target.address:
         _check_reachable(target)
-    previous = {name: os.environ.get(name) for name in auth}
+    previous: dict[str, str | None] = {name: os.environ.get(name) for name in auth}
     os.environ.update(auth)
     try:
         if target.address:
@@ -204,7 +214,7 @@ def _init_existing(ray: ModuleType, target: Target) -> None:
 
 
 def _connection_error(target: Target, error: BaseException) -> RayConnectionError:
-    chain = []
+    chain: list[str] = []
     current: BaseException | None = error
     while current is not None and len(chain) < 5:
         chain.append(f"{type(current).__name__}: {current}")
@@ -239,13 +249,16 @@ def _init_local(ray: ModuleType, target: Target) -> None:
     constants = getattr(getattr(ray, "_private", None), "ray_constants", None)
     if constants is not None and getattr(constants, "ENABLE_RAY_CLUSTER", False):
         constants.ENABLE_RAY_CLUSTER = False  # ray was imported before zenml set the loopback variable
+    starting = _LocalStart(ray)
     try:
-        with _no_cloud_probe(ray):
+        with starting:
             ray.init(num_cpus=target.local_num_cpus, include_dashboard=False, runtime_env=target.runtime_env,
                      namespace="zenml", logging_level=logging.WARNING)  # fmt: skip
     except Exception as error:
+        starting.stop_started()  # Ray leaves the processes of a failed start running
         raise RayConnectionError(
-            f"orchestrator {target.name!r}: the local Ray did not start: {type(error).__name__}: {error}"
+            f"orchestrator {target.name!r}: the local Ray did not start within {START_SECONDS:g} s: "
+            f"{type(error).__name__}: {error}"
         ) from None
 
 
@@ -264,8 +277,9 @@ def _probe_free_home() -> str:
     return _PROBE_FREE_HOME[0]
 
 
-class _no_cloud_probe:
-    """While Ray starts its processes, start its dashboard with ``HOME`` at :func:`_probe_free_home`."""
+class _LocalStart:
+    """While Ray starts a local node: start its dashboard with ``HOME`` at :func:`_probe_free_home`, wait up to
+    ``START_SECONDS`` for the node to register, and keep the processes started, to stop them if the start fails."""
 
     def __init__(self, ray: ModuleType) -> None:
         from ray._private import ray_constants, services
@@ -273,9 +287,24 @@ class _no_cloud_probe:
         self.services = services
         self.dashboard = ray_constants.PROCESS_TYPE_DASHBOARD
         self.original = services.start_ray_process
+        self.original_get_node = services.get_node
+        self.started: list[Any] = []
 
     def __enter__(self) -> None:
-        original, dashboard = self.original, self.dashboard
+        import time
+
+        original, dashboard, started = self.original, self.dashboard, self.started
+        get_node: Callable[[str, str], Any] = self.original_get_node
+        deadline = time.monotonic() + START_SECONDS
+
+        def get_registered_node(gcs_address: str, node_id: str) -> Any:
+            while True:  # Ray asks once more every 0.1 s but gives up after a fixed 30 s: ask until the deadline
+                try:
+                    return get_node(gcs_address, node_id)
+                except RuntimeError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.5)
 
         def start_ray_process(command: Any, process_type: str, *args: Any, **kwargs: Any) -> Any:
             if process_type == dashboard:
@@ -286,12 +315,28 @@ class _no_cloud_probe:
                 if unset and os.path.exists(real_token):
                     env.setdefault("RAY_AUTH_TOKEN_PATH", real_token)  # Ray's default token, found without HOME
                 kwargs["env_updates"] = env
-            return original(command, process_type, *args, **kwargs)
+            info = original(command, process_type, *args, **kwargs)
+            started.append(info.process)
+            return info
 
         self.services.start_ray_process = start_ray_process
+        self.services.get_node = get_registered_node
 
     def __exit__(self, *exc: object) -> None:
         self.services.start_ray_process = self.original
+        self.services.get_node = self.original_get_node
+
+    def stop_started(self) -> None:
+        """Kill the processes this start launched (each by its own handle) and reap them."""
+        import contextlib
+
+        for process in self.started:
+            with contextlib.suppress(OSError):
+                process.kill()
+        for process in self.started:
+            with contextlib.suppress(Exception):
+                process.wait(timeout=10)
+        self.started.clear()
 
 
 def disconnect() -> None:

@@ -70,7 +70,7 @@ class RayOrchestrator(BaseOrchestrator):
                  "auth_token_env": auth_token_env, "local_num_cpus": local_num_cpus}  # fmt: skip
         defaults = {"connect_timeout": (connect_timeout, 10.0), "num_cpus": (num_cpus, 1), "num_gpus": (num_gpus, 0),
                     "memory": (memory, None), "max_retries": (max_retries, 0)}  # fmt: skip
-        stored = {k: v for k, v in given.items() if v is not None}
+        stored: dict[str, object] = {k: v for k, v in given.items() if v is not None}
         stored.update({k: v for k, (v, default) in defaults.items() if v != default})
         super().__init__(name, **stored, **config)
         self.step_defaults: dict[str, Any] = {"num_cpus": num_cpus, "num_gpus": num_gpus, "memory": memory,
