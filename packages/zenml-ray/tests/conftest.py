@@ -25,6 +25,7 @@ from zenml.integrations.ray.connection import SLOW_START_ENV
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from types import ModuleType
 
 GUARD = Path(__file__).resolve().parent / "guard"
 STEPS = Path(__file__).resolve().parent / "steps"  # zr_steps: imported by reference in Ray's workers
@@ -44,9 +45,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def loopback_only() -> Iterator[Path]:
-    """The session's environment (inherited by Ray's processes) and its network log, checked at the end."""
+    """The environment of these tests (inherited by Ray's processes) and their network log, checked at the end.
+
+    Package-scoped (``tests/__init__.py`` makes this directory a package): when tests-cross runs every package's
+    tests in one session, the tests after these ones get the environment back.
+    """
     base = Path(tempfile.mkdtemp(prefix="zr-"))  # short: Ray's socket paths live under its temp dir
     home = base / "home"
     home.mkdir()
@@ -70,14 +75,14 @@ def loopback_only() -> Iterator[Path]:
             **SLOW_START_ENV,  # what zenml sets for its local Ray, for the heads started here too
         }
     )
-    sys.path[:0] = [str(GUARD), str(STEPS)]
-    import importlib
-
-    importlib.import_module("sitecustomize")  # this process too (it was not on the path at start-up)
+    sys.path.insert(0, str(STEPS))
+    guard = _load_guard()  # this process too (the guard was not on the path when it started)
     yield base
     from zenml.integrations.ray.connection import disconnect
 
     disconnect()
+    guard.unguard()
+    sys.path.remove(str(STEPS))
     os.environ.clear()
     os.environ.update(saved)
     logged = log.read_text() if log.exists() else ""
@@ -85,7 +90,18 @@ def loopback_only() -> Iterator[Path]:
     assert logged == "", f"network access outside loopback during the Ray tests:\n{logged}"
 
 
-@pytest.fixture(scope="session")
+def _load_guard() -> ModuleType:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("zenml_ray_test_guard", GUARD / "sitecustomize.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="package")
 def warm_bytecode(loopback_only: Path) -> None:
     """The session's bytecode cache holds what Ray's processes import first (before any Ray of the tests starts)."""
     subprocess.run([sys.executable, "-c", WARM_UP], check=False, capture_output=True, timeout=600)

@@ -56,3 +56,11 @@ if _LOG:
     socket.socket.connect = _guarded  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded_ex  # type: ignore[method-assign]
     socket.getaddrinfo = _guarded_getaddrinfo  # type: ignore[assignment]
+
+
+def unguard() -> None:
+    """Give this process its sockets back (the test runner, once the Ray tests are done)."""
+    if _LOG:
+        socket.socket.connect = _connect  # type: ignore[method-assign]
+        socket.socket.connect_ex = _connect_ex  # type: ignore[method-assign]
+        socket.getaddrinfo = _getaddrinfo
