@@ -49,7 +49,7 @@ def worker(path: str, worker_id: int, runs: int, start_at: float) -> tuple[list[
                         ArtifactRecord(
                             f"{run_id}-{step}", run_id, step, "output", f"runs/{run_id}/{step}/output", "/artifacts",
                             "builtins:int", "zenml.materializers.builtin:BuiltinMaterializer", 1, 3, "crc32:0",
-                            time.time(),
+                            time.time(), artifact_name=f"pipeline{worker_id % 2}::{step}::output",
                         )
                     ],
                 )  # fmt: skip

@@ -49,8 +49,12 @@ def find(distribution: str, root: Path = ROOT) -> Package:
     raise ReleaseError(f"{distribution!r} is not a package of this repository (packages: {names})")
 
 
-def next_version(current: str, part: str) -> str:
-    """``current`` bumped by ``part`` (major, minor, patch), or ``part`` itself when it is a version."""
+def next_version(current: str, part: str, *, released: bool = True) -> str:
+    """``current`` bumped by ``part`` (major, minor, patch), or ``part`` itself when it is a version.
+
+    A package never released (``released=False``: no changelog section for ``current``) may be
+    "bumped" to ``current`` itself: its first release.
+    """
     if _PLAIN_VERSION.fullmatch(part):
         new = part
     elif part in ("major", "minor", "patch"):
@@ -62,8 +66,11 @@ def next_version(current: str, part: str) -> str:
         ]
     else:
         raise ReleaseError(f"{part!r} is neither major, minor, patch nor a version X.Y.Z")
+    if new == current and not released:
+        return new
     if tuple(map(int, new.split("."))) <= tuple(map(int, current.split(".")[:3])):
-        raise ReleaseError(f"the new version {new} is not above the current {current}")
+        first = "" if released else f" (or {current} itself, for this package's first release)"
+        raise ReleaseError(f"the new version {new} is not above the current {current}{first}")
     return new
 
 
@@ -73,9 +80,15 @@ def unreleased_fragments(package: Package) -> list[Path]:
     return sorted(path for path in folder.glob("*.md") if path.name != "README.md") if folder.is_dir() else []
 
 
+def has_section(package: Package, version: str) -> bool:
+    """Whether ``CHANGELOG.md`` has a section for ``version`` (a built release)."""
+    changelog = (package.path / "CHANGELOG.md").read_text(encoding="utf-8")
+    return re.search(rf"^## {re.escape(version)}\b", changelog, re.MULTILINE) is not None
+
+
 def bump(package: Package, part: str) -> str:
     """Set the package's new version and build its changelog section; return the new version."""
-    version = next_version(package.version, part)
+    version = next_version(package.version, part, released=has_section(package, package.version))
     towncrier = shutil.which("towncrier")
     if towncrier is None:
         raise ReleaseError("towncrier is not on PATH: run this through `python3 dev.py release ...`")
@@ -108,8 +121,7 @@ def check_tag(tag: str, root: Path = ROOT) -> Package:
             f"({package.version_file.relative_to(root)}): tag the commit that bumps it, "
             f"or run `python3 dev.py release bump {distribution} {version}`"
         )
-    changelog = (package.path / "CHANGELOG.md").read_text(encoding="utf-8")
-    if not re.search(rf"^## {re.escape(version)}\b", changelog, re.MULTILINE):
+    if not has_section(package, version):
         raise ReleaseError(
             f"{package.relpath}/CHANGELOG.md has no section '## {version}': "
             f"run `python3 dev.py release bump {distribution} {version}` before tagging"

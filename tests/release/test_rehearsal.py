@@ -43,6 +43,10 @@ class Rehearsal:
 
     def publish(self, distribution: str) -> None:
         version = next(p.version for p in discover(self.repo) if p.distribution == distribution)
+        if self.release("check-tag", f"{distribution}-v{version}").returncode != 0:
+            # Never released (made by the scaffold): its first release builds its first changelog section.
+            bumped = self.release("bump", distribution, version)
+            assert bumped.returncode == 0, bumped.stderr
         out = self.home / "dist" / f"{distribution}-{version}"
         result = self.release("publish", f"{distribution}-v{version}", "--publish-url", f"{self.index.url}/",
                               "--check-url", self.index.simple, "--out", str(out))  # fmt: skip

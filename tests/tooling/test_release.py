@@ -35,6 +35,12 @@ def test_a_bad_bump_is_refused(part: str, message: str) -> None:
         next_version("0.1.0", part)
 
 
+def test_a_package_never_released_may_take_its_current_version_once() -> None:
+    assert next_version("0.1.0", "0.1.0", released=False) == "0.1.0"
+    with pytest.raises(ReleaseError, match=r"not above the current 0.1.0 \(or 0.1.0 itself"):
+        next_version("0.1.0", "0.0.9", released=False)
+
+
 def release(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(repo / "tools" / "release.py"), *args], cwd=repo,
                           capture_output=True, text=True, check=False, env=clean_env())  # fmt: skip
@@ -73,6 +79,26 @@ def test_bump_builds_the_changelog_from_fragments_and_then_the_tag_is_ready(tmp_
     ready = release(repo, "check-tag", "zenml-gcp-v0.2.0")
     assert ready.returncode == 0, ready.stderr
     assert "zenml-gcp 0.2.0 is ready to publish" in ready.stdout
+
+
+def test_the_first_release_of_a_new_package_builds_its_first_section(tmp_path: Path) -> None:
+    """A package made by the scaffold has fragments and no section: bumping to its version is its first release."""
+    repo = copy_repository(tmp_path / "repo")
+    package = repo / "packages" / "zenml-gcp"
+    template = (repo / "tools" / "integration_template" / "CHANGELOG.md.tmpl").read_text(encoding="utf-8")
+    (package / "CHANGELOG.md").write_text(template.replace("${distribution}", "zenml-gcp"), encoding="utf-8")
+    (package / "changelog.d" / "+first.added.md").write_text("First release.\n", encoding="utf-8")
+
+    unready = release(repo, "check-tag", "zenml-gcp-v0.1.0")
+    assert unready.returncode == 1
+    assert "run `python3 dev.py release bump zenml-gcp 0.1.0` before tagging" in unready.stderr
+    result = release(repo, "bump", "zenml-gcp", "0.1.0")
+    assert result.returncode == 0, result.stderr
+    assert "## 0.1.0" in (package / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert release(repo, "check-tag", "zenml-gcp-v0.1.0").returncode == 0
+    again = release(repo, "bump", "zenml-gcp", "0.1.0")
+    assert again.returncode == 1
+    assert "the new version 0.1.0 is not above the current 0.1.0\n" in again.stderr
 
 
 @pytest.mark.parametrize(

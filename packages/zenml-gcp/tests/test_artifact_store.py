@@ -218,5 +218,5 @@ def test_object_deleted_behind_the_stores_back(store: GCPArtifactStore) -> None:
 
 
 def test_unsupported_mode_is_a_clear_error(store: GCPArtifactStore) -> None:
-    with pytest.raises(ValueError, match="'rb' or 'wb'"):
+    with pytest.raises(ValueError, match="'rb', 'wb', 'r' or 'w'"):
         store.open("x", "ab")

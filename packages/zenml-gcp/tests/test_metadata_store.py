@@ -47,7 +47,13 @@ def _artifact(run_id: str, step: str, output: str = "output", created: float = 2
         size=3,
         content_hash="crc32c:00000000",
         created_at=created,
+        artifact_name=f"training::{step}::{output}",
     )
+
+
+def _numbered(artifact: ArtifactRecord, number: int = 1) -> ArtifactRecord:
+    """``artifact`` as recorded: the store numbered it."""
+    return replace(artifact, version=str(number), version_number=number)
 
 
 def test_run_lifecycle_is_the_fold_of_its_events(store: GCPMetadataStore) -> None:
@@ -62,8 +68,8 @@ def test_run_lifecycle_is_the_fold_of_its_events(store: GCPMetadataStore) -> Non
     run = fresh.get_run("r1")
     assert (run.status, run.ended_at, run.error) == ("completed", 13.0, None)
     assert fresh.list_steps("r1") == [done]
-    assert fresh.list_artifacts(run_id="r1") == [_artifact("r1", "load")]
-    assert fresh.get_artifact("r1-load-output") == _artifact("r1", "load")
+    assert fresh.list_artifacts(run_id="r1") == [_numbered(_artifact("r1", "load"))]
+    assert fresh.get_artifact("r1-load-output") == _numbered(_artifact("r1", "load"))
     assert fresh.find_cached_step("training", "load", "k1") == done
     assert fresh.find_cached_step("other", "load", "k1") is None
     assert fresh.find_cached_step("training", "load", "k2") is None
@@ -77,12 +83,12 @@ def test_artifacts_accumulate_and_incomplete_steps_are_no_cache_hits(store: GCPM
     store.record_step(done)  # a status update without artifacts keeps the ones recorded before
     assert [artifact.output_name for artifact in store.list_artifacts(run_id="r1")] == ["a", "b"]
     assert store.find_cached_step("training", "s", "K") == done
-    for blob in store._gcs.client.list_blobs(store._gcs.bucket_name):
+    for blob in store._gcs.client.list_blobs(store._gcs.bucket_name, prefix="meta/runs/"):
         if b'"output_name": "b"' in blob.download_as_bytes():
             blob.delete()  # the event holding the artifacts disappears behind the store's back
     assert store.list_artifacts(run_id="r1") == []
-    with pytest.raises(ValueError, match="belongs to step"):
-        store.record_step(done, [_artifact("r1", "other")])
+    with pytest.raises(ValueError, match="nor a recorded artifact version"):
+        store.record_step(done, [_artifact("r2", "other")])
     with pytest.raises(TypeError, match="JSON"):
         store.record_step(replace(done, parameters={"x": object()}))
 
@@ -170,7 +176,8 @@ _WRITER = textwrap.dedent(
         step = StepRecord(run_id=run_id, name="train", status="completed", started_at=1.0, ended_at=2.0)
         artifact = ArtifactRecord(id=run_id + "-a", run_id=run_id, step_name="train", output_name="output",
                                   uri="u", artifact_store_path="gs://b/zen", data_type="int", materializer="m",
-                                  materializer_version=1, size=1, content_hash="h", created_at=2.0)
+                                  materializer_version=1, size=1, content_hash="h", created_at=2.0,
+                                  artifact_name="w::train::output")
         store.record_step(step, [artifact])
         store.finish_run(run_id, "completed", 3.0)
     """
@@ -225,8 +232,8 @@ def test_lookups_read_only_the_runs_the_index_points_at(store: GCPMetadataStore)
 
     reader = GCPMetadataStore("x", path=store.path)
     assert reader.get_run("nightly-2").id == "r2"
-    assert reader.get_artifact("r4-train-output") == _artifact("r4", "train")
-    assert _events_read(reader) == {"r2", "r4"}
+    assert reader.get_artifact("r4-train-output") == _numbered(_artifact("r4", "train"), 5)
+    assert _events_read(reader) == {"r2"}  # an artifact version is read from its own object, not a run
     with pytest.raises(ArtifactRecordNotFoundError):
         reader.get_artifact("r4-train-missing")
 
@@ -257,7 +264,7 @@ def test_histories_written_before_the_index_are_still_found(store: GCPMetadataSt
     assert reader.find_cached_step("training", "train", "K") == _step("old", "train", "K")
     assert _events_read(reader) == {"old"}  # only the unindexed run was folded, not "new"
     assert reader.get_run("legacy").id == "old"
-    assert reader.get_artifact("old-train-output") == _artifact("old", "train")
+    assert reader.get_artifact("old-train-output") == _numbered(_artifact("old", "train"))
 
 
 def test_the_event_cache_is_bounded(store: GCPMetadataStore) -> None:
@@ -285,9 +292,12 @@ from zenml.integrations.registry import activate_integrations
 from zenml.orchestrators.local import LocalOrchestrator
 from zenml.stack.stack import Stack
 
-root, metadata, output = sys.argv[1:]
+root, metadata, via, output = sys.argv[1:]
 stack = Stack("shared", LocalArtifactStore("a", path=root), GCPMetadataStore("m", path=metadata), LocalOrchestrator())
-artifact = Client(stack).get_run("crafted").steps["s"].outputs[output][0]
+if via == "run":
+    artifact = Client(stack).get_run("crafted").steps["s"].outputs[output][0]
+else:  # what load_artifact(name) does with the active stack
+    artifact = Client(stack).get_artifact_version(output)
 activate_integrations()  # as any command does (an explicit stack skips it): only what the load adds is compared
 before = set(sys.modules)
 try:
@@ -300,6 +310,7 @@ print(json.dumps(outcome))
 """
 
 
+@pytest.mark.parametrize("via", ["run", "name"])
 @pytest.mark.parametrize(
     ("output", "error", "message"),
     [
@@ -309,9 +320,10 @@ print(json.dumps(outcome))
     ],
 )
 def test_a_crafted_event_in_a_shared_bucket_imports_and_calls_nothing(
-    store: GCPMetadataStore, tmp_path: Path, output: str, error: str, message: str
+    store: GCPMetadataStore, tmp_path: Path, via: str, output: str, error: str, message: str
 ) -> None:
-    """Anyone with write access to the bucket can write an event; another user's load() must not obey it."""
+    """Anyone with write access to the bucket can write an event or an artifact version object; another user's
+    load() must not obey it, whether the artifact is a run's step output or a version loaded by name."""
     root = tmp_path / "artifacts"
     victim = root / "victimdir"
     victim.mkdir(parents=True)
@@ -342,10 +354,15 @@ def test_a_crafted_event_in_a_shared_bucket_imports_and_calls_nothing(
     ]
     event = {"format": 1, "kind": "step_recorded", "step": step.to_dict(), "artifacts": artifacts}
     store._gcs.bucket.blob("meta/runs/r1/" + event_name()).upload_from_string(json.dumps(event))
+    for artifact in artifacts:  # the same records as versions saved outside a step (save_artifact, register_artifact)
+        name = artifact["output_name"]
+        version = {**artifact, "run_id": None, "step_name": None, "output_name": None, "artifact_name": name,
+                   "version": "1", "version_number": 1}  # fmt: skip
+        store._gcs.bucket.blob(f"{store._versions_prefix(name)}n-{1:012d}.json").upload_from_string(json.dumps(version))
 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
     result = subprocess.run(
-        [sys.executable, "-c", CRAFTED_LOAD, str(root), store.path, output],
+        [sys.executable, "-c", CRAFTED_LOAD, str(root), store.path, via, output],
         capture_output=True,
         text=True,
         env={**env, "ZT_CANARY_MARKER": str(marker)},
@@ -359,4 +376,5 @@ def test_a_crafted_event_in_a_shared_bucket_imports_and_calls_nothing(
     assert [name for name in outcome["new_modules"] if not name.startswith("zenml.")] == []
     assert outcome["error"] == error, outcome
     assert message in outcome["message"]
-    assert f"output {output!r} of step 's' (run 'r1')" in outcome["message"] or error != "UntrustedReferenceError"
+    where = f"output {output!r} of step 's' (run 'r1')" if via == "run" else f"artifact {output!r} version '1'"
+    assert where in outcome["message"] or error != "UntrustedReferenceError"

@@ -90,3 +90,64 @@ class StackComponentType(StrEnum):
     MODEL_DEPLOYER = "model_deployer"
     STEP_OPERATOR = "step_operator"
     MODEL_REGISTRY = "model_registry"
+
+
+class ArtifactType(StrEnum):
+    """What an artifact holds (a materializer's ``ASSOCIATED_ARTIFACT_TYPE``, or ``ArtifactConfig(artifact_type=)``)."""
+
+    DATA_ANALYSIS = "DataAnalysisArtifact"
+    DATA = "DataArtifact"
+    MODEL = "ModelArtifact"
+    SCHEMA = "SchemaArtifact"  # deprecated in ZenML
+    SERVICE = "ServiceArtifact"
+    STATISTICS = "StatisticsArtifact"  # deprecated in ZenML in favour of DATA_ANALYSIS
+    BASE = "BaseArtifact"
+
+
+class ArtifactSaveType(StrEnum):
+    """How an artifact version was saved."""
+
+    STEP_OUTPUT = "step_output"  # an output of a step
+    MANUAL = "manual"  # zenml.save_artifact()
+    PREEXISTING = "preexisting"  # zenml.register_artifact()
+    EXTERNAL = "external"  # ExternalArtifact(value=...)
+
+
+class VisualizationType(StrEnum):
+    """The kinds of visualization a materializer's ``save_visualizations`` may return."""
+
+    CSV = "csv"
+    HTML = "html"
+    IMAGE = "image"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+class ModelStages(StrEnum):
+    """The stages of a model version (``latest`` only selects, it is never set)."""
+
+    NONE = "none"
+    STAGING = "staging"
+    PRODUCTION = "production"
+    ARCHIVED = "archived"
+    LATEST = "latest"
+
+
+class MetadataResourceTypes(StrEnum):
+    """What metadata can be attached to."""
+
+    PIPELINE_RUN = "pipeline_run"
+    STEP_RUN = "step_run"
+    ARTIFACT_VERSION = "artifact_version"
+    MODEL_VERSION = "model_version"
+
+
+class TaggableResourceTypes(StrEnum):
+    """What tags can be attached to (this zenml tags runs, artifact versions, models and model versions)."""
+
+    ARTIFACT = "artifact"
+    ARTIFACT_VERSION = "artifact_version"
+    MODEL = "model"
+    MODEL_VERSION = "model_version"
+    PIPELINE = "pipeline"
+    PIPELINE_RUN = "pipeline_run"

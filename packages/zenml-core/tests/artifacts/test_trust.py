@@ -2,7 +2,10 @@
 
 Every load runs in a fresh interpreter, so that "not imported" is checked in
 ``sys.modules`` of a process that had not imported the named module before.
-The canary module writes a marker file when it is imported.
+The canary module writes a marker file when it is imported. Every way to load
+a recorded artifact is covered: a run's step output (``artifact.load()``), and
+``load_artifact(name)`` of a step output, of a version made with
+``save_artifact`` and of files registered with ``register_artifact``.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ PIPELINE = """
 import json
 from typing import Annotated
 
-from zenml import pipeline, step
+from zenml import pipeline, register_artifact, save_artifact, step
 from zenml.client import Client
 from zt_user_types import Celsius, CelsiusMaterializer, Point
 
@@ -83,6 +86,10 @@ def crafted() -> None:
 
 run = crafted()
 stack = Client().active_stack
+save_artifact({"b": 2}, name="saved")
+with stack.artifact_store.open("uploads/notes.txt", "wb") as handle:
+    handle.write(b"registered files")
+register_artifact("uploads/notes.txt", name="registered")
 print(json.dumps({"run": run.name, "db": stack.metadata_store.path, "root": stack.artifact_store.path}))
 """
 
@@ -99,6 +106,28 @@ artifact = Client().get_run(sys.argv[1]).steps["make"].outputs[sys.argv[2]][0]
 before = set(sys.modules)
 try:
     value = artifact.load()
+    outcome = {"loaded": repr(value)}
+except Exception as error:
+    outcome = {"error": type(error).__name__, "message": str(error)}
+outcome["new_modules"] = sorted(set(sys.modules) - before)
+print(json.dumps(outcome))
+"""
+
+
+LOAD_BY_NAME = """
+import json
+import sys
+
+import zenml.artifacts
+from zenml import load_artifact
+from zenml.client import Client
+
+for name in sys.argv[2:]:
+    __import__(name)
+Client().get_artifact_version(sys.argv[1])  # the look-up machinery (reads records only): only what a load adds counts
+before = set(sys.modules)
+try:
+    value = load_artifact(sys.argv[1])
     outcome = {"loaded": repr(value)}
 except Exception as error:
     outcome = {"error": type(error).__name__, "message": str(error)}
@@ -143,13 +172,23 @@ class History:
         """Load ``output`` of step ``make`` in a fresh interpreter (after importing ``imports``)."""
         return json.loads(self.python(LOAD, self.run, output, *imports, cwd=cwd).strip().splitlines()[-1])  # type: ignore[no-any-return]
 
+    def load_by_name(self, name: str, *imports: str) -> dict[str, Any]:
+        """``load_artifact(name)`` in a fresh interpreter (after importing ``imports``)."""
+        return json.loads(self.python(LOAD_BY_NAME, name, *imports).strip().splitlines()[-1])  # type: ignore[no-any-return]
+
     def tamper(self, output: str, **columns: object) -> None:
         """Overwrite columns of the artifact row of ``output``, as anyone who can write the database can."""
+        self._update("step_name = 'make' AND output_name = ?", output, columns)
+
+    def tamper_named(self, name: str, **columns: object) -> None:
+        """Overwrite columns of the row of artifact version ``name`` (made outside a step)."""
+        self._update("artifact_name = ? AND step_name IS NULL", name, columns)
+
+    def _update(self, where: str, key: str, columns: dict[str, object]) -> None:
         assignments = ", ".join(f"{column} = ?" for column in columns)
         with sqlite3.connect(self.db) as connection:
             changed = connection.execute(
-                f"UPDATE artifacts SET {assignments} WHERE step_name = 'make' AND output_name = ?",
-                [*columns.values(), output],
+                f"UPDATE artifacts SET {assignments} WHERE {where}", [*columns.values(), key]
             ).rowcount
         connection.close()
         assert changed == 1
@@ -160,13 +199,15 @@ def history(tmp_path: Path) -> History:
     return History(tmp_path)
 
 
-def assert_refused(outcome: dict[str, Any], *fragments: str) -> None:
+def assert_refused(
+    outcome: dict[str, Any], *fragments: str, where: tuple[str, ...] = ("output ", "of step 'make'")
+) -> None:
     from zenml.artifacts import ArtifactError, UntrustedReferenceError
 
     assert outcome.get("error") == "UntrustedReferenceError", outcome
     assert issubclass(UntrustedReferenceError, ArtifactError)  # callers that catch artifact errors keep working
     message = outcome["message"]
-    for fragment in ("output ", "of step 'make'", "zenml never imports or calls code named by stored data", *fragments):
+    for fragment in (*where, "zenml never imports or calls code named by stored data", *fragments):
         assert fragment in message, message
     foreign = [name for name in outcome["new_modules"] if name.partition(".")[0] != "zenml"]
     assert foreign == [], "a refused load imported modules outside zenml"
@@ -177,24 +218,64 @@ def test_untouched_records_load(history: History) -> None:
     assert history.load("point", "zt_user_types")["loaded"] == "Point(x=1, y=2)"
     assert history.load("points", "zt_user_types")["loaded"] == "[Point(x=3, y=4)]"
     assert history.load("temperature", "zt_user_types")["loaded"].startswith("<zt_user_types.Celsius object")
+    assert history.load_by_name("data")["loaded"] == "{'a': 1}"
+    assert history.load_by_name("saved")["loaded"] == "{'b': 2}"
+    assert history.load_by_name("registered")["loaded"].endswith("notes.txt')")  # a local path to the files
 
 
-def test_a_materializer_named_by_a_crafted_row_is_never_imported(history: History) -> None:
+@pytest.mark.parametrize(
+    ("name", "columns", "what"),
+    [
+        ("saved", {"materializer": "zt_canary:Evil"}, "materializer 'zt_canary:Evil'"),
+        ("saved", {"data_type": "zt_canary:Evil"}, "data type 'zt_canary:Evil'"),
+        ("registered", {"materializer": "zt_canary:Evil"}, "materializer 'zt_canary:Evil'"),
+        ("registered", {"data_type": "this:nothing"}, "data type 'this:nothing'"),
+    ],
+)
+def test_versions_loaded_by_name_obey_no_crafted_reference(
+    history: History, name: str, columns: dict[str, str], what: str
+) -> None:
+    """``load_artifact(name)`` of a saved or registered version goes through the same checks as a step output."""
+    history.tamper_named(name, **columns)
+    # registered files load as a pathlib.Path: the user's code has imported pathlib (so has the trusted
+    # materializer's module); only what the crafted record could add is compared
+    outcome = history.load_by_name(name, *(["pathlib"] if name == "registered" else []))
+    module = what.split("'")[1].partition(":")[0]
+    assert module not in outcome["new_modules"]
+    assert not history.marker.exists()
+    assert_refused(outcome, what, f"`import {module}`", where=(f"artifact {name!r} version '1' (id ",))
+
+
+def test_an_invalid_materializer_version_of_a_saved_version_is_an_error(history: History) -> None:
+    history.tamper_named("saved", materializer_version="any")
+    outcome = history.load_by_name("saved")
+    assert outcome["error"] == "MaterializerVersionError", outcome
+
+
+@pytest.mark.parametrize("by_name", [False, True], ids=["run-output", "load_artifact"])
+def test_a_materializer_named_by_a_crafted_row_is_never_imported(history: History, by_name: bool) -> None:
     history.tamper("data", materializer="zt_canary:Evil")
-    outcome = history.load("data")
+    # Annotated[dict, "data"] names the artifact, as in ZenML
+    outcome = history.load_by_name("data") if by_name else history.load("data")
     assert "zt_canary" not in outcome["new_modules"]
     assert not history.marker.exists()
     assert_refused(outcome, "'data'", "materializer 'zt_canary:Evil'", "`import zt_canary`", ".load(materializer=")
 
 
-def test_shutil_rmtree_as_the_materializer_is_never_called(history: History, tmp_path: Path) -> None:
+@pytest.mark.parametrize("registered", [False, True], ids=["run-output", "registered-artifact"])
+def test_shutil_rmtree_as_the_materializer_is_never_called(history: History, tmp_path: Path, registered: bool) -> None:
     victim = tmp_path / "work" / "victimdir"
     victim.mkdir()
     (victim / "precious.txt").write_text("keep me")
-    history.tamper("data", materializer="shutil:rmtree", uri="victimdir")
-    outcome = history.load("data")
+    if registered:
+        history.tamper_named("registered", materializer="shutil:rmtree", uri="victimdir")
+        outcome = history.load_by_name("registered")
+    else:
+        history.tamper("data", materializer="shutil:rmtree", uri="victimdir")
+        outcome = history.load("data")
     assert (victim / "precious.txt").read_text() == "keep me"
-    assert_refused(outcome, "materializer 'shutil:rmtree'")
+    where = ("artifact 'registered' version '1'",) if registered else ("output 'data'", "of step 'make'")
+    assert_refused(outcome, "materializer 'shutil:rmtree'", where=where)
 
 
 @pytest.mark.parametrize("data_type", ["this:nothing", "zt_canary:Evil"])

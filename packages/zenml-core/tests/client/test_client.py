@@ -43,7 +43,7 @@ def test_list_and_get_runs(zen_home: Path) -> None:
     assert [run.id for run in client.list_runs(pipeline_name="good")] == [second.id, first.id]
     assert [run.pipeline_name for run in client.list_runs(status="failed")] == ["bad"]
     assert len(client.list_runs(limit=1)) == 1
-    assert client.list_pipelines() == ["bad", "good"]
+    assert [pipeline.name for pipeline in client.list_pipelines()] == ["bad", "good"]
 
     by_name = client.get_run(first.name)
     assert type(by_name) is type(first)

@@ -285,6 +285,18 @@ def test_core_registers_numpy_lazily_and_knows_the_memmap_variant() -> None:
     assert memmap.MMAP_MODE == "r"
 
 
+def test_core_knows_the_materializer_of_registered_files_but_chooses_it_for_no_type() -> None:
+    import pathlib
+
+    registry = MaterializerRegistry()
+    registered = registry.known_materializer(
+        "zenml.artifacts.preexisting_data_materializer:PreexistingDataMaterializer"
+    )  # register_artifact() records it; its versions load in any process
+    assert registered is not None
+    assert registered.SKIP_REGISTRATION
+    assert registry.find(pathlib.Path) is None  # a Path output is not a registered file (as in ZenML)
+
+
 def test_handles_follows_declared_types_registrations_and_predicates() -> None:
     from dataclasses import dataclass
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from zenml.metadata_stores.base import RunNotFoundError
 from zenml.metadata_stores.models import COMPLETED
 from zenml.metadata_stores.sqlite import SQLiteMetadataStore
 from zenml.metadata_stores.sqlite_schema import SCHEMA_VERSION, SchemaTooNewError
@@ -130,6 +131,83 @@ def test_a_schema_1_database_is_migrated_keeping_its_runs(tmp_path: Path) -> Non
     store.close()
 
 
+def _old_database(path: Path, version: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A history as the schema-``version`` store (2 or 3) wrote it: its migrations, then rows in its layout (two
+    runs, the second reusing the first's output as the old cache did: a copied row; with 3, graphs and logs)."""
+    from zenml.metadata_stores import sqlite_schema
+
+    monkeypatch.setattr(sqlite_schema, "MIGRATIONS", sqlite_schema.MIGRATIONS[:version])
+    monkeypatch.setattr(sqlite_schema, "SCHEMA_VERSION", version)
+    old = SQLiteMetadataStore("old", path=str(path))
+    assert old.schema_version() == version  # the schema-``version`` migrations create the database
+    old.close()
+    monkeypatch.undo()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == version
+        conn.execute("INSERT INTO pipelines VALUES ('training', 1.0)")
+        for run_id, created in (("r1", 1.0), ("r2", 3.0)):
+            conn.execute(
+                "INSERT INTO runs (id, name, pipeline_name, status, created_at, ended_at, stack_name, error, config) "
+                "VALUES (?, ?, 'training', 'completed', ?, ?, 'default', NULL, '{\"enable_cache\": true}')",
+                (run_id, f"training-{run_id}", created, created + 1),
+            )
+            conn.execute(
+                "INSERT INTO steps (run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, "
+                "output_count, config, attempts) "
+                "VALUES (?, 's', ?, ?, ?, 'K', '{}', '{\"lr\": 0.1}', NULL, 1, '{}', '[]')",
+                (run_id, "completed" if run_id == "r1" else "cached", created, created + 0.5),
+            )
+            conn.execute(
+                "INSERT INTO artifacts (id, run_id, step_name, output_name, uri, artifact_store_path, data_type, "
+                "materializer, materializer_version, size, content_hash, created_at, run_metadata) VALUES "
+                "(?, ?, 's', 'output', 'runs/r1/s/output', '/store', 'builtins:int', "
+                "'zenml.materializers.builtin:BuiltinMaterializer', 1, 2, 'crc32:00000000', ?, '{\"rows\": 3}')",
+                (f"a-{run_id}", run_id, created + 0.2),
+            )
+            if version >= 3:
+                conn.execute(
+                    "UPDATE runs SET graph = '{\"s\": []}', artifact_store_path = '/store' WHERE id = ?", (run_id,)
+                )
+                conn.execute(
+                    "UPDATE steps SET logs_uri = ?, traceback = 'Traceback' WHERE run_id = ?",
+                    (f"logs/{run_id}/s.log", run_id),
+                )
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_a_database_made_by_older_code_keeps_every_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: int
+) -> None:
+    from zenml.metadata_stores import sqlite_schema
+
+    path = tmp_path / f"v{version}.db"
+    _old_database(path, version, monkeypatch)
+    store = SQLiteMetadataStore("x", path=str(path))
+    assert store.schema_version() == sqlite_schema.SCHEMA_VERSION
+    assert [run.id for run in store.list_runs()] == ["r2", "r1"]
+    assert store.get_run("r1").config == {"enable_cache": True}
+    [step] = store.list_steps("r2")
+    assert step.status == "cached"
+    if version >= 3:
+        run = store.get_run("r1")
+        assert (run.graph, run.artifact_store_path) == ({"s": []}, "/store")
+        assert (step.logs_uri, step.traceback) == ("logs/r2/s.log", "Traceback")
+    versions = store.list_artifact_versions("training::s::output")
+    assert [(v.id, v.version, v.version_number, v.run_id) for v in versions] == [("a-r1", "1", 1, "r1"),
+                                                                                ("a-r2", "2", 2, "r2")]  # fmt: skip
+    assert store.get_artifact("a-r2").run_metadata == {"rows": 3}
+    assert [a.id for a in store.list_artifacts(run_id="r1", step_name="s")] == ["a-r1"]
+    assert [(step, output) for step, output, _ in store.list_step_outputs("r2")] == [("s", "output")]
+    cached = store.find_cached_step("training", "s", "K")
+    assert cached is not None
+    assert cached.run_id == "r2"
+    # new versions continue the numbering
+    store.create_run(make_run("r3", created_at=5.0))
+    (new,) = store.record_step(make_step("r3", "s"), [make_artifact("r3", "s")])
+    assert new.version == "3"
+    store.close()
+
+
 def test_duplicate_run_id_is_a_clear_error(store: SQLiteMetadataStore) -> None:
     store.create_run(make_run("r1"))
     with pytest.raises(ValueError, match="already recorded"):
@@ -146,14 +224,12 @@ def test_step_of_unknown_run_is_refused(store: SQLiteMetadataStore) -> None:
 def test_step_and_artifacts_are_atomic(store: SQLiteMetadataStore) -> None:
     store.create_run(make_run("r1"))
     good = make_artifact("r1", "s", "a")
-    clash = make_artifact("r1", "s", "b", id="x")
-    store.record_step(make_step("r1", "other"), [make_artifact("r1", "other", id="x")])
-    # artifact id "x" replaces the other step's artifact only if the whole write succeeds;
-    # a foreign run id makes the write fail before anything is stored
-    with pytest.raises(ValueError, match="belongs to step"):
+    # an output that is neither new here nor a recorded version makes the whole write fail: nothing is stored
+    with pytest.raises(RunNotFoundError, match="artifact version it reuses"):
         store.record_step(make_step("r1", "s"), [good, make_artifact("r2", "s", "c")])
-    assert [s.name for s in store.list_steps("r1")] == ["other"]
-    store.record_step(make_step("r1", "s"), [good, clash])
+    assert store.list_steps("r1") == []
+    assert store.list_artifact_versions() == []
+    store.record_step(make_step("r1", "s"), [good, make_artifact("r1", "s", "b")])
     assert {a.output_name for a in store.list_artifacts(run_id="r1", step_name="s")} == {"a", "b"}
 
 

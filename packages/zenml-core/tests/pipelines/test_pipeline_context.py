@@ -28,7 +28,7 @@ def test_pipeline_context_drives_the_graph() -> None:
         context = get_pipeline_context()
         assert context.name == "tuning"
         assert context.enable_cache is False
-        assert context.model == {"name": "iris"}
+        assert (context.model.name, context.model.version) == ("iris", None)
         assert context.settings == {"docker": {"parent_image": "x"}}
         after = []
         for model_class in context.extra["models"]:

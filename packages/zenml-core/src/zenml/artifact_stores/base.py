@@ -8,8 +8,9 @@ connect on first use.
 
 from __future__ import annotations
 
+import io
 from abc import abstractmethod
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from zenml.stack.component import StackComponent
 from zenml.stack.flavors import ARTIFACT_STORE
@@ -48,6 +49,22 @@ def validate_name(name: str) -> str:
             f"artifact name {name!r} contains '..'; names must stay inside the artifact store's root"
         )
     return "/".join(parts)
+
+
+class _TextFile(io.TextIOWrapper):
+    """A text wrapper whose ``with`` block, left by an exception, hands the exception to the binary file (an
+    atomic writer then discards what was written instead of committing it)."""
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        buffer = self.detach()
+        exit_ = getattr(buffer, "__exit__", None)
+        if exit_ is not None:
+            exit_(exc_type, exc, tb)
+        else:
+            buffer.close()
 
 
 class ArtifactStore(StackComponent):
@@ -104,14 +121,44 @@ class ArtifactStore(StackComponent):
         the end of the block it is stored atomically under ``name``.
         """
 
+    def root_uri(self) -> str:
+        """The full URI of the store's root, which :meth:`uri` prefixes to names."""
+        return self.path.rstrip("/")
+
+    def relative(self, name: str) -> str:
+        """``name`` as a validated name inside the store.
+
+        Every method takes either a name relative to the root (``runs/...``) or, as in ZenML, a full URI
+        below the root (``/data/zen/runs/...``, ``gs://bucket/prefix/runs/...``, what :meth:`uri` and a
+        materializer's ``self.uri`` give).
+        """
+        import os
+
+        text: Any = name
+        if not isinstance(text, str) and hasattr(text, "__fspath__"):
+            text = os.fspath(text)
+        if isinstance(text, str):
+            root = self.root_uri().rstrip("/")
+            if text == root:
+                return ""
+            if root and text.startswith(root + "/"):
+                text = text[len(root) + 1 :]
+        return validate_name(text)
+
+    @staticmethod
+    def text(handle: IO[bytes], mode: str) -> IO[str]:
+        """A UTF-8 text file over a binary one (``"r"``/``"w"`` modes, as in ZenML); leaving a ``with`` block by
+        an exception still discards a write."""
+        return _TextFile(handle, encoding="utf-8")
+
     def uri(self, name: str = "") -> str:
         """The full URI of ``name`` (``path`` joined with the validated name)."""
-        clean = validate_name(name)
+        clean = self.relative(name)
         return f"{self.path.rstrip('/')}/{clean}" if clean else self.path
 
     def walk_files(self, name: str = "") -> Iterator[str]:
         """Every file name below directory ``name``, recursively, sorted."""
-        base = validate_name(name)
+        base = self.relative(name)
         for entry in self.listdir(base):
             child = f"{base}/{entry}" if base else entry
             if self.isdir(child):

@@ -23,7 +23,6 @@ from zenml.artifact_stores.base import (
     ArtifactNotFoundError,
     ArtifactStore,
     InvalidArtifactNameError,
-    validate_name,
 )
 
 if TYPE_CHECKING:
@@ -246,7 +245,7 @@ class LocalArtifactStore(ArtifactStore):
 
     def _path(self, name: str) -> str:
         """The real local path of ``name``; raises if it (or a symlink on the way) leaves the root."""
-        clean = validate_name(name)
+        clean = self.relative(name)
         if not clean:
             return self.root
         joined = os.path.join(self.root, *clean.split("/"))
@@ -261,26 +260,32 @@ class LocalArtifactStore(ArtifactStore):
     def _missing(self, name: str) -> ArtifactNotFoundError:
         return ArtifactNotFoundError(f"no file {name!r} in artifact store {self.name!r} ({self.uri(name)})")
 
+    def root_uri(self) -> str:
+        return self.root
+
     def uri(self, name: str = "") -> str:
-        clean = validate_name(name)
+        clean = self.relative(name)
         return os.path.join(self.root, *clean.split("/")) if clean else self.root
 
     # -- the filesystem API ----------------------------------------------------
 
     def open(self, name: str, mode: str = "rb") -> IO[bytes]:
-        """``"rb"``: a plain read-only file. ``"wb"``: an :class:`AtomicFileWriter`."""
+        """``"rb"``: a plain read-only file. ``"wb"``: an :class:`AtomicFileWriter`. ``"r"``/``"w"``: the same as
+        UTF-8 text."""
+        if mode in ("r", "w"):
+            return self.text(self.open(name, mode + "b"), mode)  # type: ignore[return-value]
         path = self._path(name)
-        if mode in ("rb", "r"):
+        if mode == "rb":
             try:
                 return open(path, "rb")
             except FileNotFoundError:
                 raise self._missing(name) from None
-        if mode in ("wb", "w"):
+        if mode == "wb":
             if path == self.root:
                 raise InvalidArtifactNameError("cannot open the artifact store's root for writing; name a file")
             os.makedirs(os.path.dirname(path), exist_ok=True)
             return AtomicFileWriter(_temp_sibling(path), path, fsync=self.fsync)
-        raise ValueError(f"unsupported mode {mode!r} for artifact store files; use 'rb' or 'wb'")
+        raise ValueError(f"unsupported mode {mode!r} for artifact store files; use 'rb', 'wb', 'r' or 'w'")
 
     def exists(self, name: str) -> bool:
         return os.path.exists(self._path(name))
@@ -297,7 +302,7 @@ class LocalArtifactStore(ArtifactStore):
         return sorted(entry for entry in entries if not _is_temp(entry))
 
     def walk_files(self, name: str = "") -> Iterator[str]:
-        base = validate_name(name)
+        base = self.relative(name)
         top = self._path(base)
         found: list[str] = []
         for directory, dirnames, filenames in os.walk(top):

@@ -21,6 +21,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from zenml.artifact_stores.current import using_store
 from zenml.artifacts.errors import (
     ArtifactCorruptedError,
     ArtifactExistsError,
@@ -36,11 +37,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ArtifactInfo:
-    """What :func:`save_artifact` reports: total ``size`` in bytes, ``content_hash`` and the files written."""
+    """What :func:`save_artifact` reports: total ``size`` in bytes, ``content_hash``, the files written, and
+    (when asked for) the materializer's ``metadata`` (with ``storage_size``) and ``visualizations``."""
 
     size: int
     content_hash: str
     files: tuple[str, ...] = field(default=())
+    metadata: dict[str, Any] = field(default_factory=dict)
+    visualizations: list[dict[str, str]] = field(default_factory=list)
 
 
 def _relative(uri: str, name: str) -> str:
@@ -78,14 +82,24 @@ def compute_content_hash(store: ArtifactStore, uri: str) -> str:
 
 
 def save_artifact(
-    data: Any, *, store: ArtifactStore, uri: str, materializer_cls: type[BaseMaterializer]
+    data: Any,
+    *,
+    store: ArtifactStore,
+    uri: str,
+    materializer_cls: type[BaseMaterializer],
+    extract_metadata: bool = False,
+    visualizations: bool = False,
 ) -> ArtifactInfo:
     """Save ``data`` below directory ``uri`` of ``store`` with ``materializer_cls``.
 
     ``uri`` must be new (or empty): :class:`ArtifactExistsError` otherwise, so
     that two artifacts are never mixed. Returns the size and content hash to
     record with the artifact. When the materializer raises, whatever it wrote
-    below ``uri`` is removed (best effort) and the error propagates.
+    below ``uri`` is removed (best effort) and the error propagates. With
+    ``visualizations``, the materializer's ``save_visualizations`` writes its
+    files below ``uri`` too (covered by the hash); with ``extract_metadata``,
+    its ``extract_metadata`` adds to ``storage_size``. Either failing is logged
+    and skipped, as in ZenML.
     """
     if store.exists(uri) and store.listdir(uri):
         raise ArtifactExistsError(
@@ -94,17 +108,59 @@ def save_artifact(
         )
     existed = store.exists(uri)
     tracking = TrackingStore(store)
-    try:
-        materializer_cls(uri, tracking).save(data)
-    except Exception:
-        _discard_partial(store, uri, keep_directory=existed)
-        raise
+    saved: list[dict[str, str]] = []
+    metadata: dict[str, Any] = {}
+    with using_store(store):
+        materializer = materializer_cls(store.uri(uri), tracking)
+        try:
+            materializer.save(data)
+        except Exception:
+            _discard_partial(store, uri, keep_directory=existed)
+            raise
+        if visualizations:
+            saved = _visualizations(materializer, data, store)
+        if extract_metadata:
+            metadata = _extracted(materializer, data)
     digests = _digests(tracking, uri)
+    size = sum(digest.size for digest in digests.values())
+    if extract_metadata:
+        from zenml.metadata.metadata_types import StorageSize
+
+        metadata = {"storage_size": StorageSize(size), **metadata}
     return ArtifactInfo(
-        size=sum(digest.size for digest in digests.values()),
+        size=size,
         content_hash=_manifest_hash(uri, digests),
         files=tuple(_relative(uri, name) for name in sorted(digests)),
+        metadata=metadata,
+        visualizations=saved,
     )
+
+
+def _visualizations(materializer: BaseMaterializer, data: Any, store: ArtifactStore) -> list[dict[str, str]]:
+    """What ``save_visualizations`` wrote, as ``[{"uri": name in the store, "type": ...}]``; failures logged."""
+    import logging
+
+    try:
+        found = materializer.save_visualizations(data) or {}
+        return [{"uri": store.relative(str(uri)), "type": str(kind)} for uri, kind in found.items()]
+    except Exception as error:
+        logging.getLogger(__name__).warning("%s.save_visualizations failed (skipped): %s",
+                                            type(materializer).__name__, error)  # fmt: skip
+        return []
+
+
+def _extracted(materializer: BaseMaterializer, data: Any) -> dict[str, Any]:
+    """What ``extract_metadata`` returned, checked; failures logged."""
+    import logging
+
+    from zenml.metadata.metadata_types import validate_metadata
+
+    try:
+        return dict(validate_metadata(materializer.extract_metadata(data) or {}))
+    except Exception as error:
+        logging.getLogger(__name__).warning("%s.extract_metadata failed (skipped): %s",
+                                            type(materializer).__name__, error)  # fmt: skip
+        return {}
 
 
 def _discard_partial(store: ArtifactStore, uri: str, *, keep_directory: bool) -> None:
@@ -155,13 +211,15 @@ def load_artifact(
         content_hash = None  # this process hashed these very file versions: no second read
     if content_hash is None:
         try:
-            return materializer_cls(uri, store).load(data_type)
+            with using_store(store):
+                return materializer_cls(store.uri(uri), store).load(data_type)
         except FileNotFoundError as error:
             raise ArtifactMissingError(uri, str(error)) from error
 
     tracking = TrackingStore(store)
     try:
-        value = materializer_cls(uri, tracking).load(data_type)
+        with using_store(store):
+            value = materializer_cls(store.uri(uri), tracking).load(data_type)
     except FileNotFoundError as error:
         raise ArtifactMissingError(uri, str(error)) from error
     except Exception as error:

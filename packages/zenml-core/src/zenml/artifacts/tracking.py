@@ -12,7 +12,7 @@ from __future__ import annotations
 import zlib
 from typing import TYPE_CHECKING, Any
 
-from zenml.artifact_stores.base import ArtifactStore, validate_name
+from zenml.artifact_stores.base import ArtifactStore
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -73,7 +73,7 @@ def remember(store: ArtifactStore, name: str, digest: FileDigest) -> None:
         return
     if len(_MEMO) >= MEMO_SIZE:
         _MEMO.pop(next(iter(_MEMO)))
-    _MEMO[(store.uri(), validate_name(name))] = (tag, digest)
+    _MEMO[(store.uri(), store.relative(name))] = (tag, digest)
 
 
 def forget_noted_hashes() -> None:
@@ -83,7 +83,7 @@ def forget_noted_hashes() -> None:
 
 def recall(store: ArtifactStore, name: str) -> FileDigest | None:
     """The digest noted for ``name`` if the file is still at the same version, else ``None``."""
-    entry = _MEMO.get((store.uri(), validate_name(name)))
+    entry = _MEMO.get((store.uri(), store.relative(name)))
     if entry is None:
         return None
     tag = store.version_tag(name)
@@ -259,15 +259,23 @@ class TrackingStore(ArtifactStore):
         self.records: dict[str, FileDigest | None] = {}
 
     def _forget(self, name: str) -> None:
-        prefix = validate_name(name)
+        prefix = self.inner.relative(name)
         for key in list(self.records):
             if key == prefix or key.startswith(prefix + "/") or not prefix:
                 self.records[key] = None
 
+    def root_uri(self) -> str:
+        return self.inner.root_uri()
+
+    def relative(self, name: str) -> str:
+        return self.inner.relative(name)
+
     def open(self, name: str, mode: str = "rb") -> IO[bytes]:
-        clean = validate_name(name)
+        if mode in ("r", "w"):
+            return self.text(self.open(name, mode + "b"), mode)  # type: ignore[return-value]
+        clean = self.inner.relative(name)
         handle = self.inner.open(name, mode)
-        if mode in ("wb", "w"):
+        if mode == "wb":
             self.records[clean] = None  # until closed successfully
             return HashingWriter(handle, clean, self.records)  # type: ignore[return-value]
         return HashingReader(handle, clean, self.records)  # type: ignore[return-value]
@@ -318,5 +326,5 @@ class TrackingStore(ArtifactStore):
 
     def digest(self, name: str) -> FileDigest:
         """The digest of a file: recorded on the way if possible, else by reading it now."""
-        recorded = self.records.get(validate_name(name))
+        recorded = self.records.get(self.inner.relative(name))
         return recorded if recorded is not None else digest_file(self.inner, name)

@@ -43,7 +43,10 @@ def remember_type(data_type: type[Any]) -> str:
 
 
 def describe(record: ArtifactRecord) -> str:
-    """``output 'o' of step 's' (run 'id')``, for messages."""
+    """``output 'o' of step 's' (run 'id')``, or for a version saved or registered outside a step
+    ``artifact 'name' version 'v' (id 'id')``, for messages."""
+    if record.step_name is None:
+        return f"artifact {record.artifact_name!r} version {record.version!r} (id {record.id!r})"
     return f"output {record.output_name!r} of step {record.step_name!r} (run {record.run_id!r})"
 
 

@@ -8,6 +8,7 @@ from zenml.utils.errors import PicklableError
 
 if TYPE_CHECKING:
     from zenml.artifact_stores.base import ArtifactStore
+    from zenml.enums import ArtifactType, VisualizationType
 
 
 class MaterializerError(PicklableError, Exception):
@@ -55,11 +56,23 @@ class BaseMaterializer(metaclass=BaseMaterializerMeta):
     """
 
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = ()
+    ASSOCIATED_ARTIFACT_TYPE: ClassVar[ArtifactType | str] = "BaseArtifact"
+    """What the artifacts hold (a ``zenml.enums.ArtifactType``, e.g. ``ArtifactType.MODEL``)."""
     VERSION: ClassVar[int] = 1
     SKIP_REGISTRATION: ClassVar[bool] = False
 
-    def __init__(self, uri: str, artifact_store: ArtifactStore) -> None:
+    def __init__(self, uri: str, artifact_store: ArtifactStore | None = None) -> None:
         self.uri = uri
+        if artifact_store is None:  # the store in use (of a running step or materializer call)
+            from zenml.artifact_stores.current import current_store
+
+            artifact_store = current_store()
+            if artifact_store is None:
+                raise ValueError(
+                    f"{type(self).__name__}({uri!r}): no artifact store is in use here (outside a step), so pass "
+                    "one: artifact_store=Client().active_stack.artifact_store (ZenML defaults to the active stack's; "
+                    "this zenml does not look it up from inside a materializer)"
+                )
         self.artifact_store = artifact_store
 
     def path(self, filename: str) -> str:
@@ -73,6 +86,14 @@ class BaseMaterializer(metaclass=BaseMaterializerMeta):
     def load(self, data_type: type[Any]) -> Any:
         """Read an object of ``data_type`` back from ``self.uri``."""
         raise NotImplementedError(f"{type(self).__name__} does not implement load()")
+
+    def extract_metadata(self, data: Any) -> dict[str, Any]:
+        """Metadata to record with the artifact (JSON values, ``Uri``, ``Path``, ``DType``, ``StorageSize``)."""
+        return {}
+
+    def save_visualizations(self, data: Any) -> dict[str, VisualizationType | str]:
+        """Write visualizations of ``data`` below ``self.uri``; return ``{uri of each: VisualizationType}``."""
+        return {}
 
     @classmethod
     def reference(cls) -> str:

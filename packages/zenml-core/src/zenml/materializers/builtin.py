@@ -27,6 +27,7 @@ class BuiltinMaterializer(BaseMaterializer):
     """Python builtins and containers as exact, readable JSON."""
 
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = BUILTIN_TYPES
+    ASSOCIATED_ARTIFACT_TYPE: ClassVar[str] = "DataArtifact"
     VERSION: ClassVar[int] = 1
 
     def save(self, data: Any) -> None:
@@ -50,6 +51,7 @@ class BytesMaterializer(BaseMaterializer):
     """``bytes`` and ``bytearray`` as one raw file."""
 
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = BYTES_TYPES
+    ASSOCIATED_ARTIFACT_TYPE: ClassVar[str] = "DataArtifact"
     VERSION: ClassVar[int] = 1
 
     def save(self, data: Any) -> None:

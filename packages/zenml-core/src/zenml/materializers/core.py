@@ -26,9 +26,12 @@ def is_dataclass_type(data_type: object) -> bool:
 
 
 def register_core_materializers(registry: MaterializerRegistry) -> None:
-    """Register core's materializers in ``registry``: builtins, bytes, numpy arrays (lazily), dataclasses."""
+    """Register core's materializers in ``registry``: builtins, bytes, numpy arrays (lazily), dataclasses,
+    registered files."""
     registry.register(f"{_PACKAGE}.builtin:BuiltinMaterializer", *BUILTIN_TYPES)
     registry.register(f"{_PACKAGE}.builtin:BytesMaterializer", *BYTES_TYPES)
     registry.register(f"{_PACKAGE}.numpy:NumpyMaterializer", "numpy:ndarray")
     registry.register(f"{_PACKAGE}.numpy:MemmapNumpyMaterializer")  # known (its artifacts load), no default type
     registry.register_fallback(is_dataclass_type, f"{_PACKAGE}.dataclass:DataclassMaterializer")
+    # files registered with register_artifact(): known (they load as a local path), chosen for no type
+    registry.register("zenml.artifacts.preexisting_data_materializer:PreexistingDataMaterializer")

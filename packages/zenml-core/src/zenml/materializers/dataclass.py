@@ -19,6 +19,7 @@ class DataclassMaterializer(BaseMaterializer):
     """A dataclass instance as exact JSON (``data.json``); loaded back as the requested type."""
 
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = ()
+    ASSOCIATED_ARTIFACT_TYPE: ClassVar[str] = "DataArtifact"
     VERSION: ClassVar[int] = 1
 
     def save(self, data: Any) -> None:

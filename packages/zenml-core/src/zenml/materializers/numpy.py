@@ -61,6 +61,7 @@ class NumpyMaterializer(BaseMaterializer):
     """``numpy.ndarray`` as ``data.npy`` (``np.save`` format, never pickled)."""
 
     ASSOCIATED_TYPES: ClassVar[tuple[type, ...]] = (np.ndarray,)
+    ASSOCIATED_ARTIFACT_TYPE: ClassVar[str] = "DataArtifact"
     VERSION: ClassVar[int] = 1
     MMAP_MODE: ClassVar[str | None] = None
     """``None``: read into memory. ``"r"``, ``"r+"``, ``"c"``: ``np.load(..., mmap_mode=...)``."""
@@ -88,6 +89,18 @@ class NumpyMaterializer(BaseMaterializer):
                 return
             _write_header(handle, array)
             handle.write(raw)  # one call: the store's file (or hashing wrapper) streams it in slices
+
+    def extract_metadata(self, data: Any) -> dict[str, Any]:
+        """``shape`` and ``dtype``, and for numbers ``mean``, ``std``, ``min`` and ``max`` (as ZenML records)."""
+        from zenml.metadata.metadata_types import DType
+
+        array = np.asarray(data)
+        found: dict[str, Any] = {"shape": list(array.shape), "dtype": DType(str(array.dtype))}
+        if array.size and np.issubdtype(array.dtype, np.number) and not np.issubdtype(array.dtype, np.complexfloating):
+            with np.errstate(all="ignore"):
+                stats = {"mean": array.mean(), "std": array.std(), "min": array.min(), "max": array.max()}
+            found.update({key: float(value) for key, value in stats.items() if np.isfinite(value)})
+        return found
 
     def load(self, data_type: type[Any]) -> Any:
         if self.MMAP_MODE is not None:

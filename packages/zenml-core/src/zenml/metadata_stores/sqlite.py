@@ -16,30 +16,20 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError
+from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError, is_new_output
+from zenml.metadata_stores.sqlite_history import SQLiteHistory
+from zenml.metadata_stores.sqlite_schema import ARTIFACT_COLUMNS, JSON_ARTIFACT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS
 
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Callable, Sequence
 
-    from zenml.metadata_stores.models import ArtifactRecord, RunRecord, StepRecord
+    from zenml.metadata_stores.models import AnnotationRecord, ArtifactRecord, RunRecord, StepRecord
 
 T = TypeVar("T")
 
 # Connections inherited through fork(): kept referenced so that they are never closed in the child.
 _INHERITED: list[Any] = []
-
-_RUN_COLUMNS = (
-    "id, name, pipeline_name, status, created_at, ended_at, stack_name, error, config, graph, artifact_store_path"
-)
-_STEP_COLUMNS = (
-    "run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts, logs_uri, "
-    "traceback"
-)
-_ARTIFACT_COLUMNS = (
-    "id, run_id, step_name, output_name, uri, artifact_store_path, data_type, materializer, "
-    "materializer_version, size, content_hash, created_at, run_metadata"
-)
 
 
 def _is_busy(error: Exception) -> bool:
@@ -47,7 +37,7 @@ def _is_busy(error: Exception) -> bool:
     return "locked" in text or "busy" in text
 
 
-class SQLiteMetadataStore(MetadataStore):
+class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
     """Runs, steps and artifacts in the SQLite file ``path`` (created with its directory on first use).
 
     Options: ``timeout`` (seconds a write waits for the lock, default 30).
@@ -171,7 +161,7 @@ class SQLiteMetadataStore(MetadataStore):
 
         from zenml.metadata_stores.models import RunRecord
 
-        values = dict(zip(_RUN_COLUMNS.split(", "), row, strict=True))
+        values = dict(zip(RUN_COLUMNS.split(", "), row, strict=True))
         values["config"] = json.loads(values["config"])
         values["graph"] = json.loads(values["graph"])
         return RunRecord(**values)
@@ -206,8 +196,9 @@ class SQLiteMetadataStore(MetadataStore):
 
         from zenml.metadata_stores.models import ArtifactRecord
 
-        values = dict(zip(_ARTIFACT_COLUMNS.split(", "), row, strict=True))
-        values["run_metadata"] = json.loads(values["run_metadata"])
+        values = dict(zip(ARTIFACT_COLUMNS.split(", "), row, strict=True))
+        for column in JSON_ARTIFACT_COLUMNS:
+            values[column] = json.loads(values[column])
         return ArtifactRecord(**values)
 
     # -- writes ------------------------------------------------------------------
@@ -227,7 +218,7 @@ class SQLiteMetadataStore(MetadataStore):
                 "INSERT OR IGNORE INTO pipelines (name, created_at) VALUES (?, ?)", (run.pipeline_name, run.created_at)
             )
             conn.execute(
-                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({', '.join('?' * 11)})",
                 (
                     run.id,
                     run.name,
@@ -258,7 +249,13 @@ class SQLiteMetadataStore(MetadataStore):
         if not self._write(work):
             raise RunNotFoundError(f"no run with id {run_id!r} in metadata store {self.file!r}")
 
-    def record_step(self, step: StepRecord, artifacts: Sequence[ArtifactRecord] = ()) -> None:
+    def record_step(
+        self,
+        step: StepRecord,
+        artifacts: Sequence[ArtifactRecord] = (),
+        annotations: Sequence[AnnotationRecord] = (),
+    ) -> list[ArtifactRecord]:
+        """The step, its new artifact versions (numbered here), its output links and annotations: one transaction."""
         import json
         import sqlite3
 
@@ -267,22 +264,18 @@ class SQLiteMetadataStore(MetadataStore):
             parameters = json.dumps(step.parameters, sort_keys=True)
             config = json.dumps(step.config, sort_keys=True)
             attempts = json.dumps(step.attempts, sort_keys=True)
-            metadata = [json.dumps(artifact.run_metadata, sort_keys=True) for artifact in artifacts]
         except (TypeError, ValueError) as error:
             raise TypeError(
-                f"step {step.name!r}: inputs, parameters, configuration and output metadata must be "
-                f"JSON-serialisable ({error})"
+                f"step {step.name!r}: inputs, parameters and configuration must be JSON-serialisable ({error})"
             ) from None
-        for artifact in artifacts:
-            if (artifact.run_id, artifact.step_name) != (step.run_id, step.name):
-                raise ValueError(
-                    f"artifact {artifact.output_name!r} belongs to step {artifact.step_name!r} of run "
-                    f"{artifact.run_id!r}, not to step {step.name!r} of run {step.run_id!r}"
-                )
+        new = [artifact for artifact in artifacts if is_new_output(step, artifact)]
+        rows = self._artifact_rows(new)
+        annotation_rows = self._annotation_rows(annotations)
+        declared = sum(1 for artifact in artifacts if artifact.save_type == "step_output")
 
-        def work(conn: sqlite3.Connection) -> None:
+        def work(conn: sqlite3.Connection) -> list[ArtifactRecord]:
             conn.execute(
-                f"INSERT INTO steps ({_STEP_COLUMNS}, output_count) VALUES ({', '.join('?' * 14)}) "
+                f"INSERT INTO steps ({STEP_COLUMNS}, output_count) VALUES ({', '.join('?' * 14)}) "
                 "ON CONFLICT (run_id, name) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, "
                 "ended_at = excluded.ended_at, cache_key = excluded.cache_key, inputs = excluded.inputs, "
                 "parameters = excluded.parameters, error = excluded.error, config = excluded.config, "
@@ -302,52 +295,38 @@ class SQLiteMetadataStore(MetadataStore):
                     attempts,
                     step.logs_uri,
                     step.traceback,
-                    len(artifacts),
+                    declared,
                 ),
             )
+            numbered = {record.id: record for record in self._insert_versions(conn, new, rows)}
             conn.executemany(
-                f"INSERT OR REPLACE INTO artifacts ({_ARTIFACT_COLUMNS}) VALUES ({', '.join('?' * 13)})",
-                [
-                    (
-                        a.id,
-                        a.run_id,
-                        a.step_name,
-                        a.output_name,
-                        a.uri,
-                        a.artifact_store_path,
-                        a.data_type,
-                        a.materializer,
-                        a.materializer_version,
-                        a.size,
-                        a.content_hash,
-                        a.created_at,
-                        meta,
-                    )
-                    for a, meta in zip(artifacts, metadata, strict=True)
-                ],
+                "INSERT OR IGNORE INTO step_outputs (run_id, step_name, output_name, artifact_id) VALUES (?, ?, ?, ?)",
+                [(step.run_id, step.name, artifact.output_name, artifact.id) for artifact in artifacts],
             )
+            self._insert_annotations(conn, annotation_rows)
+            return [numbered.get(artifact.id, artifact) for artifact in artifacts]
 
         try:
-            self._write(work)
+            return self._write(work)
         except sqlite3.IntegrityError as error:
             raise RunNotFoundError(
-                f"cannot record step {step.name!r}: no run with id {step.run_id!r} in metadata store {self.file!r} "
-                f"({error})"
+                f"cannot record step {step.name!r}: no run with id {step.run_id!r} (or an artifact version it reuses) "
+                f"in metadata store {self.file!r} ({error})"
             ) from error
 
     # -- reads -------------------------------------------------------------------
 
     def get_run(self, name_or_id: str) -> RunRecord:
-        rows = self._read(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (name_or_id,))
+        rows = self._read(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?", (name_or_id,))
         if not rows:
             rows = self._read(
-                f"SELECT {_RUN_COLUMNS} FROM runs WHERE name = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                f"SELECT {RUN_COLUMNS} FROM runs WHERE name = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
                 (name_or_id,),
             )
         if not rows and name_or_id:
             escaped = name_or_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             rows = self._read(
-                f"SELECT {_RUN_COLUMNS} FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT 6",
+                f"SELECT {RUN_COLUMNS} FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT 6",
                 (escaped + "%",),
             )
             if len(rows) > 1:
@@ -367,34 +346,42 @@ class SQLiteMetadataStore(MetadataStore):
         self, *, pipeline_name: str | None = None, status: str | None = None, limit: int | None = None
     ) -> list[RunRecord]:
         where, parameters = _where(pipeline_name=pipeline_name, status=status)
-        sql = f"SELECT {_RUN_COLUMNS} FROM runs{where} ORDER BY created_at DESC, rowid DESC"
+        sql = f"SELECT {RUN_COLUMNS} FROM runs{where} ORDER BY created_at DESC, rowid DESC"
         if limit is not None:
             sql += f" LIMIT {max(int(limit), 0):d}"
         return [self._run(row) for row in self._read(sql, parameters)]
 
     def list_steps(self, run_id: str) -> list[StepRecord]:
-        rows = self._read(f"SELECT {_STEP_COLUMNS} FROM steps WHERE run_id = ? ORDER BY started_at, rowid", (run_id,))
+        rows = self._read(f"SELECT {STEP_COLUMNS} FROM steps WHERE run_id = ? ORDER BY started_at, rowid", (run_id,))
         return [self._step(row) for row in rows]
 
     def list_artifacts(self, *, run_id: str | None = None, step_name: str | None = None) -> list[ArtifactRecord]:
-        where, parameters = _where(run_id=run_id, step_name=step_name)
-        rows = self._read(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts{where} ORDER BY created_at, rowid", parameters)
-        return [self._artifact(row) for row in rows]
+        if run_id is None and step_name is None:
+            rows = self._read(f"SELECT {ARTIFACT_COLUMNS} FROM artifacts ORDER BY created_at, rowid")
+            return [self._artifact(row) for row in rows]
+        where, parameters = _where(**{"o.run_id": run_id, "o.step_name": step_name})
+        columns = ", ".join(f"a.{column}" for column in ARTIFACT_COLUMNS.split(", "))
+        rows = self._read(
+            f"SELECT DISTINCT {columns}, a.rowid FROM step_outputs o JOIN artifacts a ON a.id = o.artifact_id{where} "
+            "ORDER BY a.created_at, a.rowid",
+            parameters,
+        )
+        return [self._artifact(row[:-1]) for row in rows]
 
     def get_artifact(self, artifact_id: str) -> ArtifactRecord:
-        rows = self._read(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE id = ?", (artifact_id,))
+        rows = self._read(f"SELECT {ARTIFACT_COLUMNS} FROM artifacts WHERE id = ?", (artifact_id,))
         if not rows:
             raise ArtifactRecordNotFoundError(f"no artifact with id {artifact_id!r} in metadata store {self.file!r}")
         return self._artifact(rows[0])
 
     def find_cached_step(self, pipeline_name: str, step_name: str, cache_key: str) -> StepRecord | None:
         """The newest completed or cached step with this key whose recorded outputs are all still recorded."""
-        columns = ", ".join(f"s.{column.strip()}" for column in _STEP_COLUMNS.split(","))
+        columns = ", ".join(f"s.{column.strip()}" for column in STEP_COLUMNS.split(","))
         rows = self._read(
             f"SELECT {columns} FROM steps s JOIN runs r ON r.id = s.run_id "
             "WHERE s.cache_key = ? AND s.name = ? AND r.pipeline_name = ? AND s.status IN ('completed', 'cached') "
-            "AND s.output_count = "
-            "(SELECT COUNT(*) FROM artifacts a WHERE a.run_id = s.run_id AND a.step_name = s.name) "
+            "AND s.output_count = (SELECT COUNT(*) FROM step_outputs o JOIN artifacts a ON a.id = o.artifact_id "
+            "WHERE o.run_id = s.run_id AND o.step_name = s.name AND a.save_type = 'step_output') "
             "ORDER BY COALESCE(s.ended_at, s.started_at) DESC, s.rowid DESC LIMIT 1",
             (cache_key, step_name, pipeline_name),
         )

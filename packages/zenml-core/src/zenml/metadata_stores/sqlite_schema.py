@@ -87,9 +87,119 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE steps ADD COLUMN logs_uri TEXT",
         "ALTER TABLE steps ADD COLUMN traceback TEXT",
     ),
+    # 4: artifacts become named, numbered artifact versions (earlier outputs get ZenML's default name
+    # <pipeline>::<step>::<output> and versions 1, 2, ... in the order they were made); step outputs are links
+    # (a cached step links the versions it reuses); annotations (metadata, tags, links, stages); models
+    (
+        """
+        CREATE TABLE artifacts_v4 (
+            id TEXT PRIMARY KEY,
+            artifact_name TEXT NOT NULL,
+            version TEXT NOT NULL,
+            version_number INTEGER,
+            artifact_type TEXT NOT NULL DEFAULT 'BaseArtifact',
+            save_type TEXT NOT NULL DEFAULT 'step_output',
+            run_id TEXT,
+            step_name TEXT,
+            output_name TEXT,
+            uri TEXT NOT NULL,
+            artifact_store_path TEXT NOT NULL,
+            data_type TEXT NOT NULL,
+            materializer TEXT NOT NULL,
+            materializer_version INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            run_metadata TEXT NOT NULL DEFAULT '{}',
+            visualizations TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (artifact_name, version)
+        )
+        """,
+        """
+        INSERT INTO artifacts_v4 (id, artifact_name, version, version_number, run_id, step_name, output_name, uri,
+            artifact_store_path, data_type, materializer, materializer_version, size, content_hash, created_at,
+            run_metadata)
+        SELECT id, name, CAST(number AS TEXT), number, run_id, step_name, output_name, uri, artifact_store_path,
+            data_type, materializer, materializer_version, size, content_hash, created_at, run_metadata
+        FROM (
+            SELECT a.*, r.pipeline_name || '::' || a.step_name || '::' || a.output_name AS name,
+                ROW_NUMBER() OVER (PARTITION BY r.pipeline_name, a.step_name, a.output_name
+                                   ORDER BY a.created_at, a.rowid) AS number
+            FROM artifacts a JOIN runs r ON r.id = a.run_id
+        )
+        """,
+        "DROP TABLE artifacts",
+        "ALTER TABLE artifacts_v4 RENAME TO artifacts",
+        "CREATE INDEX artifacts_by_uri ON artifacts(uri)",
+        "CREATE INDEX artifacts_by_name ON artifacts(artifact_name, version_number)",
+        "CREATE INDEX artifacts_by_created ON artifacts(created_at)",
+        """
+        CREATE TABLE step_outputs (
+            run_id TEXT NOT NULL,
+            step_name TEXT NOT NULL,
+            output_name TEXT NOT NULL,
+            artifact_id TEXT NOT NULL REFERENCES artifacts(id),
+            PRIMARY KEY (run_id, step_name, output_name, artifact_id),
+            FOREIGN KEY (run_id, step_name) REFERENCES steps(run_id, name) ON DELETE CASCADE
+        )
+        """,
+        "INSERT INTO step_outputs SELECT run_id, step_name, output_name, id FROM artifacts",
+        "CREATE INDEX step_outputs_by_artifact ON step_outputs(artifact_id)",
+        """
+        CREATE TABLE annotations (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            resource_type TEXT NOT NULL,
+            resource_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX annotations_by_resource ON annotations(resource_type, resource_id)",
+        """
+        CREATE TABLE models (
+            name TEXT PRIMARY KEY,
+            created_at REAL NOT NULL,
+            license TEXT,
+            description TEXT,
+            audience TEXT,
+            use_cases TEXT,
+            limitations TEXT,
+            trade_offs TEXT,
+            ethics TEXT
+        )
+        """,
+        """
+        CREATE TABLE model_versions (
+            id TEXT PRIMARY KEY,
+            model_name TEXT NOT NULL REFERENCES models(name),
+            name TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            created_at REAL NOT NULL,
+            description TEXT,
+            UNIQUE (model_name, name),
+            UNIQUE (model_name, number)
+        )
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# The columns the store reads and writes, in the order its row conversions expect.
+RUN_COLUMNS = (
+    "id, name, pipeline_name, status, created_at, ended_at, stack_name, error, config, graph, artifact_store_path"
+)
+STEP_COLUMNS = (
+    "run_id, name, status, started_at, ended_at, cache_key, inputs, parameters, error, config, attempts, logs_uri, "
+    "traceback"
+)
+ARTIFACT_COLUMNS = (
+    "id, run_id, step_name, output_name, uri, artifact_store_path, data_type, materializer, "
+    "materializer_version, size, content_hash, created_at, run_metadata, artifact_name, version, version_number, "
+    "artifact_type, save_type, visualizations"
+)
+JSON_ARTIFACT_COLUMNS = ("run_metadata", "visualizations")
 
 
 class SchemaTooNewError(RuntimeError):

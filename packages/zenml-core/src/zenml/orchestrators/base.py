@@ -51,7 +51,16 @@ class BaseOrchestrator(StackComponent):
                 artifact_store_path=stack.artifact_store.path,
             )
         )
+        if deployment.config.get("tags"):
+            from zenml.metadata_stores.annotations import tag_annotations
+            from zenml.metadata_stores.models import PIPELINE_RUN
+
+            store.add_annotations(tag_annotations(PIPELINE_RUN, deployment.run_id, deployment.config["tags"]))
         try:
+            if deployment.config.get("model") or any(plan.config.get("model") for plan in deployment.steps):
+                from zenml.model.utils import resolve_run_models
+
+                resolve_run_models(deployment, stack)
             self.execute(deployment, stack)
         except BaseException as exc:
             store.finish_run(deployment.run_id, FAILED, time.time(), error=f"{type(exc).__name__}: {exc}")

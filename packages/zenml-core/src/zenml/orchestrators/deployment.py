@@ -28,8 +28,8 @@ class StepPlan:
     and configuration (``config``: parameters, enable_cache, extra, settings, retry, hook references, ...).
     """
 
-    __slots__ = ("config", "enable_cache", "hooks", "id", "inputs", "outputs", "parameters", "reference", "step",
-                 "upstream")  # fmt: skip
+    __slots__ = ("config", "enable_cache", "externals", "hooks", "id", "inputs", "outputs", "parameters", "reference",
+                 "step", "upstream")  # fmt: skip
 
     def __init__(
         self,
@@ -55,6 +55,8 @@ class StepPlan:
         self.step = step  # the in-process object; resolved from ``reference`` elsewhere
         self.config = config or {}
         self.hooks = hooks or {}  # in-process hook callables; resolved from the config's references elsewhere
+        # in-process ExternalArtifact inputs, saved when the run starts (then inputs[name] = ("", artifact id))
+        self.externals: dict[str, Any] = {}
 
     @classmethod
     def from_invocation(
@@ -74,7 +76,9 @@ class StepPlan:
                 inputs[name] = [(h.invocation_id, h.output_name) for h in connected]
             else:
                 inputs[name] = (connected.invocation_id, connected.output_name)
-        return cls(
+        for name in invocation.externals:
+            inputs[name] = ("", "")  # an artifact version id, once the external artifact is saved
+        plan = cls(
             invocation.id,
             invocation.step.reference,
             inputs=inputs,
@@ -86,6 +90,8 @@ class StepPlan:
             config=config,
             hooks=hooks,
         )
+        plan.externals = dict(invocation.externals)
+        return plan
 
     def hook(self, kind: str) -> Any:
         """The ``on_success``/``on_failure`` hook to run: the in-process callable or its recorded reference."""

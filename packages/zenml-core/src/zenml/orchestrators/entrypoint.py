@@ -11,13 +11,15 @@ import time
 from os import urandom
 from typing import TYPE_CHECKING, Any
 
-from zenml.metadata_stores.models import CACHED, COMPLETED, FAILED, ArtifactRecord, StepRecord
+from zenml.metadata_stores.models import CACHED, COMPLETED, FAILED, STEP_OUTPUT, ArtifactRecord, StepRecord
 from zenml.steps.errors import StepFailedError
 
 if TYPE_CHECKING:
     from zenml.artifact_stores.base import ArtifactStore
+    from zenml.artifacts.artifact_config import ArtifactConfig
     from zenml.materializers.base import BaseMaterializer
     from zenml.metadata_stores.base import MetadataStore
+    from zenml.metadata_stores.models import AnnotationRecord
     from zenml.orchestrators.deployment import Deployment, StepPlan
     from zenml.stack.stack import Stack
     from zenml.steps.base import Step
@@ -42,11 +44,13 @@ def _input_records(
     fetched: dict[str, dict[str, ArtifactRecord]] = {}
 
     def find(name: str, upstream: str, output: str) -> ArtifactRecord:
+        if not upstream:  # an ExternalArtifact: ``output`` is the id of its artifact version
+            return stack.metadata_store.get_artifact(output)
         record = state.artifacts.get((upstream, output)) if state is not None else None
         if record is None:
             if upstream not in fetched:
                 found = stack.metadata_store.list_artifacts(run_id=deployment.run_id, step_name=upstream)
-                fetched[upstream] = {item.output_name: item for item in found}
+                fetched[upstream] = {item.output_name or "": item for item in found}
             record = fetched[upstream].get(output)
         if record is None:
             raise LookupError(
@@ -77,26 +81,36 @@ def _intact(store: ArtifactStore, artifact: ArtifactRecord) -> bool:
 def _reuse_cached(
     deployment: Deployment, plan: StepPlan, stack: Stack, key: str
 ) -> tuple[StepRecord, list[ArtifactRecord]] | None:
-    """The step record and artifact copies of an earlier identical step, if its artifacts still exist."""
+    """The step record and output versions of an earlier identical step, if its artifacts still exist.
+
+    The outputs are the same artifact versions (a cached step makes no new version, as in ZenML).
+    """
     store = stack.artifact_store
     cached = stack.metadata_store.find_cached_step(deployment.pipeline_name, plan.id, key)
     if cached is None:
         return None
-    artifacts = stack.metadata_store.list_artifacts(run_id=cached.run_id, step_name=cached.name)
-    by_name = {artifact.output_name: artifact for artifact in artifacts}
+    artifacts = [
+        artifact
+        for step, _, artifact in stack.metadata_store.list_step_outputs(cached.run_id)
+        if step == cached.name and artifact.save_type == STEP_OUTPUT
+    ]
+    by_name = {artifact.output_name or "": artifact for artifact in artifacts}
     if set(by_name) != set(plan.outputs):
         return None
     for artifact in artifacts:
         if artifact.artifact_store_path != store.path or not _intact(store, artifact):
             return None  # deleted, truncated or in another store: run the step again
-    from dataclasses import replace
+    return cached, artifacts
 
-    now = time.time()
-    copies = [
-        replace(artifact, id=_new_id(), run_id=deployment.run_id, step_name=plan.id, created_at=now)
-        for artifact in artifacts
-    ]
-    return cached, copies
+
+def artifact_name(deployment: Deployment, plan: StepPlan, output: str, config: ArtifactConfig | None) -> str:
+    """The artifact name of a step output: its ``ArtifactConfig`` name (templates filled), else ZenML's default
+    ``<pipeline>::<step>::<output>``."""
+    if config is None or not config.name:
+        return f"{deployment.pipeline_name}::{plan.id}::{output}"
+    from zenml.utils.string_utils import format_name_template
+
+    return format_name_template(config.name, plan.config.get("substitutions"), start_time=deployment.created_at)
 
 
 def _save_outputs(
@@ -104,15 +118,21 @@ def _save_outputs(
     plan: StepPlan,
     store: ArtifactStore,
     outputs: dict[str, Any],
-    metadata: dict[str, dict[str, Any]] | None = None,
-) -> list[ArtifactRecord]:
+    context: StepContext | None = None,
+) -> tuple[list[ArtifactRecord], list[AnnotationRecord]]:
+    """Save each output as a new artifact version; return the records and their metadata and tag annotations."""
     from zenml.artifacts import save_artifact
-    from zenml.artifacts.trust import remember_type
+    from zenml.artifacts.recorded import new_version_record
     from zenml.materializers.base import MaterializerError
     from zenml.materializers.registry import NoMaterializerError, materializer_registry
+    from zenml.metadata_stores.annotations import metadata_annotations, tag_annotations
+    from zenml.metadata_stores.models import ARTIFACT_VERSION
 
     step = plan.resolve_step()
     records = []
+    annotations: list[AnnotationRecord] = []
+    extract = plan.config.get("enable_artifact_metadata") is not False
+    visualize = plan.config.get("enable_artifact_visualization") is not False
     for name, value in outputs.items():
         materializer: type[BaseMaterializer] | None = step.explicit_materializer(name)
         if materializer is None:
@@ -120,29 +140,36 @@ def _save_outputs(
                 materializer = materializer_registry.get(type(value))
             except NoMaterializerError as exc:
                 raise NoMaterializerError(f"step {plan.id!r} output {name!r}: {exc}") from None
+        config = step.artifact_configs.get(name)
         uri = output_uri(deployment, plan, name)
         try:
-            info = save_artifact(value, store=store, uri=uri, materializer_cls=materializer)
+            info = save_artifact(value, store=store, uri=uri, materializer_cls=materializer, extract_metadata=extract,
+                                 visualizations=visualize)  # fmt: skip
         except MaterializerError as exc:
             raise type(exc)(f"step {plan.id!r} output {name!r}: {exc}") from exc
-        records.append(
-            ArtifactRecord(
-                id=_new_id(),
-                run_id=deployment.run_id,
-                step_name=plan.id,
-                output_name=name,
-                uri=uri,
-                artifact_store_path=store.path,
-                data_type=remember_type(type(value)),
-                materializer=materializer.reference(),
-                materializer_version=materializer.VERSION,
-                size=info.size,
-                content_hash=info.content_hash,
-                created_at=time.time(),
-                run_metadata=dict((metadata or {}).get(name, {})),
-            )
+        record = new_version_record(
+            _new_id(),
+            value,
+            info,
+            store=store,
+            uri=uri,
+            materializer=materializer,
+            name=artifact_name(deployment, plan, name, config),
+            version=config.version if config is not None else None,
+            artifact_type=config.artifact_type if config is not None else None,
+            run_id=deployment.run_id,
+            step_name=plan.id,
+            output_name=name,
         )
-    return records
+        metadata = {**info.metadata, **((config.run_metadata or {}) if config else {})}
+        tags = list(config.tags or []) if config else []
+        if context is not None:
+            metadata.update(context.get_output_metadata(name))
+            tags += context.get_output_tags(name)
+        records.append(record)
+        annotations += metadata_annotations(ARTIFACT_VERSION, record.id, metadata, now=record.created_at)
+        annotations += tag_annotations(ARTIFACT_VERSION, record.id, tags, now=record.created_at)
+    return records, annotations
 
 
 def output_uri(deployment: Deployment, plan: StepPlan, output: str) -> str:
@@ -150,16 +177,26 @@ def output_uri(deployment: Deployment, plan: StepPlan, output: str) -> str:
     return f"runs/{deployment.run_id}/{plan.id}/{output}"
 
 
-def _load_inputs(inputs: dict[str, ArtifactRecord | list[ArtifactRecord]], store: ArtifactStore) -> dict[str, Any]:
-    """Load a step's input artifacts; a corrupted one is moved aside so that the next run recomputes it."""
+def _load_inputs(
+    inputs: dict[str, ArtifactRecord | list[ArtifactRecord]], store: ArtifactStore, step: Step, stack: Stack
+) -> dict[str, Any]:
+    """Load a step's input artifacts; a corrupted one is moved aside so that the next run recomputes it.
+
+    An input annotated ``UnmaterializedArtifact`` receives the artifact version itself, unloaded.
+    """
     from zenml.artifacts import ArtifactCorruptedError
     from zenml.artifacts.recorded import load_record
+    from zenml.steps.typing_utils import strip_annotated
+
+    def load(name: str, record: ArtifactRecord) -> Any:
+        annotation = strip_annotated(step.inputs.get(name))
+        if getattr(annotation, "ZENML_UNMATERIALIZED", False):
+            return annotation(record, stack)
+        return load_record(record, store)
 
     try:
         return {
-            name: [load_record(item, store) for item in record]
-            if isinstance(record, list)
-            else load_record(record, store)
+            name: [load(name, item) for item in record] if isinstance(record, list) else load(name, record)
             for name, record in inputs.items()
         }
     except ArtifactCorruptedError as exc:
@@ -193,10 +230,12 @@ def _record_step(
     error: str | None = None,
     records: list[ArtifactRecord] | None = None,
     attempts: list[dict[str, Any]] | None = None,
+    annotations: list[AnnotationRecord] | None = None,
     logs_uri: str | None = None,
     traceback: str | None = None,
-) -> None:
-    """Record one step's outcome (its attempts, output artifacts and logs) in the metadata store."""
+) -> list[ArtifactRecord]:
+    """Record one step's outcome (its attempts, outputs with their annotations, and logs); return the outputs as
+    recorded."""
     step_record = StepRecord(
         run_id=deployment.run_id,
         name=plan.id,
@@ -212,7 +251,7 @@ def _record_step(
         logs_uri=logs_uri,
         traceback=traceback,
     )
-    metadata.record_step(step_record, records or [])
+    return metadata.record_step(step_record, records or [], annotations or [])
 
 
 class _Attempts(list):  # type: ignore[type-arg]
@@ -238,7 +277,7 @@ def _execute(
     *,
     attempts: _Attempts,
     started: float,
-) -> tuple[list[ArtifactRecord], StepContext]:
+) -> tuple[list[ArtifactRecord], list[AnnotationRecord], StepContext]:
     """Call the step (trying again as its retry configuration says) and store its outputs.
 
     Each attempt runs with a fresh step context and freshly loaded inputs; each is recorded
@@ -258,7 +297,7 @@ def _execute(
         attempt_started = time.time()
         context = _new_context(deployment, plan, stack, inputs, started)
         try:
-            arguments = _load_inputs(inputs, store)
+            arguments = _load_inputs(inputs, store, step, stack)
             _check_input_types(deployment, plan, step, arguments)
             arguments.update(plan.parameters)
             with activate(context):
@@ -274,9 +313,36 @@ def _execute(
             if wait > 0:
                 time.sleep(wait)
             continue
-        records = _save_outputs(deployment, plan, store, outputs, context.output_metadata())
+        records, annotations = _save_outputs(deployment, plan, store, outputs, context)
+        records += context.saved_artifacts()
+        annotations += _model_links(plan, records)
         attempts.add(number, COMPLETED, attempt_started)
-        return records, context
+        return records, annotations, context
+
+
+def _model_links(plan: StepPlan, records: list[ArtifactRecord]) -> list[AnnotationRecord]:
+    """Links from the step's model version (resolved when the run started) to its output versions."""
+    model = plan.config.get("model")
+    version_id = model.get("model_version_id") if isinstance(model, dict) else None
+    if not version_id:
+        return []
+    from zenml.metadata_stores.annotations import link_annotation
+    from zenml.metadata_stores.models import ARTIFACT_VERSION, MODEL_VERSION
+
+    return [link_annotation(MODEL_VERSION, version_id, ARTIFACT_VERSION, record.id) for record in records]
+
+
+def _cached_step_annotations(
+    stack: Stack, cached: StepRecord, deployment: Deployment, plan: StepPlan
+) -> list[AnnotationRecord]:
+    """The metadata of the step run a cached step comes from, copied to the cached step run (as in ZenML)."""
+    from dataclasses import replace
+
+    from zenml.metadata_stores.models import METADATA, STEP_RUN, step_id
+
+    source = stack.metadata_store.list_annotations(STEP_RUN, [step_id(cached.run_id, cached.name)])
+    target = step_id(deployment.run_id, plan.id)
+    return [replace(item, resource_id=target) for item in source if item.kind == METADATA]
 
 
 def _check_input_types(deployment: Deployment, plan: StepPlan, step: Step, arguments: dict[str, Any]) -> None:
@@ -388,6 +454,7 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
             for name, record in inputs.items()
         }
         reused = None
+        annotations: list[AnnotationRecord] = []
         if plan.enable_cache:  # with caching off no key is computed (nor recorded)
             from zenml.orchestrators.cache import cache_key
 
@@ -401,9 +468,26 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
             reused = _reuse_cached(deployment, plan, stack, key)
         if reused is not None:
             status, records = CACHED, reused[1]
+            annotations = _cached_step_annotations(stack, reused[0], deployment, plan) + _model_links(plan, records)
         else:
-            records, context = _execute(deployment, plan, stack, inputs, attempts=attempts, started=started)
+            records, annotations, context = _execute(
+                deployment, plan, stack, inputs, attempts=attempts, started=started
+            )
             status = COMPLETED
+        # recording can fail too (an explicit artifact version that exists): the step then fails
+        records = _record_step(
+            metadata,
+            deployment,
+            plan,
+            status=status,
+            started=started,
+            key=key,
+            input_ids=input_ids,
+            records=records,
+            attempts=attempts,
+            annotations=annotations,
+            logs_uri=save_logs(output, stack.artifact_store, log_name),
+        )
     except BaseException as exc:
         trace = format_traceback(exc)
         _record_step(
@@ -433,21 +517,9 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
             run_id=deployment.run_id,
             run_name=deployment.run_name,
         ) from exc
-    _record_step(
-        metadata,
-        deployment,
-        plan,
-        status=status,
-        started=started,
-        key=key,
-        input_ids=input_ids,
-        records=records,
-        attempts=attempts,
-        logs_uri=save_logs(output, stack.artifact_store, log_name),
-    )
     if state is not None:
         for record in records:
-            state.artifacts[(plan.id, record.output_name)] = record
+            state.artifacts[(plan.id, record.output_name or "")] = record
     if status == COMPLETED:
         _run_hook("on_success", deployment, plan, context)
     return {"step": plan.id, "status": status, "artifacts": {record.output_name: record.id for record in records}}

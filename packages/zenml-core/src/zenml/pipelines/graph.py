@@ -69,6 +69,7 @@ class StepInvocation:
         self.parameters = parameters
         self.after = after
         self.materializers: dict[str, type[BaseMaterializer] | None] = {}
+        self.externals: dict[str, Any] = {}  # input name -> ExternalArtifact
         self.configuration: StepConfigurationUpdate = step.configuration.merged(type(step.configuration)())
 
     def handles(self) -> list[OutputHandle]:
@@ -208,11 +209,20 @@ class GraphBuilder:
             raise StepInvocationError(f"step {step_id!r} in pipeline {self.pipeline_name!r}: {exc}") from None
         inputs: dict[str, OutputHandle | list[OutputHandle]] = {}
         parameters: dict[str, Any] = {}
+        externals: dict[str, Any] = {}
         for name, value in bound.items():
             annotation = step.inputs[name]
             if isinstance(value, OutputHandle):
                 self._check_connection(step_id, name, annotation, value, annotation)
                 inputs[name] = value
+                continue
+            if getattr(value, "ZENML_EXTERNAL_ARTIFACT", False):
+                if value.value is not None and not matches(value.value, annotation):
+                    raise StepInvocationError(
+                        f"step {step_id!r} input {name!r} must be {type_name(annotation)}, but the ExternalArtifact "
+                        f"passed to it holds {type(value.value).__name__}"
+                    )
+                externals[name] = value
                 continue
             handles = _handle_list(step_id, name, value)
             if handles is not None:
@@ -224,6 +234,7 @@ class GraphBuilder:
                 parameters[name] = _check_parameter(step_id, name, annotation, value)
         invocation = StepInvocation(step_id, step, inputs, parameters, self._after_ids(step_id, after))
         invocation.explicit = frozenset(parameters)
+        invocation.externals = externals
         invocation.apply_parameters(step.configuration.parameters, f"step {step.name!r} configuration")
         self.invocations[step_id] = invocation
         handles_out = [OutputHandle(self, step_id, name, annotation) for name, annotation in step.outputs.items()]
@@ -257,7 +268,10 @@ class GraphBuilder:
             missing = [
                 name
                 for name in step.inputs
-                if name not in invocation.inputs and name not in invocation.parameters and name not in step.defaults
+                if name not in invocation.inputs
+                and name not in invocation.parameters
+                and name not in invocation.externals
+                and name not in step.defaults
             ]
             if missing:
                 raise PipelineGraphError(
@@ -266,7 +280,11 @@ class GraphBuilder:
                     "configure them (`parameters` of the step in a config file or with_options)"
                 )
             for name, default in step.defaults.items():
-                if name not in invocation.inputs and name not in invocation.parameters:
+                if (
+                    name not in invocation.inputs
+                    and name not in invocation.parameters
+                    and name not in invocation.externals
+                ):
                     invocation.parameters[name] = _check_parameter(invocation.id, name, step.inputs[name], default)
         for invocation in self.invocations.values():
             for upstream in invocation.after:

@@ -47,7 +47,11 @@ class PipelineContext:
         self.enable_step_logs: bool | None = configuration.enable_step_logs
         self.settings: dict[str, Any] = dict(configuration.settings)
         self.extra: dict[str, Any] = dict(configuration.extra)
-        self.model: Any = configuration.model  # the configured model (a mapping until Model support lands)
+        self.model: Any = None  # the configured zenml.Model (its version is resolved when the run starts)
+        if isinstance(configuration.model, dict):
+            from zenml.model.model import Model
+
+            self.model = Model.from_dict(configuration.model)
         self.run_name: str | None = configuration.run_name
 
     def __repr__(self) -> str:

@@ -354,6 +354,12 @@ class Pipeline:
         """Run ``deployment`` with ``stack``'s orchestrator and return the run."""
         from zenml.pipelines.runs import PipelineRun
 
+        externals = [(plan, name, value) for plan in deployment.steps for name, value in plan.externals.items()]
+        if externals:
+            from zenml.artifacts.utils import upload_external
+
+            for plan, name, value in externals:
+                plan.inputs[name] = ("", upload_external(value, stack))
         stack.orchestrator.run(deployment, stack)
         return PipelineRun(stack.metadata_store.get_run(deployment.run_id), stack)
 

@@ -21,12 +21,32 @@ DEFAULT_OUTPUT = "output"
 
 
 def _output_name(annotation: Any) -> str | None:
-    """The name given by ``Annotated[T, "name"]``, if any."""
+    """The name given by ``Annotated[T, "name"]`` or ``Annotated[T, ArtifactConfig(name=...)]``, if any."""
     if typing.get_origin(annotation) is typing.Annotated:
         for extra in annotation.__metadata__:
             if isinstance(extra, str):
                 return extra
+            name = getattr(extra, "name", None) if type(extra).__name__ == "ArtifactConfig" else None
+            if isinstance(name, str):
+                return name
     return None
+
+
+def artifact_configs(outputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Output name -> its ``ArtifactConfig`` (``Annotated[T, "name"]`` is ``ArtifactConfig(name="name")``, as in
+    ZenML); outputs without one are left out."""
+    found: dict[str, Any] = {}
+    for name, annotation in outputs.items():
+        if typing.get_origin(annotation) is not typing.Annotated:
+            continue
+        from zenml.artifacts.artifact_config import ArtifactConfig
+
+        for extra in annotation.__metadata__:
+            if isinstance(extra, ArtifactConfig):
+                found[name] = extra
+            elif isinstance(extra, str) and name not in found:
+                found[name] = ArtifactConfig(name=extra)
+    return found
 
 
 def parse_outputs(step_name: str, hints: Mapping[str, Any], has_return: bool) -> dict[str, Any]:
@@ -91,6 +111,7 @@ class Step:
         self.inputs: dict[str, Any] = {param: hints.get(param, Any) for param in self.signature.names}
         self.defaults: dict[str, Any] = dict(self.signature.defaults)
         self.outputs: dict[str, Any] = parse_outputs(self.name, hints, "return" in hints)
+        self.artifact_configs: dict[str, Any] = artifact_configs(self.outputs)
         self._materializers = self._check_materializers(output_materializers)
         self._source_hash: str | None = None
         self.configure(enable_cache=enable_cache, **options)

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 
     from zenml.materializers.base import BaseMaterializer
     from zenml.metadata_stores.models import ArtifactRecord
+    from zenml.model.model import Model
     from zenml.orchestrators.deployment import Deployment, StepPlan
-    from zenml.pipelines.runs import ArtifactVersions, PipelineRun, PipelineView, StepRunView
+    from zenml.pipelines.runs import ArtifactVersions, ModelVersionView, PipelineRun, PipelineView, StepRunView
     from zenml.stack.stack import Stack
 
 _CURRENT: ContextVar[StepContext | None] = ContextVar("zenml_step_context", default=None)
@@ -41,13 +42,14 @@ def get_step_context() -> StepContext:
 class StepContextOutput:
     """One output of the running step: its materializer (``None`` until the value is known), URI, metadata."""
 
-    __slots__ = ("artifact_uri", "materializer_class", "run_metadata", "store_name")
+    __slots__ = ("artifact_uri", "materializer_class", "run_metadata", "store_name", "tags")
 
     def __init__(self, materializer_class: type[BaseMaterializer] | None, store_name: str, artifact_uri: str) -> None:
         self.materializer_class = materializer_class
         self.store_name = store_name  # the artifact's directory name inside the artifact store
         self.artifact_uri = artifact_uri  # the same, as a full URI
         self.run_metadata: dict[str, Any] = {}
+        self.tags: list[str] = []
 
 
 class StepContext:
@@ -80,15 +82,19 @@ class StepContext:
         self.step_name: str = plan.id
         self._pipeline_run: PipelineRun | None = None
         self._step_run: StepRunView | None = None
+        self._saved: list[ArtifactRecord] = []  # versions save_artifact() made inside the step: outputs too
 
     @classmethod
     def _exists(cls) -> bool:
         return _CURRENT.get() is not None
 
     def _activate(self) -> Iterator[None]:
+        from zenml.artifact_stores.current import using_store
+
         token = _CURRENT.set(self)
         try:
-            yield
+            with using_store(self._stack.artifact_store):
+                yield
         finally:
             _CURRENT.reset(token)
 
@@ -141,15 +147,29 @@ class StepContext:
         return self.step_run.inputs
 
     @property
-    def model(self) -> Any:
-        """The model configured for this step (or its pipeline); :class:`StepContextError` if none."""
-        model = self._plan.config.get("model")
-        if model is None:
+    def model(self) -> Model:
+        """The model of this step (or its pipeline), at the model version this run uses (a ``zenml.Model``)."""
+        config = self._plan.config.get("model")
+        if config is None:
             raise StepContextError(
                 f"Unable to get Model in step {self.step_name!r} of pipeline run {self._deployment.run_name!r}: "
                 "no model has been specified for the step or the pipeline (`model=` on @step or @pipeline)."
             )
-        return model
+        from zenml.model.model import Model
+
+        return Model._from_config(config, self._stack)
+
+    @property
+    def model_version(self) -> ModelVersionView:
+        """The model version this step's run uses (ZenML's ``ModelVersionResponse``)."""
+        from zenml.pipelines.runs import ModelVersionView
+
+        model = self.model
+        return ModelVersionView(model._version_record(), self._stack)
+
+    def saved_artifacts(self) -> list[ArtifactRecord]:
+        """The artifact versions ``save_artifact()`` made inside this step (recorded as its outputs too)."""
+        return list(self._saved)
 
     # -- the outputs -----------------------------------------------------------------------------------
 
@@ -198,22 +218,35 @@ class StepContext:
             from zenml.materializers.registry import materializer_registry
 
             materializer = materializer_registry.get(data_type)
-        return materializer(output.store_name, self._stack.artifact_store)
+        return materializer(output.artifact_uri, self._stack.artifact_store)
 
     def add_output_metadata(self, metadata: dict[str, Any], output_name: str | None = None) -> None:
-        """Attach JSON-able metadata to an output; it is stored with the artifact (``artifact.run_metadata``)."""
-        from zenml.config.step_configurations import check_json
+        """Attach metadata to an output; it is stored with the artifact version (``artifact.run_metadata``).
 
-        check_json(metadata, f"metadata of step {self.step_name!r}")
+        Values are JSON values or ``Uri``, ``Path``, ``DType``, ``StorageSize``.
+        """
+        from zenml.metadata.metadata_types import validate_metadata
+
+        validate_metadata(metadata)
         self._get_output(output_name).run_metadata.update(metadata)
+
+    def add_output_tags(self, tags: list[str], output_name: str | None = None) -> None:
+        """Tag an output's artifact version (on top of its ``ArtifactConfig`` tags)."""
+        output = self._get_output(output_name)
+        output.tags.extend(tag for tag in tags if tag not in output.tags)
+
+    def get_output_tags(self, output_name: str | None = None) -> list[str]:
+        """The tags added to an output so far."""
+        return list(self._get_output(output_name).tags)
+
+    def remove_output_tags(self, tags: list[str], output_name: str | None = None) -> None:
+        """Take tags added with :meth:`add_output_tags` off an output."""
+        output = self._get_output(output_name)
+        output.tags[:] = [tag for tag in output.tags if tag not in tags]
 
     def get_output_metadata(self, output_name: str | None = None) -> dict[str, Any]:
         """The metadata added to an output so far."""
         return dict(self._get_output(output_name).run_metadata)
-
-    def output_metadata(self) -> dict[str, dict[str, Any]]:
-        """Output name -> the metadata added to it (what the step's records store)."""
-        return {name: dict(output.run_metadata) for name, output in self._outputs.items()}
 
     def __repr__(self) -> str:
         return f"<step context {self.step_name!r} of run {self._deployment.run_name!r}>"

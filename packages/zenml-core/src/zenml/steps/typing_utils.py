@@ -86,6 +86,8 @@ def is_compatible(produced: Any, consumed: Any) -> bool:
     consumed = strip_annotated(consumed)
     if consumed in (Any, object) or produced is Any or isinstance(consumed, TypeVar) or isinstance(produced, TypeVar):
         return True
+    if getattr(consumed, "ZENML_UNMATERIALIZED", False):  # the input receives the artifact version itself
+        return True
     if _is_union(consumed):
         return any(is_compatible(produced, arg) for arg in get_args(consumed))
     if _is_union(produced):

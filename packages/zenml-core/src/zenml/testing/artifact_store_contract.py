@@ -8,7 +8,7 @@ fresh, empty store per test.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -114,6 +114,35 @@ class ArtifactStoreContract:
     def test_unknown_mode_is_rejected(self, store: ArtifactStore) -> None:
         with pytest.raises(ValueError, match="mode"):
             store.open("f", "a")
+
+    def test_text_modes_as_in_zenml(self, store: ArtifactStore) -> None:
+        text: Any = store.open("t/notes.txt", "w")
+        with text as handle:
+            handle.write("ünïcode\nline two")
+        assert read(store, "t/notes.txt") == "ünïcode\nline two".encode()
+        text = store.open("t/notes.txt", "r")
+        with text as handle:
+            assert handle.read() == "ünïcode\nline two"
+
+        def fail_half_way() -> None:
+            half: Any = store.open("t/notes.txt", "w")
+            with half as handle:
+                handle.write("half")
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError, match="boom"):
+            fail_half_way()
+        assert read(store, "t/notes.txt") == "ünïcode\nline two".encode()
+
+    def test_full_uris_below_the_root_are_names(self, store: ArtifactStore) -> None:
+        full = store.uri("deep/dir/f.bin")
+        write(store, full, b"x")
+        assert read(store, "deep/dir/f.bin") == b"x"
+        assert store.exists(store.uri("deep/dir"))
+        assert store.isdir(store.uri("deep"))
+        assert store.listdir(store.uri("deep/dir")) == ["f.bin"]
+        assert store.relative(full) == "deep/dir/f.bin"
+        assert store.relative(store.uri()) == ""
 
     # -- directories -------------------------------------------------------------
 

@@ -94,22 +94,40 @@ class History:
         return RunsPage(runs=records, page=page, size=size, has_next=len(runs) > skip + size)
 
     def pipelines(self) -> list[str]:
-        return self.client.list_pipelines()
+        """Every pipeline name (for the filter: all of them, not a page)."""
+        return self.store.list_pipelines()
 
     def run(self, run_id: str) -> RunDetail:
         """A run by id (``RunNotFoundError`` if there is none) with its steps, artifacts and graph."""
         record = self.client.get_run(run_id).record
         steps = {step.name: step for step in self.store.list_steps(record.id)}
-        artifacts = self.store.list_artifacts(run_id=record.id)
         outputs: dict[str, list[ArtifactRecord]] = {}
-        for artifact in artifacts:
-            outputs.setdefault(artifact.step_name, []).append(artifact)
-        graph = planned_graph(record.graph, steps) if record.graph else recorded_graph(steps, artifacts)
-        return RunDetail(run=record, steps=steps, artifacts=artifacts, graph=graph, outputs=outputs)
+        by_id: dict[str, ArtifactRecord] = {}
+        # a step's outputs as this run links them (a cached step's are the versions it reused)
+        links = self.store.list_step_outputs(record.id)
+        described = self._with_metadata([artifact for _, _, artifact in links])
+        for (step_name, _, _), artifact in zip(links, described, strict=True):
+            outputs.setdefault(step_name, []).append(artifact)
+            by_id.setdefault(artifact.id, artifact)
+        graph = planned_graph(record.graph, steps) if record.graph else recorded_graph(steps, outputs)
+        return RunDetail(run=record, steps=steps, artifacts=list(by_id.values()), graph=graph, outputs=outputs)
 
     def artifact(self, artifact_id: str) -> ArtifactRecord:
-        """An artifact by id (``ArtifactRecordNotFoundError`` if there is none)."""
-        return self.store.get_artifact(artifact_id)
+        """An artifact by id (``ArtifactRecordNotFoundError`` if there is none), with its metadata."""
+        return self._with_metadata([self.store.get_artifact(artifact_id)])[0]
+
+    def _with_metadata(self, artifacts: list[ArtifactRecord]) -> list[ArtifactRecord]:
+        """The records with their metadata as ``ArtifactView.run_metadata`` reads it (the step's, the
+        materializer's and any logged later: annotations), in one read for them all."""
+        from dataclasses import replace
+
+        from zenml.metadata_stores.annotations import metadata_of
+        from zenml.metadata_stores.models import ARTIFACT_VERSION
+
+        if not artifacts:
+            return []
+        found = metadata_of(self.store.list_annotations(ARTIFACT_VERSION, {a.id for a in artifacts}))
+        return [replace(a, run_metadata={**a.run_metadata, **found[a.id]}) if a.id in found else a for a in artifacts]
 
 
 def planned_graph(planned: dict[str, list[str]], steps: dict[str, StepRecord]) -> dict[str, list[str]]:
@@ -120,10 +138,10 @@ def planned_graph(planned: dict[str, list[str]], steps: dict[str, StepRecord]) -
     return graph
 
 
-def recorded_graph(steps: dict[str, StepRecord], artifacts: list[ArtifactRecord]) -> dict[str, list[str]]:
+def recorded_graph(steps: dict[str, StepRecord], outputs: dict[str, list[ArtifactRecord]]) -> dict[str, list[str]]:
     """Step -> the steps whose outputs it read, as far as the records tell (in the order the steps ran): the
     graph of runs recorded before runs kept their planned graph."""
-    producer = {artifact.id: artifact.step_name for artifact in artifacts}
+    producer = {artifact.id: name for name, artifacts in outputs.items() for artifact in artifacts}
     graph: dict[str, list[str]] = {}
     for name, step in steps.items():
         upstream = [producer[aid] for aid in _input_ids(step) if aid in producer]

@@ -220,6 +220,12 @@ def _logs(context: Context, detail: RunDetail, name: str) -> str | None:
 def artifact(request: Request) -> Response:
     context = _context(request)
     record = context.history.artifact(request.path_params["artifact_id"])
+    if record.run_id is None:  # saved or registered outside any run
+        raise HTTPException(
+            404,
+            f"artifact version {record.id!r} ({record.artifact_name} version {record.version}) was not made by a "
+            "run; the dashboard shows run outputs only (see `zenml artifact version list`)",
+        )
     detail = context.history.run(record.run_id)
     preview = context.preview(record)
     return context.render("artifact.html", record=record, detail=detail, preview=preview,

@@ -14,7 +14,7 @@ import tempfile
 from contextlib import contextmanager, suppress
 from typing import IO, TYPE_CHECKING, ClassVar, cast
 
-from zenml.artifact_stores.base import ArtifactNotFoundError, ArtifactStore, validate_name
+from zenml.artifact_stores.base import ArtifactNotFoundError, ArtifactStore
 from zenml.integrations.gcp.connection import GCSConnection
 from zenml.integrations.gcp.errors import translate_errors
 from zenml.integrations.gcp.progress import TransferProgress
@@ -87,7 +87,7 @@ class GCPArtifactStore(ArtifactStore):
         return self._gcs.bucket_name
 
     def _key(self, name: str) -> str:
-        return self._gcs.key(validate_name(name))
+        return self._gcs.key(self.relative(name))
 
     def _dir_prefix(self, name: str) -> str:
         key = self._key(name)
@@ -118,13 +118,16 @@ class GCPArtifactStore(ArtifactStore):
     # -- ArtifactStore API -----------------------------------------------------------------------------
 
     def open(self, name: str, mode: str = "rb") -> IO[bytes]:
-        """``"rb"``: stream an existing object in ranged chunks. ``"wb"``: an atomic, chunked upload."""
-        if mode in ("rb", "r"):
+        """``"rb"``: stream an existing object in ranged chunks. ``"wb"``: an atomic, chunked upload.
+        ``"r"``/``"w"``: the same as UTF-8 text."""
+        if mode in ("r", "w"):
+            return self.text(self.open(name, mode + "b"), mode)  # type: ignore[return-value]
+        if mode == "rb":
             blob = self._require_file(name, "read")
             return cast(
                 "IO[bytes]", GCSReader(blob, chunk_size=self.chunk_size, retry=self._gcs.retry, progress=self.progress)
             )
-        if mode in ("wb", "w"):
+        if mode == "wb":
             key = self._key(name)
             if not key:
                 raise IsADirectoryError(f"cannot write to the root of {self.path}")
@@ -132,7 +135,7 @@ class GCPArtifactStore(ArtifactStore):
                 "IO[bytes]",
                 GCSWriter(self._blob(key), chunk_size=self.chunk_size, retry=self._gcs.retry, progress=self.progress),
             )
-        raise ValueError(f"unsupported mode {mode!r} for the GCS artifact store; use 'rb' or 'wb'")
+        raise ValueError(f"unsupported mode {mode!r} for the GCS artifact store; use 'rb', 'wb', 'r' or 'w'")
 
     def exists(self, name: str) -> bool:
         key = self._key(name)
@@ -142,7 +145,7 @@ class GCPArtifactStore(ArtifactStore):
 
     def isdir(self, name: str) -> bool:
         prefix = self._dir_prefix(name)
-        if not validate_name(name):
+        if not self.relative(name):
             return True
         return any(True for _ in self._list(prefix, max_results=1))
 
@@ -160,7 +163,7 @@ class GCPArtifactStore(ArtifactStore):
         return sorted(entries)
 
     def makedirs(self, name: str) -> None:
-        if not validate_name(name) or self.isdir(name):
+        if not self.relative(name) or self.isdir(name):
             return
         marker = self._dir_prefix(name) + DIR_MARKER
         with translate_errors("create directory", self.bucket_name, marker):
@@ -288,7 +291,7 @@ class GCPArtifactStore(ArtifactStore):
         """
         if mode not in ("r", "w"):
             raise ValueError(f"unsupported mode {mode!r} for local_path; use 'r' or 'w'")
-        clean = validate_name(name)
+        clean = self.relative(name)
         with tempfile.TemporaryDirectory(prefix="zenml-gcs-") as tmp:
             local = os.path.join(tmp, clean.rsplit("/", 1)[-1] or "root")
             if mode == "r":
@@ -342,7 +345,7 @@ class GCPArtifactStore(ArtifactStore):
 
     def walk_files(self, name: str = "") -> Iterator[str]:
         """Every file below directory ``name`` (one listing, no per-entry requests), sorted."""
-        base = validate_name(name)
+        base = self.relative(name)
         strip = len(self._gcs.prefix) + 1 if self._gcs.prefix else 0
         names = sorted(
             blob.name[strip:]

@@ -16,7 +16,8 @@ objects below ``<prefix>/index/``, written after the event they point at:
   a step completes (or is cached) with a cache key; points at run id + step;
 - ``index/artifacts/<artifact id>/<run id>.json``: written with each artifact.
 
-(each path part URL-quoted). An index entry is only a hint: the run it points
+(each path part URL-quoted). Artifact versions, annotations and models are kept as described in
+:mod:`zenml.integrations.gcp.metadata_history`. An index entry is only a hint: the run it points
 at is folded to check it. Runs without a name entry (written before the index
 existed, or by a writer that stopped between the two writes) are still found by
 folding just those runs. A missing cache entry only costs a cache miss.
@@ -37,11 +38,14 @@ from urllib.parse import quote, unquote
 
 from zenml.integrations.gcp.connection import GCSConnection
 from zenml.integrations.gcp.errors import GCSError, translate_errors
-from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError
+from zenml.integrations.gcp.metadata_history import GCPHistory
+from zenml.metadata_stores.base import ArtifactRecordNotFoundError, MetadataStore, RunNotFoundError, is_new_output
 from zenml.metadata_stores.models import CACHED, COMPLETED, ArtifactRecord, RunRecord, StepRecord
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+
+    from zenml.metadata_stores.models import AnnotationRecord
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +144,7 @@ class _History:
         return len(self.artifacts.get(key, {})) == self.output_counts.get(key, 0)
 
 
-class GCPMetadataStore(MetadataStore):
+class GCPMetadataStore(GCPHistory, MetadataStore):
     """Runs, steps and artifacts as event objects in ``gs://bucket/prefix`` (see the module docstring).
 
     Config: ``path`` (``gs://bucket[/prefix]``), ``project``, ``credentials_file``
@@ -322,28 +326,39 @@ class GCPMetadataStore(MetadataStore):
             run_id, {"kind": RUN_FINISHED, "run_id": run_id, "status": status, "ended_at": ended_at, "error": error}
         )
 
-    def record_step(self, step: StepRecord, artifacts: Sequence[ArtifactRecord] = ()) -> None:
-        """One event holds the step and its artifacts, so they become visible together."""
-        for artifact in artifacts:
-            if (artifact.run_id, artifact.step_name) != (step.run_id, step.name):
-                raise ValueError(
-                    f"artifact {artifact.output_name!r} belongs to step {artifact.step_name!r} of run "
-                    f"{artifact.run_id!r}, not to step {step.name!r} of run {step.run_id!r}"
-                )
+    def record_step(
+        self,
+        step: StepRecord,
+        artifacts: Sequence[ArtifactRecord] = (),
+        annotations: Sequence[AnnotationRecord] = (),
+    ) -> list[ArtifactRecord]:
+        """Claim the new artifact versions and write the annotations, then one event holds the step and its
+        outputs, so they become visible together (a version claimed by a writer that died before the event
+        stays a version without a producing step)."""
         try:
             json.dumps([step.inputs, step.parameters])
         except (TypeError, ValueError) as error:
             raise TypeError(f"step {step.name!r}: inputs and parameters must be JSON-serialisable ({error})") from None
+        for artifact in artifacts:
+            if not is_new_output(step, artifact) and self._artifact_by_id(artifact.id) is None:
+                raise ValueError(
+                    f"step {step.name!r} of run {step.run_id!r}: output {artifact.output_name!r} ({artifact.id}) is "
+                    "neither a return value of this step nor a recorded artifact version"
+                )
+        recorded = [
+            self._claim_version(artifact) if is_new_output(step, artifact) else artifact for artifact in artifacts
+        ]
+        self._write_annotations(annotations)
         self._write(
             step.run_id,
             {
                 "kind": STEP_RECORDED,
                 "step": step.to_dict(),
-                "artifacts": [artifact.to_dict() for artifact in artifacts],
+                "artifacts": [artifact.to_dict() for artifact in recorded],
             },
         )
         # The index entries come after the event: an entry never points at an event that does not exist.
-        for artifact in artifacts:
+        for artifact in recorded:
             key = self._index_prefix("artifacts", artifact.id) + quote(step.run_id, safe="") + ".json"
             self._write_index(key, {"run_id": step.run_id})
         if step.cache_key and step.status in (COMPLETED, CACHED):
@@ -351,6 +366,7 @@ class GCPMetadataStore(MetadataStore):
             if pipeline is not None:
                 key = self._index_prefix("cache", pipeline, step.name, step.cache_key) + event_name()
                 self._write_index(key, {"run_id": step.run_id, "step_name": step.name})
+        return recorded
 
     def get_run(self, name_or_id: str) -> RunRecord:
         if name_or_id and "/" not in name_or_id:
@@ -394,16 +410,24 @@ class GCPMetadataStore(MetadataStore):
         return sorted(steps, key=lambda step: (step.started_at, history.order[("step", (step.run_id, step.name))]))
 
     def list_artifacts(self, *, run_id: str | None = None, step_name: str | None = None) -> list[ArtifactRecord]:
+        if run_id is None and step_name is None:
+            return self.list_artifact_versions()
         history = self._load(self._runs_prefix(run_id) if run_id is not None else self._runs_prefix())
-        artifacts = [
-            artifact
-            for artifact in history.all_artifacts()
-            if (run_id is None or artifact.run_id == run_id) and (step_name is None or artifact.step_name == step_name)
-        ]
-        return sorted(artifacts, key=lambda artifact: (artifact.created_at, history.order[("artifact", artifact.id)]))
+        artifacts = {
+            artifact.id: artifact
+            for (owner, name), items in history.artifacts.items()
+            if (run_id is None or owner == run_id) and (step_name is None or name == step_name)
+            for artifact in items.values()
+        }
+        return sorted(
+            artifacts.values(), key=lambda artifact: (artifact.created_at, history.order[("artifact", artifact.id)])
+        )
 
     def get_artifact(self, artifact_id: str) -> ArtifactRecord:
-        if artifact_id:
+        if artifact_id and "/" not in artifact_id:
+            found = self._artifact_by_id(artifact_id)
+            if found is not None:
+                return found
             owners = self._index_entries(self._index_prefix("artifacts", artifact_id))
             if owners:
                 for artifact in self._load_runs(owners).all_artifacts():
@@ -413,6 +437,16 @@ class GCPMetadataStore(MetadataStore):
             if artifact.id == artifact_id:
                 return artifact
         raise ArtifactRecordNotFoundError(f"no artifact with id {artifact_id!r} in {self.path}")
+
+    def list_step_outputs(self, run_id: str) -> list[tuple[str, str, ArtifactRecord]]:
+        history = self._load(self._runs_prefix(run_id))
+        found = [
+            (name, artifact.output_name or "", artifact)
+            for (owner, name), items in history.artifacts.items()
+            if owner == run_id
+            for artifact in items.values()
+        ]
+        return sorted(found, key=lambda item: (item[2].created_at, history.order[("artifact", item[2].id)]))
 
     def find_cached_step(self, pipeline_name: str, step_name: str, cache_key: str) -> StepRecord | None:
         """Fold only the runs the cache index points at, plus any runs written before the index existed."""

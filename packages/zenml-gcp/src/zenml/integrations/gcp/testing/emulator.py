@@ -1,4 +1,8 @@
-"""Run the ``gcp-storage-emulator`` package as a child process on a free loopback port."""
+"""Run the ``gcp-storage-emulator`` package as a child process on a free loopback port.
+
+It runs with GCS's ``ifGenerationMatch=0`` upload precondition added (see
+:mod:`zenml.integrations.gcp.testing.emulator_server`), which the emulator alone ignores.
+"""
 
 from __future__ import annotations
 
@@ -45,7 +49,7 @@ class GCSEmulator:
         command = [
             sys.executable,
             "-m",
-            "gcp_storage_emulator",
+            "zenml.integrations.gcp.testing.emulator_server",
             "start",
             f"--host={HOST}",
             f"--port={self.port}",

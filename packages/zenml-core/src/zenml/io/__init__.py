@@ -1,0 +1,1 @@
+"""File access for materializers and user code (ZenML's ``zenml.io``)."""

@@ -1,0 +1,1 @@
+"""Metadata attached to runs, steps, artifact versions and model versions (ZenML's ``zenml.metadata``)."""
