@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from zenml.utils.errors import PicklableError
+from zenml.exceptions import PicklableError
 
 if TYPE_CHECKING:
     from zenml.artifact_stores.base import ArtifactStore

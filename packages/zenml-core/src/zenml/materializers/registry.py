@@ -31,7 +31,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from zenml.utils.errors import PicklableError
+from zenml.exceptions import PicklableError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

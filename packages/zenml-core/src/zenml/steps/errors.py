@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zenml.utils.errors import PicklableError
+from zenml.exceptions import PicklableError
 
 
 class StepDefinitionError(TypeError):
