@@ -23,6 +23,7 @@ import tracemalloc
 from typing import Any
 
 import numpy as np
+from paired import best_of_pairs
 
 from zenml.artifact_stores.local import LocalArtifactStore
 from zenml.artifacts import load_artifact, save_artifact
@@ -97,57 +98,50 @@ def main() -> None:
     directory = tempfile.mkdtemp(prefix="zenml-bench-numpy-", dir=args.dir)
     try:
         store = LocalArtifactStore("bench", path=os.path.join(directory, "store"))  # default config
-        plain: list[tuple[float, float]] = []
-        ours: list[tuple[float, float]] = []
-        # warm-up (page cache, allocator), then alternate so that drift hits both equally
-        plain_round_trip(array, directory, -1)
-        store_round_trip(array, store, -1)
-        for index in range(args.repeat):
-            plain.append(plain_round_trip(array, directory, index))
-            ours.append(store_round_trip(array, store, index))
-        plain_total = min(s + load for s, load in plain)
-        ours_total = min(s + load for s, load in ours)
-        plain_save, plain_load = min(s for s, _ in plain), min(load for _, load in plain)
-        ours_save, ours_load = min(s for s, _ in ours), min(load for _, load in ours)
+        plain, ours = best_of_pairs(
+            lambda index: plain_round_trip(array, directory, index),
+            lambda index: store_round_trip(array, store, index),
+            args.repeat,
+        )
         mib = size / (1 << 20)
         emit(
             "numpy_store_save_load_ratio",
-            ours_total / plain_total,
+            ours.total / plain.total,
             "x",
             1.35,
-            f"{mib:.0f} MiB float64: store save+load {ours_total * 1000:.0f} ms "
+            f"{mib:.0f} MiB float64: store save+load {ours.total * 1000:.0f} ms "
             "(atomic temp+rename, crc32 on write + verify on load) vs "
-            f"np.save+np.load {plain_total * 1000:.0f} ms, best of {args.repeat}",
+            f"np.save+np.load {plain.total * 1000:.0f} ms, best of {args.repeat}",
         )
         emit(
             "numpy_store_save_ratio",
-            ours_save / plain_save,
+            ours.save / plain.save,
             "x",
             None,
-            f"{ours_save * 1000:.0f} vs {plain_save * 1000:.0f} ms",
+            f"{ours.save * 1000:.0f} vs {plain.save * 1000:.0f} ms",
         )
         emit(
             "numpy_store_load_ratio",
-            ours_load / plain_load,
+            ours.load / plain.load,
             "x",
             None,
-            f"{ours_load * 1000:.0f} vs {plain_load * 1000:.0f} ms",
+            f"{ours.load * 1000:.0f} vs {plain.load * 1000:.0f} ms",
         )
         cold = [store_round_trip(array, store, 200 + i, cold=True) for i in range(args.repeat)]
         cold_load = min(load for _, load in cold)
         emit(
             "numpy_store_cold_load_ratio",
-            cold_load / plain_load,
+            cold_load / plain.load,
             "x",
             None,
             f"load in a process that did not write it (full crc32 verification, overlapped with the read): "
-            f"{cold_load * 1000:.0f} vs {plain_load * 1000:.0f} ms",
+            f"{cold_load * 1000:.0f} vs {plain.load * 1000:.0f} ms",
         )
         durable = LocalArtifactStore("bench-fsync", path=os.path.join(directory, "durable"), fsync=True)
         durable_total = min(sum(store_round_trip(array, durable, 100 + i)) for i in range(args.repeat))
         emit(
             "numpy_store_fsync_save_load_ratio",
-            durable_total / plain_total,
+            durable_total / plain.total,
             "x",
             None,
             f"LocalArtifactStore(fsync=True): {durable_total * 1000:.0f} ms; np.save never waits for the disk",

@@ -39,7 +39,7 @@ def test_root_readme_pipeline_runs_and_then_comes_from_the_cache(tmp_path: Path)
     assert "'increment': 'cached'" in second.stdout
 
 
-@pytest.mark.parametrize("readme", ["packages/zenml-core/README.md"])
+@pytest.mark.parametrize("readme", ["packages/zenml-core/README.md", "packages/zenml-sklearn/README.md"])
 def test_package_readme_snippets_run(readme: str, tmp_path: Path) -> None:
     blocks = _python_blocks(ROOT / readme)
     assert blocks, f"{readme} has no python snippet"

@@ -1,7 +1,8 @@
 """Helpers for laziness tests: run code in a fresh interpreter and report what it imported.
 
 These tests need every integration installed (zenml-gcp, zenml-tensorflow with
-tensorflow-cpu, zenml-dashboard), so that "not imported" means "not imported although present".
+tensorflow-cpu, zenml-sklearn, zenml-dashboard) and the libraries core's materializers use
+(pandas, pydantic), so that "not imported" means "not imported although present".
 """
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ def _require_all_integrations() -> None:
             "numpy",
             "zenml.integrations.gcp",
             "zenml.integrations.tensorflow",
+            "zenml.integrations.sklearn",
+            "sklearn",
+            "skops",
+            "pandas",
+            "pydantic",
             "zenml.integrations.dashboard",
             "starlette",
         )

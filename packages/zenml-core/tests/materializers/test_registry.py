@@ -294,7 +294,9 @@ def test_core_knows_the_materializer_of_registered_files_but_chooses_it_for_no_t
     )  # register_artifact() records it; its versions load in any process
     assert registered is not None
     assert registered.SKIP_REGISTRATION
-    assert registry.find(pathlib.Path) is None  # a Path output is not a registered file (as in ZenML)
+    found = registry.find(pathlib.Path)  # a Path output is copied into the store, not a registered file (as in ZenML)
+    assert found is not None
+    assert found.reference() == "zenml.materializers.path_materializer:PathMaterializer"
 
 
 def test_handles_follows_declared_types_registrations_and_predicates() -> None:

@@ -36,10 +36,12 @@ def load_record(
     the same format (the recorded version is checked against it).
     """
     from zenml.artifacts import UntrustedReferenceError, load_artifact
-    from zenml.artifacts.trust import describe, record_data_type, record_materializer
+    from zenml.artifacts.trust import describe, executes_code, record_data_type, record_materializer
 
     try:
         chosen = materializer or record_materializer(record)
+        if data_type is None and executes_code(chosen):
+            data_type = object  # the caller chose a pickle: the file names its own classes anyway
         return load_artifact(
             store=store,
             uri=record.uri,

@@ -6,9 +6,13 @@ inside its file. Anyone who can write the metadata store or the artifact
 store can write those strings, so they are never imported:
 
 - a materializer reference is honoured only when it names a materializer this
-  process knows (:meth:`~zenml.materializers.registry.MaterializerRegistry.known_materializer`:
+  process knows
+  (:meth:`~zenml.materializers.registry.MaterializerRegistry.known_materializer`:
   classes defined in this process, references registered by core, installed
-  integrations or the user);
+  integrations or the user) and whose loading runs no code from the store: a
+  pickle materializer (``EXECUTES_CODE_ON_LOAD``) loads only when the caller
+  names it (``load(materializer=...)``) or the pipeline code declared it for
+  that output;
 - a type reference resolves only to a type the materializer declares, a type
   this process produced, or a class defined in a module already imported
   (:func:`~zenml.utils.imports.imported_type`), and it must be a type that
@@ -84,6 +88,11 @@ def untrusted_type(
     return UntrustedReferenceError(reference, what, f"if you trust it, {how}{passing}.", artifact)
 
 
+def executes_code(materializer: type[BaseMaterializer]) -> bool:
+    """Whether loading with ``materializer`` runs code from the store (pickle): then only an explicit choice loads."""
+    return bool(getattr(materializer, "EXECUTES_CODE_ON_LOAD", False))
+
+
 def record_materializer(record: ArtifactRecord) -> type[BaseMaterializer]:
     """The materializer class a record names, if this process knows it; else :class:`UntrustedReferenceError`.
 
@@ -99,6 +108,16 @@ def record_materializer(record: ArtifactRecord) -> type[BaseMaterializer]:
 
         activate_integrations()
         found = materializer_registry.known_materializer(record.materializer)
+    if found is not None and executes_code(found):
+        raise UntrustedReferenceError(
+            record.materializer,
+            "materializer",
+            f"{found.__name__} unpickles, which executes code from the artifact store, so a record naming it is "
+            "not enough (this is stricter than ZenML); if you trust everyone who can write this store, choose it "
+            f"yourself for this load: `.load(materializer={found.__name__})` "
+            f"(`from {found.__module__} import {found.__name__}`).",
+            describe(record),
+        )
     if found is not None:
         return found
     reference = record.materializer

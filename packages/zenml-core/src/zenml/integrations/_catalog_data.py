@@ -44,6 +44,15 @@ OFFICIAL: tuple[Official, ...] = (
         (),
     ),
     (
+        "sklearn",
+        "zenml-sklearn",
+        "Materializers for scikit-learn estimators, pipelines and transformers, saved with skops (no pickle).",
+        (),
+        ("sklearn",),
+        "",
+        (),
+    ),
+    (
         "tensorflow",
         "zenml-tensorflow",
         "Materializers for Keras models, tf.Tensor, tf.Variable and tf.data.Dataset.",

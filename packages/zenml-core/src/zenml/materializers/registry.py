@@ -353,13 +353,20 @@ def _no_materializer_message(data_type: type[Any]) -> str:
 
     entry = integration_for_type(data_type)
     if entry is not None:
-        return (
+        first = (
             f"{message} The {entry.name!r} integration handles it: "
             f"run `zenml integration install {entry.name}` (pip install {entry.distribution})."
         )
+    else:
+        first = (
+            f"{message} Return a supported type (builtins, dataclasses, numpy arrays, pandas frames, pathlib.Path, "
+            "pydantic models), or write a materializer for it and pass it with @step(output_materializers=...)."
+        )
     return (
-        f"{message} Return a supported type (builtins, dataclasses, numpy arrays), "
-        "or write a materializer for it and pass it with @step(output_materializers=...)."
+        f"{first} Last resort: zenml does not pickle by default (ZenML does); if everyone who can write your "
+        "artifact store is trusted, choose pickle for this output: "
+        "@step(output_materializers=CloudpickleMaterializer) "
+        "(from zenml.materializers.cloudpickle_materializer; loading it executes code from the store)."
     )
 
 

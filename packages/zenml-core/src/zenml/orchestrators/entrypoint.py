@@ -177,9 +177,30 @@ def output_uri(deployment: Deployment, plan: StepPlan, output: str) -> str:
     return f"runs/{deployment.run_id}/{plan.id}/{output}"
 
 
+def _declared_materializer(
+    deployment: Deployment, source: tuple[str, str], record: ArtifactRecord
+) -> type[BaseMaterializer] | None:
+    """The materializer the pipeline code declared for the upstream output ``source``, if the record used it.
+
+    The deployment comes from the user's code (not from stored data), so its
+    choice counts as the caller's: this is how a pickle output declared with
+    ``output_materializers=`` is loaded by the next step.
+    """
+    try:
+        reference = deployment.step(source[0]).outputs.get(source[1], ("", 0))[0]
+    except KeyError:
+        return None
+    if not reference or reference != record.materializer:
+        return None
+    from zenml.materializers.registry import materializer_registry
+
+    return materializer_registry.known_materializer(reference)
+
+
 def _load_inputs(
-    inputs: dict[str, ArtifactRecord | list[ArtifactRecord]], store: ArtifactStore, step: Step, stack: Stack
-) -> dict[str, Any]:
+    inputs: dict[str, ArtifactRecord | list[ArtifactRecord]], stack: Stack, *, deployment: Deployment, plan: StepPlan,
+    step: Step,
+) -> dict[str, Any]:  # fmt: skip
     """Load a step's input artifacts; a corrupted one is moved aside so that the next run recomputes it.
 
     An input annotated ``UnmaterializedArtifact`` receives the artifact version itself, unloaded.
@@ -188,15 +209,22 @@ def _load_inputs(
     from zenml.artifacts.recorded import load_record
     from zenml.steps.typing_utils import strip_annotated
 
-    def load(name: str, record: ArtifactRecord) -> Any:
+    store = stack.artifact_store
+
+    def load(name: str, record: ArtifactRecord, index: int | None) -> Any:
         annotation = strip_annotated(step.inputs.get(name))
         if getattr(annotation, "ZENML_UNMATERIALIZED", False):
             return annotation(record, stack)
-        return load_record(record, store)
+        source = plan.inputs[name]
+        upstream = source[index] if isinstance(source, list) and index is not None else source
+        declared = _declared_materializer(deployment, upstream, record) if isinstance(upstream, tuple) else None
+        return load_record(record, store, materializer=declared)
 
     try:
         return {
-            name: [load(name, item) for item in record] if isinstance(record, list) else load(name, record)
+            name: [load(name, item, index) for index, item in enumerate(record)]
+            if isinstance(record, list)
+            else load(name, record, None)
             for name, record in inputs.items()
         }
     except ArtifactCorruptedError as exc:
@@ -284,6 +312,7 @@ def _execute(
     in ``attempts``. Saving the outputs is not retried.
     """
     from zenml.config.retry_config import StepRetryConfig
+    from zenml.materializers.temporary import step_scope
     from zenml.metadata_stores.models import RETRIED
     from zenml.steps.outputs import split_outputs
     from zenml.steps.step_context import activate
@@ -291,33 +320,34 @@ def _execute(
     step = plan.resolve_step()
     store = stack.artifact_store
     retry = StepRetryConfig(**plan.config["retry"]) if plan.config.get("retry") else StepRetryConfig(max_retries=0)
-    number = 0
-    while True:
-        number += 1
-        attempt_started = time.time()
-        context = _new_context(deployment, plan, stack, inputs, started)
-        try:
-            arguments = _load_inputs(inputs, store, step, stack)
-            _check_input_types(deployment, plan, step, arguments)
-            arguments.update(plan.parameters)
-            with activate(context):
-                outputs = split_outputs(step, plan.id, step.func(**arguments))
-        except Exception as error:
-            from zenml.artifacts import ArtifactCorruptedError
+    with step_scope():  # local copies materializers made for this step (a loaded Path) end with it
+        number = 0
+        while True:
+            number += 1
+            attempt_started = time.time()
+            context = _new_context(deployment, plan, stack, inputs, started)
+            try:
+                arguments = _load_inputs(inputs, stack, deployment=deployment, plan=plan, step=step)
+                _check_input_types(deployment, plan, step, arguments)
+                arguments.update(plan.parameters)
+                with activate(context):
+                    outputs = split_outputs(step, plan.id, step.func(**arguments))
+            except Exception as error:
+                from zenml.artifacts import ArtifactCorruptedError
 
-            if number > retry.max_retries or isinstance(error, ArtifactCorruptedError):
-                attempts.add(number, FAILED, attempt_started, error)
-                raise
-            attempts.add(number, RETRIED, attempt_started, error)
-            wait = retry.wait_before(number)
-            if wait > 0:
-                time.sleep(wait)
-            continue
-        records, annotations = _save_outputs(deployment, plan, store, outputs, context)
-        records += context.saved_artifacts()
-        annotations += _model_links(plan, records)
-        attempts.add(number, COMPLETED, attempt_started)
-        return records, annotations, context
+                if number > retry.max_retries or isinstance(error, ArtifactCorruptedError):
+                    attempts.add(number, FAILED, attempt_started, error)
+                    raise
+                attempts.add(number, RETRIED, attempt_started, error)
+                wait = retry.wait_before(number)
+                if wait > 0:
+                    time.sleep(wait)
+                continue
+            records, annotations = _save_outputs(deployment, plan, store, outputs, context)
+            records += context.saved_artifacts()
+            annotations += _model_links(plan, records)
+            attempts.add(number, COMPLETED, attempt_started)
+            return records, annotations, context
 
 
 def _model_links(plan: StepPlan, records: list[ArtifactRecord]) -> list[AnnotationRecord]:
