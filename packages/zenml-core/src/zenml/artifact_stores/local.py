@@ -239,6 +239,7 @@ class LocalArtifactStore(ArtifactStore):
     """
 
     FLAVOR: ClassVar[str] = "local"
+    IS_LOCAL: ClassVar[bool] = True  # a directory on this machine
 
     def __init__(self, name: str = "default", *, path: str, fsync: bool = False, **config: object) -> None:
         from zenml.stack.local_paths import check_local_path

@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "artifact": ("zenml.cli.history:artifact", "List and inspect artifacts and their versions."),
     "model": ("zenml.cli.history:model", "List and inspect models and their versions."),
     "orchestrator": ("zenml.cli.stack:orchestrator", "Register, list and delete orchestrators."),
+    "step": ("zenml.cli.step:step", "Run one step of a pipeline run from its payload."),
     "init": ("zenml.cli.stack:init", "Keep this directory's stacks in ./.zen/config.toml."),
     "version": ("zenml.cli.version:version", "Show the version of zenml."),
 }

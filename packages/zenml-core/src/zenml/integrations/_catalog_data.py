@@ -35,6 +35,15 @@ OFFICIAL: tuple[Official, ...] = (
         (),
     ),
     (
+        "ray",
+        "zenml-ray",
+        "Run pipelines on a Ray cluster, one step per Ray task.",
+        (("orchestrator", "ray"),),
+        (),
+        "",
+        (),
+    ),
+    (
         "sklearn",
         "zenml-sklearn",
         "Materializers for scikit-learn estimators, pipelines and transformers, saved with skops (no pickle).",

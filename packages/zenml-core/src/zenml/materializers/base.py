@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from zenml.exceptions import PicklableError
+
 if TYPE_CHECKING:
     from zenml.artifact_stores.base import ArtifactStore
     from zenml.enums import ArtifactType, VisualizationType
 
 
-class MaterializerError(Exception):
+class MaterializerError(PicklableError, Exception):
     """An object could not be saved or an artifact could not be loaded."""
 
 

@@ -31,6 +31,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
+from zenml.exceptions import PicklableError
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from contextlib import AbstractContextManager
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
     Target = type[BaseMaterializer] | str
 
 
-class NoMaterializerError(TypeError):
+class NoMaterializerError(PicklableError, TypeError):
     """No registered materializer handles a type."""
 
 

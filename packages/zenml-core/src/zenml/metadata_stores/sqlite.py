@@ -48,6 +48,7 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
     """
 
     FLAVOR: ClassVar[str] = "sqlite"
+    IS_LOCAL: ClassVar[bool] = True  # a file on this machine
     RETRIES: ClassVar[int] = 8
 
     def __init__(self, name: str = "default", *, path: str, timeout: float = 30.0, **config: object) -> None:

@@ -16,13 +16,15 @@ if TYPE_CHECKING:
 class BaseOrchestrator(StackComponent):
     """Runs the steps of a :class:`~zenml.orchestrators.deployment.Deployment` in dependency order.
 
-    Subclasses implement :meth:`execute`; each step is run by
-    :func:`zenml.orchestrators.entrypoint.run_step` (in this process) or
-    :func:`zenml.orchestrators.entrypoint.run_step_by_reference` (elsewhere).
+    Subclasses implement :meth:`execute` (and may check the stack in :meth:`prepare`); each step
+    runs from its :class:`~zenml.orchestrators.payload.StepPayload`, in this process or elsewhere.
     The metadata store, not the orchestrator, holds the state.
     """
 
     TYPE: ClassVar[str] = ORCHESTRATOR
+    #: Whether steps run in other processes or on other machines, which import them by reference:
+    #: then :meth:`run` refuses steps, types and hooks they cannot import before anything runs.
+    RUNS_STEPS_ELSEWHERE: ClassVar[bool] = False
 
     def run(self, deployment: Deployment, stack: Stack) -> None:
         """Record the run (owned by this process, with a heartbeat), execute it, and mark it completed or
@@ -34,6 +36,11 @@ class BaseOrchestrator(StackComponent):
         from zenml.orchestrators.heartbeat import beating
         from zenml.utils.processes import this_process
 
+        if self.RUNS_STEPS_ELSEWHERE:
+            from zenml.orchestrators.payload import check_importable
+
+            check_importable(deployment)
+        self.prepare(deployment, stack)
         store = stack.metadata_store
         recover_crashed_runs(store)
         owner = this_process()
@@ -71,6 +78,10 @@ class BaseOrchestrator(StackComponent):
             store.finish_run(deployment.run_id, FAILED, time.time(), error=f"{type(exc).__name__}: {exc}")
             raise
         store.finish_run(deployment.run_id, COMPLETED, time.time())
+
+    def prepare(self, deployment: Deployment, stack: Stack) -> None:
+        """Check, before the run is recorded, that ``stack`` can run ``deployment`` here (connect, compare
+        versions, refuse stores other machines cannot reach); nothing by default."""
 
     @abstractmethod
     def execute(self, deployment: Deployment, stack: Stack) -> None:

@@ -110,6 +110,19 @@ class StepPlan:
             self.step = found if isinstance(found, Step) else Step(found)  # type: ignore[arg-type]
         return self.step
 
+    def adopt(self, original: StepPlan) -> None:
+        """Use ``original``'s in-process objects (the step, its hooks) instead of importing them by reference."""
+        self.step = original.step
+        self.hooks = original.hooks
+
+    def hook_references(self) -> dict[str, str]:
+        """The ``"module:function"`` references of this step's hooks, by kind (``on_success``, ``on_failure``)."""
+        found = {
+            "on_success": self.config.get("success_hook_source"),
+            "on_failure": self.config.get("failure_hook_source"),
+        }
+        return {kind: reference for kind, reference in found.items() if isinstance(reference, str) and reference}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

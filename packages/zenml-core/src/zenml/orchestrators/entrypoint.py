@@ -1,10 +1,8 @@
 """Run one step of a run: load its inputs, call it (or reuse cached outputs), store and record its outputs.
 
-:func:`run_step` is what the local orchestrator calls in-process;
-:func:`run_step_by_reference` does the same from plain JSON-able data, for an
-orchestrator that runs each step in another process or on another machine.
-Both return only small metadata: the artifacts themselves go to the artifact
-store and their records to the metadata store.
+:func:`run_step` is what a :class:`~zenml.orchestrators.payload.StepPayload` runs,
+in this process or in another one. It returns only small metadata: the artifacts
+themselves go to the artifact store and their records to the metadata store.
 """
 
 from __future__ import annotations
@@ -470,6 +468,14 @@ def _run_hook(kind: str, deployment: Deployment, plan: StepPlan, context: StepCo
         load_and_run_hook(hook, exception=exception, where=where, kind=kind)
 
 
+def record_lost_step(deployment: Deployment, plan: StepPlan, stack: Stack, *, error: str) -> None:
+    """Record as failed a step whose process died before it could record itself (the run's owner calls this)."""
+    now = time.time()
+    _record_step(
+        stack.metadata_store, deployment, plan, status=FAILED, started=now, key=None, input_ids={}, error=error
+    )
+
+
 def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunState | None = None) -> dict[str, Any]:
     """Run one step of ``deployment`` on ``stack`` and record it; return ``{"step", "status", "artifacts"}``.
 
@@ -567,38 +573,3 @@ def run_step(deployment: Deployment, plan: StepPlan, stack: Stack, state: RunSta
     if status == COMPLETED:
         _run_hook("on_success", deployment, plan, context)
     return {"step": plan.id, "status": status, "artifacts": {record.output_name: record.id for record in records}}
-
-
-def run_step_by_reference(
-    run_id: str, step_id: str, deployment: dict[str, Any], stack: dict[str, Any]
-) -> dict[str, Any]:
-    """Run one step from plain data (``Deployment.to_dict()``, ``Stack.to_dict()``), e.g. in a worker process.
-
-    The step is imported by its ``"module:function"`` reference; its inputs are
-    found through the metadata store. Returns the same small dict as :func:`run_step`.
-    """
-    from zenml.integrations.registry import activate_integrations
-    from zenml.orchestrators.deployment import Deployment
-    from zenml.stack.stack import Stack
-
-    activate_integrations()
-    plan_run = Deployment.from_dict(deployment)
-    if plan_run.run_id != run_id:
-        raise ValueError(f"deployment is for run {plan_run.run_id!r}, not {run_id!r}")
-    _know_planned_materializers(plan_run)
-    return run_step(plan_run, plan_run.step(step_id), Stack.from_dict(stack))
-
-
-def _know_planned_materializers(deployment: Deployment) -> None:
-    """Register the materializers the deployment chose for its outputs, so that their artifacts load here.
-
-    The deployment comes from the orchestrator (it names the step functions to
-    import as well), not from stored data; a step's inputs may have been
-    written with a materializer that only another step's module defines.
-    """
-    from zenml.materializers.registry import materializer_registry
-
-    for plan in deployment.steps:
-        for reference, _ in plan.outputs.values():
-            if reference:
-                materializer_registry.register(reference)

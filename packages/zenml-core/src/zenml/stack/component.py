@@ -44,10 +44,19 @@ class StackComponent:
 
     TYPE: ClassVar[str] = ""
     FLAVOR: ClassVar[str] = ""
+    #: Whether only this machine can reach the component (a local directory, a SQLite file), as
+    #: ZenML's ``StackComponentConfig.is_local``. An orchestrator that runs steps on other machines
+    #: refuses a stack with a local artifact or metadata store (:func:`zenml.stack.stack.check_shareable`).
+    IS_LOCAL: ClassVar[bool] = False
 
     def __init__(self, name: str = "default", **config: object) -> None:
         self.name = name
         self.config: dict[str, object] = dict(config)
+
+    @property
+    def is_local(self) -> bool:
+        """``True`` when other machines cannot reach this component (see ``IS_LOCAL``)."""
+        return self.IS_LOCAL
 
     @classmethod
     def option_names(cls) -> frozenset[str]:

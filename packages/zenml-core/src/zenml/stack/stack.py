@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from zenml.stack.config import StackConfigError
 from zenml.stack.flavors import ARTIFACT_STORE, METADATA_STORE, ORCHESTRATOR
 
 if TYPE_CHECKING:
@@ -74,6 +75,33 @@ class Stack:
 
     def __repr__(self) -> str:
         return f"Stack({self.name!r})"
+
+
+class StackNotShareableError(StackConfigError):
+    """The stack has a store that only this machine can reach, and its steps would run on other machines."""
+
+
+def check_shareable(stack: Stack, *, nodes: int, where: str) -> None:
+    """Refuse (:class:`StackNotShareableError`) a stack whose artifact or metadata store is local to this
+    machine when its steps run on ``nodes`` machines (``where`` names them, e.g. "the Ray cluster at ...").
+
+    One node is fine: a local directory or SQLite file is reachable from every process of this machine.
+    """
+    if nodes <= 1:
+        return
+    local = [
+        f"{kind.replace('_', ' ')} {component.name!r} ({component.FLAVOR})"
+        for kind, component in stack.components().items()
+        if kind != ORCHESTRATOR and component.is_local
+    ]
+    if local:
+        raise StackNotShareableError(
+            f"stack {stack.name!r} cannot run on {where}, which has {nodes} nodes: its {' and '.join(local)} "
+            "can only be reached from this machine, so steps on other nodes could not share its artifacts and "
+            "records. Use stores every node can reach (e.g. `zenml artifact-store register shared --flavor gcp "
+            "--path gs://BUCKET/zen` and `zenml metadata-store register shared --flavor gcp --path "
+            "gs://BUCKET/zen-meta`, then `zenml stack register ...`), or a single-node cluster"
+        )
 
 
 def build_component(kind: str, name: str, table: Mapping[str, Any], *, source: str | None = None) -> StackComponent:

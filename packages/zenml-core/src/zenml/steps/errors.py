@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zenml.exceptions import PicklableError
+
 
 class StepDefinitionError(TypeError):
     """A step function cannot be used as a step (missing or unsupported annotations)."""
@@ -15,7 +17,7 @@ class StepOutputError(TypeError):
     """A step returned a value that does not match its output annotations."""
 
 
-class StepFailedError(RuntimeError):
+class StepFailedError(PicklableError, RuntimeError):
     """A step raised while running; the original exception is chained as ``__cause__``."""
 
     def __init__(self, step_name: str, message: str, *, run_id: str = "", run_name: str = "") -> None:
