@@ -194,6 +194,7 @@ CACHED = STEPS + textwrap.dedent(
     """
 )
 
+
 def emit(benchmark: str, value: float | None, unit: str, limit: float | None, detail: str) -> None:
     print(json.dumps({"benchmark": benchmark, "value": value, "unit": unit, "limit": limit, "detail": detail}))
 
