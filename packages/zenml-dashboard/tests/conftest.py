@@ -3,9 +3,13 @@
 The history is made once per session in a private config dir: a completed run, the same
 run again (its steps cached), a failed run, a run whose name, parameters, values, logs and
 error are markup, a run whose step succeeds on its second attempt and adds metadata to its output,
-120 small runs for paging, and a run recorded straight through the store
+120 small runs for paging, a run recorded straight through the store
 API by "another writer" whose pipeline and step names are markup (zenml refuses such names,
-but a shared store holds whatever anyone with access wrote). The dashboard serves it on a free loopback port.
+but a shared store holds whatever anyone with access wrote), and the model control plane: two training
+runs under a model (a named, tagged output; metadata logged to the model version; the second version in
+production), artifacts saved and registered outside any run, a model made outside any run, and a run
+deleted after it made an artifact version (the version stays), with markup in names, tags, descriptions
+and metadata. The dashboard serves it on a free loopback port.
 """
 
 from __future__ import annotations
@@ -21,19 +25,24 @@ from typing import TYPE_CHECKING, Annotated, Any
 import numpy as np
 import pytest
 
-from zenml import get_step_context, pipeline, step
+from zenml import ArtifactConfig, Model, get_step_context, log_metadata, pipeline, step
 from zenml.config.retry_config import StepRetryConfig
+from zenml.enums import ArtifactType
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
     from zenml.integrations.dashboard.server import DashboardServer
-    from zenml.pipelines.runs import PipelineRun
+    from zenml.pipelines.runs import ArtifactView, PipelineRun
     from zenml.stack.stack import Stack
 
 XSS = "<script>alert(1)</script>"
 PAGING_RUNS = 120
+MODEL = "iris"
+IMG = "<img src=x onerror=alert(1)>"  # markup for names that become directories (no "/")
+WEIGHTS = f"weights {IMG}"  # the training runs' named output
+SAVED = "baseline"  # a numpy array saved outside any run, twice
 
 
 @step
@@ -120,6 +129,43 @@ def ticks() -> None:
     tick()
 
 
+@step(enable_cache=False)
+def train(rate: float = 0.5) -> Annotated[
+    dict, ArtifactConfig(name=WEIGHTS, artifact_type=ArtifactType.MODEL, tags=["candidate", XSS])
+]:  # fmt: skip
+    log_metadata(metadata={"accuracy": rate, XSS: XSS}, infer_model=True)
+    return {"rate": rate}
+
+
+@pipeline(enable_cache=False, model=Model(name=MODEL, license="MIT", description=f"flowers {XSS}", tags=[XSS]))
+def training(rate: float = 0.5) -> None:
+    train(rate=rate)
+
+
+@step
+def doomed_output() -> Annotated[int, ArtifactConfig(name="orphan")]:
+    return 7
+
+
+@pipeline(enable_cache=False)
+def doomed() -> None:
+    doomed_output()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The artifacts and models the session made apart from the runs above."""
+
+    trainings: list[PipelineRun]  # two runs of ``training``: versions 1 and 2 (in production) of the model
+    saved: list[ArtifactView]  # versions 1 and 2 of SAVED, by save_artifact
+    registered: ArtifactView  # files registered with register_artifact
+    hostile: ArtifactView  # saved as an artifact named (and tagged) with markup
+    orphan: ArtifactView  # made by a run deleted since
+    foreign_model: str  # a model named with markup, its one version made outside any run
+    model: str = MODEL
+    weights: str = WEIGHTS
+
+
 @dataclass(frozen=True)
 class History:
     """The runs the session made, by role."""
@@ -131,6 +177,7 @@ class History:
     retried: PipelineRun
     foreign_run_id: str
     home: Path
+    catalog: Catalog
     markup: str = XSS  # in the hostile and foreign runs' names, parameters, values, logs and errors
     paging_runs: int = PAGING_RUNS  # runs of the pipeline "ticks"
 
@@ -148,7 +195,8 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
         retried_run = retried()
         for _ in range(PAGING_RUNS):
             ticks()
-        yield History(completed, cached, failed, hostile_run, retried_run, _foreign_run(), home)
+        foreign = _foreign_run()
+        yield History(completed, cached, failed, hostile_run, retried_run, foreign, home, _catalog())
 
 
 def _failed(definition: Any) -> PipelineRun:
@@ -158,6 +206,28 @@ def _failed(definition: Any) -> PipelineRun:
     with pytest.raises(StepFailedError) as raised:
         definition()
     return Client().get_run(raised.value.run_id)
+
+
+def _catalog() -> Catalog:
+    """Models and named artifacts, made the ways ZenML's docs make them."""
+    from zenml import Client, register_artifact, save_artifact
+
+    client = Client()
+    trainings = [training(), training(rate=0.9)]
+    client.get_model_version(MODEL, 2).set_stage("production")
+    saved = [save_artifact(np.arange(12.0).reshape(3, 4), name=SAVED, tags=["reference"]) for _ in range(2)]
+    store = client.active_stack.artifact_store
+    store.makedirs("registered/labels")
+    with store.open("registered/labels/labels.csv", "wb") as handle:
+        handle.write(b"id,label\n1,setosa\n")
+    registered = register_artifact(store.uri("registered/labels"), name="labels")
+    hostile = save_artifact(XSS, name=XSS, tags=[XSS])
+    foreign_model = f"model {XSS}"
+    Model(name=foreign_model, version="v1", description=XSS).id  # noqa: B018 - makes the version
+    orphan_run = doomed()
+    orphan = orphan_run.steps["doomed_output"].output
+    client.delete_pipeline_run(orphan_run.id)
+    return Catalog(trainings, saved, registered, hostile, client.get_artifact_version(orphan.id), foreign_model)
 
 
 def _foreign_run() -> str:

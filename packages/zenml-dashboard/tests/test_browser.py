@@ -146,6 +146,29 @@ def test_a_numpy_artifact_shows_its_statistics_and_image(
     page.screenshot(path=screenshots / "artifact.png", full_page=True)
 
 
+def test_the_runs_page_leads_to_an_artifact_and_its_versions(
+    page: Page, dashboard: DashboardServer, history: History, screenshots: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    saved = history.catalog.saved[0]
+    page.goto(f"{dashboard.url}/runs")
+    page.locator("header nav").get_by_role("link", name="Artifacts").click()
+    expect(page).to_have_url(f"{dashboard.url}/artifacts")
+    expect(page.locator("#artifacts tbody tr").first).to_contain_text("orphan")
+    page.screenshot(path=screenshots / "artifacts.png", full_page=True)
+    page.locator('#artifacts tr[data-artifact="baseline"]').get_by_role("link", name="baseline").click()
+    expect(page.locator("#versions tbody tr")).to_have_count(2)
+    expect(page.locator("#versions tbody tr").first).to_contain_text("saved with save_artifact")
+    page.locator('#versions tr[data-version="1"]').get_by_role("link", name="1", exact=True).click()
+    expect(page).to_have_url(f"{dashboard.url}/artifacts/{saved.id}")
+    expect(page.locator("#preview table.facts-table")).to_contain_text("shape(3, 4)")
+    page.locator("header nav").get_by_role("link", name="Models").click()
+    page.locator('#models tr[data-model="iris"]').get_by_role("link", name="2", exact=True).click()
+    expect(page.locator("#stage")).to_have_text("production")
+    page.screenshot(path=screenshots / "model-version.png", full_page=True)
+
+
 def test_markup_in_names_values_and_errors_runs_no_script(
     page: Page, dashboard: DashboardServer, history: History
 ) -> None:
@@ -165,6 +188,10 @@ def test_markup_in_names_values_and_errors_runs_no_script(
     expect(page.locator("h1")).to_contain_text(markup)
     expect(page.locator("#parameters")).to_contain_text(markup)
     assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0
+    page.goto(f"{dashboard.url}/artifacts")
+    expect(page.locator("#artifacts")).to_contain_text(markup)
+    expect(page.locator("#artifacts")).to_contain_text(history.catalog.weights)
+    assert page.evaluate("document.querySelectorAll('script:not([src]), img').length") == 0
 
 
 LIVE_PIPELINE = textwrap.dedent(

@@ -93,3 +93,7 @@ def test_a_gcs_history_is_browsable_with_logs_and_previews(gcs_stack: Any, http:
         image = http(f"{server.url}/artifacts/{artifact_id}/image.png")
         assert image.status == 200
         assert image.content.startswith(b"\x89PNG")
+        assert '<tr data-artifact="gradient">' in http(f"{server.url}/artifacts").body
+        versions = http(f"{server.url}/artifact?name=gradient").body
+        assert f'<a href="/artifacts/{artifact_id}">1</a>' in versions
+        assert f'<a href="/runs/{run_id}/step?name=gradient">gradient</a>' in versions

@@ -20,8 +20,9 @@ PAGE_SIZE = 50
 @dataclass(frozen=True)
 class Settings:
     """How the app behaves: its access token (``None``: none needed), whether only loopback
-    ``Host`` names are answered, the preview limit in bytes, the runs per page and how often
-    pages showing something in progress ask for news (milliseconds)."""
+    ``Host`` names are answered, the preview limit in bytes, the rows per page (runs, artifacts,
+    artifact and model versions, models) and how often pages showing something in progress ask
+    for news (milliseconds)."""
 
     token: str | None = None
     loopback_only: bool = True
@@ -48,8 +49,13 @@ def create_app(stack: Stack, settings: Settings | None = None) -> Starlette:
         Route("/runs/{run_id}/status", pages.run_status, name="run_status"),
         Route("/runs/{run_id}/steps", pages.run_steps, name="run_steps"),
         Route("/runs/{run_id}/step", pages.step, name="step"),
+        Route("/artifacts", pages.artifacts, name="artifacts"),
+        Route("/artifact", pages.artifact_versions, name="artifact_versions"),
         Route("/artifacts/{artifact_id}", pages.artifact, name="artifact"),
         Route("/artifacts/{artifact_id}/image.png", pages.artifact_image, name="artifact_image"),
+        Route("/models", pages.models, name="models"),
+        Route("/model", pages.model, name="model"),
+        Route("/model-versions/{version_id}", pages.model_version, name="model_version"),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [Middleware(AccessControl, token=settings.token, loopback_only=settings.loopback_only)]

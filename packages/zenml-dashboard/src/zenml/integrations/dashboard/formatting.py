@@ -56,7 +56,21 @@ def pretty_json(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True, default=repr, ensure_ascii=False)
 
 
+SAVE_TYPES = {
+    "step_output": "the output of a step",
+    "manual": "saved with save_artifact",
+    "preexisting": "registered with register_artifact",
+    "external": "passed to a step as an ExternalArtifact",
+}
+
+
+def save_type(value: str) -> str:
+    """How an artifact version came to be, in words (``zenml.enums.ArtifactSaveType``)."""
+    return SAVE_TYPES.get(value, value)
+
+
 FILTERS = {
+    "save_type": save_type,
     "countby": countby,
     "status_class": status_class,
     "when": when,

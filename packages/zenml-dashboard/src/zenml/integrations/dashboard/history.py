@@ -10,7 +10,7 @@ own load path.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from zenml.metadata_stores.models import CACHED, COMPLETED, FAILED, RUNNING, ArtifactRecord
 
@@ -22,13 +22,14 @@ PENDING = "pending"  # a planned step of a running run that waits for others
 SKIPPED = "skipped"  # a planned step of a run that ended without running it
 RUN_STATUSES = (RUNNING, COMPLETED, FAILED)
 DONE = (COMPLETED, CACHED)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class RunsPage:
-    """One page of the runs list, newest first."""
+class Paged(Generic[T]):
+    """One page (from 1) of a list the dashboard shows: runs, artifacts, their versions, models."""
 
-    runs: list[RunRecord]
+    items: list[T]
     page: int
     size: int
     has_next: bool
@@ -36,6 +37,12 @@ class RunsPage:
     @property
     def has_previous(self) -> bool:
         return self.page > 1
+
+    @classmethod
+    def of(cls, items: list[T], page: int, size: int) -> Paged[T]:
+        """Page ``page`` of the whole list ``items``."""
+        start = (page - 1) * size
+        return cls(items[start : start + size], page, size, has_next=len(items) > start + size)
 
 
 @dataclass(frozen=True)
@@ -86,12 +93,12 @@ class History:
         self.store = stack.metadata_store
         self.client = Client(stack)
 
-    def runs_page(self, *, pipeline: str | None, status: str | None, page: int, size: int) -> RunsPage:
+    def runs_page(self, *, pipeline: str | None, status: str | None, page: int, size: int) -> Paged[RunRecord]:
         """Page ``page`` (from 1) of ``size`` runs, newest first, filtered by the store itself."""
         skip = (page - 1) * size
         runs = self.client.list_runs(pipeline_name=pipeline, status=status, limit=skip + size + 1)
         records = [run.record for run in runs[skip : skip + size]]
-        return RunsPage(runs=records, page=page, size=size, has_next=len(runs) > skip + size)
+        return Paged(records, page, size, has_next=len(runs) > skip + size)
 
     def pipelines(self) -> list[str]:
         """Every pipeline name (for the filter: all of them, not a page)."""

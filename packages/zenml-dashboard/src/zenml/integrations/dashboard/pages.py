@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
@@ -15,8 +16,9 @@ from urllib.parse import quote, urlencode
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from zenml.integrations.dashboard.catalog import VERSIONS_SHOWN, Catalog
 from zenml.integrations.dashboard.history import RUN_STATUSES, History
-from zenml.metadata_stores.base import ArtifactRecordNotFoundError, RunNotFoundError
+from zenml.metadata_stores.base import ArtifactRecordNotFoundError, ModelNotFoundError, RunNotFoundError
 from zenml.metadata_stores.models import RUNNING
 
 if TYPE_CHECKING:
@@ -37,10 +39,11 @@ PREVIEWS_KEPT = 32  # artifacts are immutable: their previews are kept, the most
 
 @dataclass
 class Context:
-    """What the handlers share: the stack's history, the templates, the settings and a preview cache."""
+    """What the handlers share: the stack's runs and catalog, the templates, the settings and a preview cache."""
 
     stack: Stack
     history: History
+    catalog: Catalog
     templates: Environment
     settings: Settings
     previews: OrderedDict[str, Preview]
@@ -56,7 +59,7 @@ class Context:
         templates = _environment()
         for name in templates.list_templates():
             templates.get_template(name)
-        return cls(stack, History(stack), templates, settings, OrderedDict(), threading.Lock())
+        return cls(stack, History(stack), Catalog(stack), templates, settings, OrderedDict(), threading.Lock())
 
     def render(self, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
         page = self.templates.get_template(template).render(poll_ms=self.settings.poll_ms, **values)
@@ -92,7 +95,9 @@ def _environment() -> Environment:
     )  # fmt: skip
     env.filters.update(formatting.FILTERS)
     env.globals.update(run_url=run_url, step_url=step_url, artifact_url=artifact_url, runs_url=runs_url,
-                       node_width=NODE_WIDTH, node_height=NODE_HEIGHT)  # fmt: skip
+                       artifacts_url=artifacts_url, artifact_name_url=artifact_name_url, models_url=models_url,
+                       model_url=model_url, model_version_url=model_version_url, node_width=NODE_WIDTH,
+                       node_height=NODE_HEIGHT)  # fmt: skip
     return env
 
 
@@ -109,14 +114,48 @@ def artifact_url(artifact_id: str) -> str:
     return f"/artifacts/{quote(artifact_id, safe='')}"
 
 
+def _with_query(path: str, **query: Any) -> str:
+    """``path`` with the query's set values (page 1, the default, left out). Names always go in the query:
+    browsers rewrite "." and ".." path segments, never a query. The page number comes last."""
+    ordered = {**{key: value for key, value in query.items() if key != "page"}, "page": query.get("page")}
+    text = urlencode({key: value for key, value in ordered.items() if value not in (None, "", 1)})
+    return path + (f"?{text}" if text else "")
+
+
 def runs_url(**filters: Any) -> str:
-    query = urlencode({key: value for key, value in filters.items() if value not in (None, "", 1)})
-    return "/runs" + (f"?{query}" if query else "")
+    return _with_query("/runs", **filters)
+
+
+def artifacts_url(page: int = 1) -> str:
+    return _with_query("/artifacts", page=page)
+
+
+def artifact_name_url(name: str, page: int = 1) -> str:
+    return _with_query("/artifact", name=name, page=page)
+
+
+def models_url(page: int = 1) -> str:
+    return _with_query("/models", page=page)
+
+
+def model_url(name: str, page: int = 1) -> str:
+    return _with_query("/model", name=name, page=page)
+
+
+def model_version_url(version_id: str) -> str:
+    return f"/model-versions/{quote(version_id, safe='')}"
 
 
 def _context(request: Request) -> Context:
     context: Context = request.app.state.context
     return context
+
+
+def _name(request: Request) -> str:
+    name = request.query_params.get("name")
+    if not name:
+        raise HTTPException(400, "say which one: ?name=...")
+    return name
 
 
 def _page_number(request: Request) -> int:
@@ -139,7 +178,7 @@ def runs(request: Request) -> Response:
     page = context.history.runs_page(
         pipeline=pipeline, status=status, page=_page_number(request), size=context.settings.page_size
     )
-    live = page.page == 1 or any(run.status == RUNNING for run in page.runs)
+    live = page.page == 1 or any(run.status == RUNNING for run in page.items)
     return context.render("runs.html", page=page, pipelines=context.history.pipelines(), pipeline=pipeline,
                           status=status, statuses=RUN_STATUSES, live=live)  # fmt: skip
 
@@ -218,18 +257,19 @@ def _logs(context: Context, detail: RunDetail, name: str) -> str | None:
 
 
 def artifact(request: Request) -> Response:
+    """An artifact version: its facts, tags, metadata, lineage and preview. One saved or registered outside
+    any run (or whose run was deleted since) has no producing step or run to show."""
+    from zenml.metadata_stores.models import ARTIFACT_VERSION
+
     context = _context(request)
     record = context.history.artifact(request.path_params["artifact_id"])
-    if record.run_id is None:  # saved or registered outside any run
-        raise HTTPException(
-            404,
-            f"artifact version {record.id!r} ({record.artifact_name} version {record.version}) was not made by a "
-            "run; the dashboard shows run outputs only (see `zenml artifact version list`)",
-        )
-    detail = context.history.run(record.run_id)
-    preview = context.preview(record)
-    return context.render("artifact.html", record=record, detail=detail, preview=preview,
-                          consumers=detail.consumers_of(record.id))  # fmt: skip
+    detail = None
+    if record.run_id is not None:
+        with suppress(RunNotFoundError):
+            detail = context.history.run(record.run_id)
+    tags = context.catalog.tags(ARTIFACT_VERSION, [record.id]).get(record.id, [])
+    return context.render("artifact.html", record=record, detail=detail, preview=context.preview(record), tags=tags,
+                          consumers=detail.consumers_of(record.id) if detail else [])  # fmt: skip
 
 
 def artifact_image(request: Request) -> Response:
@@ -238,6 +278,43 @@ def artifact_image(request: Request) -> Response:
     if preview.image is None:
         raise HTTPException(404, "this artifact has no image preview")
     return Response(preview.image, media_type="image/png", headers={"cache-control": "private, max-age=3600"})
+
+
+def artifacts(request: Request) -> Response:
+    context = _context(request)
+    page = context.catalog.artifacts_page(page=_page_number(request), size=context.settings.page_size)
+    return context.render("artifacts.html", page=page)
+
+
+def artifact_versions(request: Request) -> Response:
+    """An artifact (a name): its versions, newest first."""
+    context = _context(request)
+    found = context.catalog.artifact_versions(_name(request), page=_page_number(request),
+                                              size=context.settings.page_size)  # fmt: skip
+    return context.render("artifact_versions.html", found=found, page=found.page)
+
+
+def models(request: Request) -> Response:
+    context = _context(request)
+    page = context.catalog.models_page(page=_page_number(request), size=context.settings.page_size)
+    return context.render("models.html", page=page, versions_shown=VERSIONS_SHOWN)
+
+
+def model(request: Request) -> Response:
+    """A model: its facts and its versions, newest first."""
+    context = _context(request)
+    found = context.catalog.model_versions(_name(request), page=_page_number(request),
+                                           size=context.settings.page_size)  # fmt: skip
+    return context.render("model.html", found=found, model=found.entry.model, page=found.page)
+
+
+def model_version(request: Request) -> Response:
+    """A model version: stage, tags, metadata, and the artifact versions and runs linked to it."""
+    context = _context(request)
+    version = context.catalog.model_version(request.path_params["version_id"])
+    runs = sorted((run.record for run in version.pipeline_runs.values()), key=lambda run: run.created_at, reverse=True)
+    return context.render("model_version.html", version=version, model=version.model.record,
+                          artifacts=version.artifact_versions[::-1], runs=runs)  # fmt: skip
 
 
 def _not_found(request: Request, error: Exception) -> Response:
@@ -253,5 +330,6 @@ def _http_error(request: Request, error: Exception) -> Response:
 EXCEPTION_HANDLERS: dict[Any, Callable[[Request, Exception], Response]] = {
     RunNotFoundError: _not_found,
     ArtifactRecordNotFoundError: _not_found,
+    ModelNotFoundError: _not_found,
     HTTPException: _http_error,
 }
