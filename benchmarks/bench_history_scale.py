@@ -25,7 +25,11 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable
 
 PIPELINES = 5
 STEPS = ("load", "train", "evaluate")
@@ -65,7 +69,8 @@ def fill(runs: int) -> None:
             pipelines.append((pipeline, created))
         graph = {"load": [], "train": ["load"], "evaluate": ["train"]}
         run = RunRecord(run_id, run_name(index), pipeline, COMPLETED, created, created + 4, graph=graph,
-                        artifact_store_path="/artifacts", owner_host="bench", owner_pid=1, heartbeat_at=created + 4)  # fmt: skip
+                        artifact_store_path="/artifacts", owner_host="bench", owner_pid=1,
+                        heartbeat_at=created + 4)  # fmt: skip
         run_rows.append(encode_row(run, RUN_COLUMNS))
         for position, step in enumerate(STEPS):
             began = created + position + 0.5
@@ -82,12 +87,12 @@ def fill(runs: int) -> None:
             artifact_rows.append(encode_row(artifact, ARTIFACT_COLUMNS))
             links.append((run_id, step, "output", artifact.id))
 
-    def work(conn: object) -> None:
-        conn.executemany("INSERT INTO pipelines (name, created_at) VALUES (?, ?)", pipelines)  # type: ignore[attr-defined]
-        conn.executemany(insert_sql("runs", RUN_COLUMNS), run_rows)  # type: ignore[attr-defined]
-        conn.executemany(insert_sql("steps", (*STEP_COLUMNS, "output_count")), step_rows)  # type: ignore[attr-defined]
-        conn.executemany(insert_sql("artifacts", ARTIFACT_COLUMNS), artifact_rows)  # type: ignore[attr-defined]
-        conn.executemany("INSERT INTO step_outputs VALUES (?, ?, ?, ?)", links)  # type: ignore[attr-defined]
+    def work(conn: sqlite3.Connection) -> None:
+        conn.executemany("INSERT INTO pipelines (name, created_at) VALUES (?, ?)", pipelines)
+        conn.executemany(insert_sql("runs", RUN_COLUMNS), run_rows)
+        conn.executemany(insert_sql("steps", (*STEP_COLUMNS, "output_count")), step_rows)
+        conn.executemany(insert_sql("artifacts", ARTIFACT_COLUMNS), artifact_rows)
+        conn.executemany("INSERT INTO step_outputs VALUES (?, ?, ?, ?)", links)
 
     store._write(work)
 
@@ -165,11 +170,10 @@ def main() -> None:
                         times.append((time.perf_counter() - began) * 1000)
         for label in operations(sizes[0]):
             small, large = samples[(label, sizes[0])], samples[(label, sizes[1])]
+            measured = {str(size): samples[(label, size)] for size in sizes}
             detail = {
-                "median_ms": {str(sizes[0]): round(statistics.median(small), 3),
-                              str(sizes[1]): round(statistics.median(large), 3)},  # fmt: skip
-                "min_max_ms": {str(sizes[0]): [round(min(small), 3), round(max(small), 3)],
-                               str(sizes[1]): [round(min(large), 3), round(max(large), 3)]},  # fmt: skip
+                "median_ms": {size: round(statistics.median(times), 3) for size, times in measured.items()},
+                "min_max_ms": {size: [round(min(times), 3), round(max(times), 3)] for size, times in measured.items()},
                 "n": len(large),
                 "artifacts": 3 * sizes[1],
                 "fill_seconds": filled,

@@ -487,7 +487,7 @@ def _cache_lookup_plan(store: SQLiteMetadataStore) -> list[str]:
         conn.set_trace_callback(None)
     (lookup,) = statements
     plan = [row["detail"] for row in conn.execute(f"EXPLAIN QUERY PLAN {lookup}")]
-    return [detail for detail in plan if detail.startswith("SEARCH s ") or detail.startswith("SCAN") or "B-TREE" in detail]
+    return [detail for detail in plan if detail.startswith(("SEARCH s ", "SCAN")) or "B-TREE" in detail]
 
 
 def test_a_cache_lookup_reads_the_newest_match_from_an_index(store: SQLiteMetadataStore) -> None:
@@ -499,4 +499,5 @@ def test_a_cache_lookup_reads_the_newest_match_from_an_index(store: SQLiteMetada
         store.record_step(step, [make_artifact(f"r{index}", "make")])
     assert _cache_lookup_plan(store) == ["SEARCH s USING INDEX steps_by_cache_key_newest (cache_key=? AND name=?)"]
     found = store.find_cached_step("training", "make", "K")
-    assert found is not None and found.run_id == "r4"
+    assert found is not None
+    assert found.run_id == "r4"
