@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from zenml import pipeline, step
@@ -87,3 +88,24 @@ def test_run_list_with_an_unknown_flavor_in_the_config(zen_home: Path) -> None:
     assert "metadata store 'm': unknown metadata store flavor 'mongo'" in result.output
     assert str(zen_home / "config.toml") in result.output
     assert "Traceback" not in result.output
+
+
+def test_run_list_shows_a_page_by_default_and_says_when_older_runs_exist(
+    zen_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zenml.cli import run as run_cli
+
+    monkeypatch.setattr(run_cli, "DEFAULT_LIST_LIMIT", 2)
+    runs = [counting(n=n) for n in (1, 2, 3)]
+    newest = [run.id for run in reversed(runs)]
+    paged = zenml("run", "list", "--json")
+    assert [item["id"] for item in json.loads(paged.stdout)] == newest[:2]
+    assert "Showing the newest 2 runs; older ones exist: `--limit N`" in paged.stderr
+    table = zenml("run", "list")
+    assert [line.split()[0] for line in table.stdout.splitlines()[1:]] == [run.name for run in reversed(runs[1:])]
+    assert "older ones exist" in table.stderr
+    everything = zenml("run", "list", "--json", "--limit", "3")
+    assert [item["id"] for item in json.loads(everything.stdout)] == newest
+    assert "older ones exist" not in everything.stderr
+    monkeypatch.setattr(run_cli, "DEFAULT_LIST_LIMIT", 3)
+    assert "older ones exist" not in zenml("run", "list").stderr

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 # The statuses a run can have ("cached" is for steps only).
 RUN_STATUSES = (RUNNING, COMPLETED, FAILED)
 LIST_HINT = "zenml run list"
+# Runs `zenml run list` shows without `--limit`: ZenML's default page size (its `PAGE_SIZE_DEFAULT`).
+DEFAULT_LIST_LIMIT = 20
 
 
 def _client() -> Client:
@@ -81,22 +83,29 @@ def run() -> None:
 @run.command("list")
 @click.option("--pipeline", "-p", "pipeline_name", default=None, help="Only runs of this pipeline.")
 @click.option("--status", "-s", type=click.Choice(RUN_STATUSES), default=None, help="Only runs with this status.")
-@click.option("--limit", "-n", type=click.IntRange(min=1), default=None, help="At most N runs (newest first).")
+@click.option(
+    "--limit", "-n", type=click.IntRange(min=1), default=None,
+    help=f"At most N runs (newest first; default {DEFAULT_LIST_LIMIT}).",
+)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def list_runs(pipeline_name: str | None, status: str | None, limit: int | None, as_json: bool) -> None:
-    """Runs of the active stack, newest first."""
-    runs = _client().list_runs(pipeline_name=pipeline_name, status=status, limit=limit)
+    """Runs of the active stack, newest first (the newest 20 unless `--limit` says otherwise)."""
+    shown = limit or DEFAULT_LIST_LIMIT
+    runs = _client().list_runs(pipeline_name=pipeline_name, status=status, limit=shown if limit else shown + 1)
+    older = len(runs) > shown  # the default page asks for one run more, to tell whether older ones exist
+    runs = runs[:shown]
     if as_json:
         print_json([item.to_dict() for item in runs])
-        return
-    if not runs:  # stdout stays empty for scripts; the hint is for people
+    elif runs:
+        print_table(
+            ["name", "pipeline", "status", "started", "duration"],
+            [[r.name, r.pipeline_name, _status(r.record), _time(r.created_at), _seconds(r.duration)] for r in runs],
+        )
+    else:  # stdout stays empty for scripts; the hint is for people
         filtered = pipeline_name is not None or status is not None
         click.echo("No runs match these filters." if filtered else "No runs yet: run a pipeline first.", err=True)
-        return
-    print_table(
-        ["name", "pipeline", "status", "started", "duration"],
-        [[r.name, r.pipeline_name, _status(r.record), _time(r.created_at), _seconds(r.duration)] for r in runs],
-    )
+    if older:  # on stderr: stdout stays the runs, for scripts
+        click.echo(f"Showing the newest {shown} runs; older ones exist: `--limit N` shows up to N.", err=True)
 
 
 @run.command("show")

@@ -361,7 +361,10 @@ class SQLiteMetadataStore(SQLiteHistory, MetadataStore):
         return self._artifact(rows[0])
 
     def find_cached_step(self, pipeline_name: str, step_name: str, cache_key: str) -> StepRecord | None:
-        """The newest completed or cached step with this key whose recorded outputs are all still recorded."""
+        """The newest completed or cached step with this key whose recorded outputs are all still recorded.
+
+        ``steps_by_cache_key_newest`` serves the order: the first match whose outputs are intact ends the search.
+        """
         rows = self._read(
             f"SELECT {select_sql(STEP_COLUMNS, 's.')} FROM steps s JOIN runs r ON r.id = s.run_id "
             "WHERE s.cache_key = ? AND s.name = ? AND r.pipeline_name = ? AND s.status IN ('completed', 'cached') "

@@ -192,6 +192,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX runs_by_status ON runs(status, owner_host)",
         "ALTER TABLE artifacts ADD COLUMN fingerprint TEXT",
     ),
+    # 6: a cache lookup reads the newest matching step from the index and stops (it sorted every run's match)
+    (
+        "CREATE INDEX steps_by_cache_key_newest ON steps(cache_key, name, COALESCE(ended_at, started_at))",
+        "DROP INDEX steps_by_cache_key",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
