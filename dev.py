@@ -2,7 +2,7 @@
 """Developer entry point that needs only Python and pip.
 
     python3 dev.py demo          run the quickstart pipeline twice (nox -s demo)
-    python3 dev.py test          run every check CI runs (nox -t ci)
+    python3 dev.py test          run every check CI runs (the nox sessions tagged ci, in two lanes)
     python3 dev.py bench         run the benchmarks (nox -s bench)
     python3 dev.py nox ARGS...   run nox with any arguments, e.g. `nox -s lint typecheck`
     python3 dev.py uv ARGS...    run uv (from .dev-venv/) with any arguments, e.g. `uv sync --all-packages`
@@ -14,6 +14,14 @@
     python3 dev.py release ...   bump a package (version + changelog), or check and publish a tag
     python3 dev.py ci-setup      run the packages' declared CI setup scripts (.ci/run does)
 
+``test`` runs the sessions tagged ``ci`` as two ``nox`` processes at once (most
+sessions keep one core busy; CI has two): the sessions of the packages in
+``SECOND_LANE`` and ``tests-cross`` (so every Ray cluster starts in one lane) in
+one, the rest (among them ``wheels`` and ``install-combos``, which share
+``dist/``) in the other. It leaves out ``tests-NAME-PY`` where ``lowest(NAME)``
+runs the same tests on the same Python with the lowest bounds (GitHub's matrix
+runs both). The second lane's output is printed when it ends.
+
 Arguments after the command go to nox (`python3 dev.py test -- -x` passes `-x`
 to pytest), or to the tool (`python3 dev.py release --help`). The first run
 creates ``.dev-venv/`` with nox, uv, towncrier (and tomli before Python 3.11)
@@ -23,11 +31,13 @@ installed Python 3.10 to 3.13 is made visible to nox. Standard library only.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import venv
 from pathlib import Path
@@ -42,6 +52,8 @@ COMMANDS = {
     "bench": ["-s", "bench"],
     "nox": [],
 }
+# `dev.py test`: the packages whose sessions share the second lane with tests-cross (Ray in one lane).
+SECOND_LANE = ("ray", "sklearn", "tensorflow")
 # Commands that run a script of tools/ with the dev venv's Python (which has tomli, towncrier, uv).
 SCRIPTS = {
     "new-integration": "tools/scaffold.py",
@@ -120,6 +132,53 @@ def environment(*, quiet: bool = False) -> dict[str, str]:
     return env
 
 
+def nox_command(python: Path, *args: str) -> list[str]:
+    return [str(python), "-m", "nox", "-f", str(ROOT / "noxfile.py"), *args]
+
+
+def lanes(sessions: list[dict[str, object]]) -> tuple[list[str], list[str]]:
+    """Split ``nox -l --json`` sessions into two lanes (see the module docstring)."""
+    lowest = {(str(s["session"])[len("lowest(") : -1], s["python"]) for s in sessions
+              if str(s["session"]).startswith("lowest(")}  # fmt: skip
+    first: list[str] = []
+    second: list[str] = []
+    for session in sessions:
+        name = str(session["session"])
+        tests = re.fullmatch(r"tests-(.+)-(\d+\.\d+)", name)
+        if tests and (tests.group(1), tests.group(2)) in lowest:
+            continue  # lowest(NAME) runs these tests on this Python
+        package = tests.group(1) if tests else name[len("lowest(") : -1] if name.startswith("lowest(") else None
+        (second if name == "tests-cross" or package in SECOND_LANE else first).append(name)
+    return first, second
+
+
+def run_ci(python: Path, rest: list[str]) -> int:
+    """The sessions tagged ``ci`` in two lanes at once; non-zero when any session failed."""
+    env = environment()
+    listed = subprocess.run(nox_command(python, "-l", "--json", "-t", "ci"), cwd=ROOT, env=env, capture_output=True,
+                            text=True, check=False)  # fmt: skip
+    if listed.returncode != 0:
+        print(f"dev.py: nox -l failed:\n{listed.stderr}", file=sys.stderr)
+        return 1
+    first, second = lanes(json.loads(listed.stdout))
+    print(f"dev.py: lane 1: {' '.join(first)}\ndev.py: lane 2: {' '.join(second)}", flush=True)
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:
+        other = subprocess.Popen(nox_command(python, "-s", *second, *rest), cwd=ROOT, env=env, stdout=log,
+                                 stderr=subprocess.STDOUT)  # fmt: skip
+        try:
+            code = subprocess.run(nox_command(python, "-s", *first, *rest), cwd=ROOT, env=env, check=False).returncode
+            print("dev.py: lane 1 done; waiting for lane 2, whose output follows", flush=True)
+            other_code = other.wait()
+        finally:
+            if other.poll() is None:
+                other.terminate()
+                other.wait()
+        log.seek(0)
+        sys.stdout.write(log.read())
+    print(f"dev.py: lane 1 {'passed' if code == 0 else 'failed'}, lane 2 {'passed' if other_code == 0 else 'failed'}")
+    return code or other_code
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
@@ -145,12 +204,14 @@ def main(argv: list[str]) -> int:
                               check=False).returncode  # fmt: skip
     nox_args = [*COMMANDS[command], *rest]
     started = time.monotonic()
-    result = subprocess.run([str(python), "-m", "nox", "-f", str(ROOT / "noxfile.py"), *nox_args], cwd=ROOT,
-                            env=environment(), check=False)  # fmt: skip
+    if command == "test" and (not rest or rest[0] == "--"):
+        returncode = run_ci(python, rest)
+    else:
+        returncode = subprocess.run(nox_command(python, *nox_args), cwd=ROOT, env=environment(), check=False).returncode
     minutes, seconds = divmod(int(time.monotonic() - started), 60)
-    outcome = "passed" if result.returncode == 0 else f"failed (exit {result.returncode})"
+    outcome = "passed" if returncode == 0 else f"failed (exit {returncode})"
     print(f"dev.py: nox {' '.join(nox_args)} {outcome} in {minutes}m{seconds:02d}s", flush=True)
-    return result.returncode
+    return returncode
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Every check of the monorepo, as nox sessions.
 
-``python3 dev.py test`` runs the sessions tagged ``ci`` (``nox -t ci``); ``nox -l``
+``python3 dev.py test`` runs the sessions tagged ``ci`` (in two lanes, see dev.py); ``nox -l``
 lists them all. Test sessions install the packages editable from this tree;
 ``wheels`` and ``install-combos`` work from built wheels only.
 

@@ -72,3 +72,20 @@ def test_uv_command_runs_the_uv_of_the_dev_venv(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("uv ")
+
+
+def test_ci_lanes_keep_ray_with_tests_cross_and_skip_what_lowest_runs() -> None:
+    dev = load_dev()
+    sessions = [
+        {"session": name, "python": python}
+        for name, python in [
+            ("lint", "3.12"), ("wheels", "3.12"), ("tests-core-3.10", "3.10"), ("tests-core-3.12", "3.12"),
+            ("tests-ray-3.10", "3.10"), ("tests-ray-3.12", "3.12"), ("tests-solo-3.11", "3.11"),
+            ("lowest(core)", "3.10"), ("lowest(ray)", "3.10"), ("lowest(solo)", "3.12"),
+            ("install-combos", "3.12"), ("tests-cross", "3.12"),
+        ]
+    ]  # fmt: skip
+    first, second = dev.lanes(sessions)
+    assert first == ["lint", "wheels", "tests-core-3.12", "tests-solo-3.11", "lowest(core)", "lowest(solo)",
+                     "install-combos"]  # fmt: skip
+    assert second == ["tests-ray-3.12", "lowest(ray)", "tests-cross"]
