@@ -68,15 +68,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    try:
-        module_name, attribute = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module 'zenml' has no attribute {name!r}") from None
-    from importlib import import_module
+    from zenml._lazy import attribute
 
-    value = getattr(import_module(module_name), attribute)
-    globals()[name] = value
-    return value
+    return attribute(globals(), name, _LAZY)
 
 
 def __dir__() -> list[str]:

@@ -9,21 +9,16 @@ if TYPE_CHECKING:
     from zenml.config.step_configurations import StepConfiguration, StepConfigurationUpdate
 
 _LAZY = {
-    "StepRetryConfig": "zenml.config.retry_config",
-    "StepConfiguration": "zenml.config.step_configurations",
-    "StepConfigurationUpdate": "zenml.config.step_configurations",
-    "PipelineRunConfiguration": "zenml.config.pipeline_run_configuration",
+    "StepRetryConfig": ("zenml.config.retry_config", "StepRetryConfig"),
+    "StepConfiguration": ("zenml.config.step_configurations", "StepConfiguration"),
+    "StepConfigurationUpdate": ("zenml.config.step_configurations", "StepConfigurationUpdate"),
+    "PipelineRunConfiguration": ("zenml.config.pipeline_run_configuration", "PipelineRunConfiguration"),
 }
 
 __all__ = ["PipelineRunConfiguration", "StepConfiguration", "StepConfigurationUpdate", "StepRetryConfig"]
 
 
 def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'zenml.config' has no attribute {name!r}")
-    from importlib import import_module
+    from zenml._lazy import attribute
 
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+    return attribute(globals(), name, _LAZY)

@@ -32,11 +32,6 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    target = _LAZY.get(name)
-    if target is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
+    from zenml._lazy import attribute
 
-    value = getattr(import_module(target[0]), target[1])
-    globals()[name] = value
-    return value
+    return attribute(globals(), name, _LAZY)

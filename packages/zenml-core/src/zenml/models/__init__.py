@@ -43,10 +43,6 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    try:
-        module, attribute = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module 'zenml.models' has no attribute {name!r}") from None
-    from importlib import import_module
+    from zenml._lazy import attribute
 
-    return getattr(import_module(module), attribute)
+    return attribute(globals(), name, _LAZY)

@@ -23,16 +23,12 @@ __all__ = ["BaseStep", "StepContext", "get_step_context", "step"]
 
 
 def __getattr__(name: str) -> object:
-    target = _LAZY.get(name)
-    if target is None:
+    if name not in _LAZY:
         from zenml._legacy import name_error
 
         error = name_error(__name__, name)
         if error is not None:
             raise error
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
+    from zenml._lazy import attribute
 
-    value = getattr(import_module(target[0]), target[1])
-    globals()[name] = value
-    return value
+    return attribute(globals(), name, _LAZY)

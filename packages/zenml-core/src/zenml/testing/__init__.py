@@ -28,16 +28,13 @@ if TYPE_CHECKING:
 __all__ = ["ArtifactStoreContract", "MetadataStoreContract", "exited_owner"]
 
 _LAZY = {
-    "ArtifactStoreContract": "zenml.testing.artifact_store_contract",
-    "MetadataStoreContract": "zenml.testing.metadata_store_contract",
-    "exited_owner": "zenml.testing.processes",
+    "ArtifactStoreContract": ("zenml.testing.artifact_store_contract", "ArtifactStoreContract"),
+    "MetadataStoreContract": ("zenml.testing.metadata_store_contract", "MetadataStoreContract"),
+    "exited_owner": ("zenml.testing.processes", "exited_owner"),
 }
 
 
 def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'zenml.testing' has no attribute {name!r}")
-    from importlib import import_module
+    from zenml._lazy import attribute
 
-    return getattr(import_module(module), name)
+    return attribute(globals(), name, _LAZY)
