@@ -16,6 +16,7 @@ import pytest
 from zenml.integrations.gcp.artifact_store import GCPArtifactStore
 from zenml.integrations.gcp.errors import GCSTransferError
 from zenml.integrations.gcp.metadata_store import GCPMetadataStore
+from zenml.metadata_stores.base import RunNotFoundError
 from zenml.metadata_stores.models import RunRecord
 
 if TYPE_CHECKING:
@@ -121,7 +122,8 @@ def test_metadata_writes_survive_transient_faults_without_duplicates(fault_proxy
     other = GCPMetadataStore("shared", path=f"gs://{gcs_bucket}/meta")
     assert [run.id for run in other.list_runs()] == ["r1"]
     assert len(list(other._gcs.client.list_blobs(gcs_bucket, prefix="meta/runs/"))) == 1
-    assert len(list(other._gcs.client.list_blobs(gcs_bucket, prefix="meta/index/"))) == 1
+    for kind in ("names", "newest"):  # the run's two index entries, each once
+        assert len(list(other._gcs.client.list_blobs(gcs_bucket, prefix=f"meta/index/{kind}/"))) == 1
 
 
 def _write(store: GCPArtifactStore, *names: str) -> None:
@@ -164,14 +166,28 @@ def test_directory_rename_failing_part_way_leaves_the_source_intact(fault_proxy:
     assert not store.exists("d")
 
 
-def test_a_lost_index_write_only_costs_a_scan(fault_proxy: FaultProxy, gcs_bucket: str) -> None:
+def test_a_lost_index_write_fails_a_run_before_its_event_or_only_costs_a_fold(
+    fault_proxy: FaultProxy, gcs_bucket: str
+) -> None:
     meta = GCPMetadataStore("shared", path=f"gs://{gcs_bucket}/meta", retry_timeout=1)
-    fault_proxy.add("503", method="POST", path="/upload/", times=None, skip=1)  # the event passes, its index fails
-    meta.create_run(RunRecord(id="r1", name="run-1", pipeline_name="p", status="running", created_at=1.0))
+    fault_proxy.add("503", method="POST", path="/upload/", times=None, skip=1)  # the name entry passes, then none
+    with pytest.raises(GCSTransferError, match="cannot write metadata index"):
+        meta.create_run(RunRecord(id="r1", name="run-1", pipeline_name="p", status="running", created_at=1.0))
     assert _outcomes(fault_proxy, "503") >= 1
-    assert not list(meta._gcs.client.list_blobs(gcs_bucket, prefix="meta/index/"))
+    assert not list(meta._gcs.client.list_blobs(gcs_bucket, prefix="meta/runs/"))  # no event: no run to lose
     other = GCPMetadataStore("shared", path=f"gs://{gcs_bucket}/meta")
-    assert other.get_run("run-1").id == "r1"  # found by the fallback scan
+    assert other.list_runs() == []
+    with pytest.raises(RunNotFoundError):
+        other.get_run("run-1")  # its name entry dangles: a hint, checked by folding the run
+
+    fault_proxy.clear()
+    meta.create_run(RunRecord(id="r2", name="run-2", pipeline_name="p", status="running", created_at=2.0))
+    fault_proxy.add("503", method="POST", path="/upload/", times=None, skip=1)  # the event passes, its final record not
+    meta.finish_run("r2", "completed", 3.0)
+    assert not [b for b in meta._gcs.client.list_blobs(gcs_bucket, prefix="meta/index/newest/") if "/final-" in b.name]
+    fault_proxy.clear()
+    runs = GCPMetadataStore("shared", path=f"gs://{gcs_bucket}/meta").list_runs()
+    assert [(run.id, run.status) for run in runs] == [("r2", "completed")]  # folded instead of read
 
 
 def test_a_persistent_read_failure_gives_up_within_retry_timeout(fault_proxy: FaultProxy, gcs_bucket: str) -> None:

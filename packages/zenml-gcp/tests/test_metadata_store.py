@@ -103,9 +103,13 @@ def test_nothing_is_overwritten_every_write_is_a_new_object(store: GCPMetadataSt
     events = [name for name in names if name.startswith("meta/runs/r1/")]
     index = sorted(name for name in names if name.startswith("meta/index/"))
     assert len(events) == 5
-    assert len(index) == 2
-    assert index[0].startswith("meta/index/cache/training/t/K/")
+    assert len(index) == 4
+    assert index[0].startswith("meta/index/cache-newest/training/t/K/")
     assert index[1] == "meta/index/names/training-r1/r1.json"
+    folder = index[2].rsplit("/", 1)[0]
+    assert folder.startswith("meta/index/newest/") and folder.endswith("-r1")
+    assert index[2].startswith(f"{folder}/final-") and index[2].endswith("-completed.json")
+    assert index[3] == f"{folder}/run-training.json"
     assert len(names) == len(events) + len(index)
 
 
@@ -225,10 +229,10 @@ def test_lookups_read_only_the_runs_the_index_points_at(store: GCPMetadataStore)
     reader = GCPMetadataStore("x", path=store.path)
     hit = reader.find_cached_step("training", "train", "key-1")
     assert hit == _step("r5", "train", "key-1", ended=5.0)  # the newest of r1, r3, r5
-    assert _events_read(reader) == {"r1", "r3", "r5"}
+    assert _events_read(reader) == {"r5"}  # entries sort newest first: the first run folded has it intact
     assert reader.find_cached_step("training", "train", "key-2") is None
     assert reader.find_cached_step("other", "train", "key-1") is None
-    assert _events_read(reader) == {"r1", "r3", "r5"}  # misses read no events at all
+    assert _events_read(reader) == {"r5"}  # misses read no events at all
 
     reader = GCPMetadataStore("x", path=store.path)
     assert reader.get_run("nightly-2").id == "r2"

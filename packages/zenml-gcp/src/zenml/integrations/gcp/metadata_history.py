@@ -56,6 +56,7 @@ class GCPHistory:
         def _cached(self, key: str) -> dict[str, Any] | None: ...
         def _runs_prefix(self, run_id: str | None = None) -> str: ...
         def _index_prefix(self, kind: str, *parts: str) -> str: ...
+        def _index_keys(self, run_id: str) -> list[str]: ...
         def get_run(self, name_or_id: str) -> RunRecord: ...
         def list_steps(self, run_id: str) -> list[StepRecord]: ...
 
@@ -213,8 +214,10 @@ class GCPHistory:
 
         run = self.get_run(run_id)
         steps = self.list_steps(run.id)
-        keys = self._names(self._runs_prefix(run.id))
+        index = self._index_keys(run.id)
+        keys = self._names(self._runs_prefix(run.id))  # the events first: a stop halfway leaves only dangling hints
         keys.append(self._index_prefix("names", run.name) + quote(run.id, safe="") + ".json")
+        keys += index
         keys += self._names(self._annotations_prefix(PIPELINE_RUN, run.id))
         for step in steps:
             keys += self._names(self._annotations_prefix(STEP_RUN, step_id(run.id, step.name)))
