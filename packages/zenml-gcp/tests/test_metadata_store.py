@@ -107,8 +107,10 @@ def test_nothing_is_overwritten_every_write_is_a_new_object(store: GCPMetadataSt
     assert index[0].startswith("meta/index/cache-newest/training/t/K/")
     assert index[1] == "meta/index/names/training-r1/r1.json"
     folder = index[2].rsplit("/", 1)[0]
-    assert folder.startswith("meta/index/newest/") and folder.endswith("-r1")
-    assert index[2].startswith(f"{folder}/final-") and index[2].endswith("-completed.json")
+    assert folder.startswith("meta/index/newest/")
+    assert folder.endswith("-r1")
+    assert index[2].startswith(f"{folder}/final-")
+    assert index[2].endswith("-completed.json")
     assert index[3] == f"{folder}/run-training.json"
     assert len(names) == len(events) + len(index)
 

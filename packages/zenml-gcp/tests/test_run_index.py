@@ -34,7 +34,8 @@ def _run(index: int) -> RunRecord:
 
 
 def _step(run: RunRecord) -> StepRecord:
-    return StepRecord(run.id, "load", "completed", run.created_at, run.created_at + 0.5, cache_key=f"{run.pipeline_name}/K")
+    key = f"{run.pipeline_name}/K"
+    return StepRecord(run.id, "load", "completed", run.created_at, run.created_at + 0.5, cache_key=key)
 
 
 def _artifact(run: RunRecord) -> ArtifactRecord:
@@ -63,45 +64,48 @@ def _history(path: str, runs: int, emulator: GCSEmulator, monkeypatch: pytest.Mo
             return list(pool.map(lambda index: _record(store, index), range(runs)))
 
 
-def _requests(proxy: FaultProxy, call: Callable[[], object]) -> tuple[int, object]:
-    proxy.clear()
-    result = call()
-    return len(proxy.log), result
+def _costs(path: str, runs: list[RunRecord], proxy: FaultProxy) -> dict[str, int]:
+    """Requests per lookup, each by a new store (nothing cached), checking what it returns."""
+    GCPMetadataStore("x", path=path).list_runs(limit=1)  # the marker exists (a new history: nothing to backfill)
+    middle = runs[len(runs) // 2]
+    newest = [run.id for run in runs[::-1]]
+    cached = next(run.id for run in runs[::-1] if run.pipeline_name == middle.pipeline_name)
+
+    def fresh() -> GCPMetadataStore:
+        return GCPMetadataStore("reader", path=path)
+
+    def cache_lookup(pipeline: str) -> object:
+        store = fresh()
+        found = store.find_cached_step(pipeline, "load", f"{pipeline}/K")
+        return found and [artifact.run_id for _, _, artifact in store.list_step_outputs(found.run_id)]
+
+    calls: dict[str, tuple[Callable[[], object], object]] = {
+        "list 5": (lambda: [run.id for run in fresh().list_runs(limit=5)], newest[:5]),
+        "list 20": (lambda: [run.id for run in fresh().list_runs(limit=20)], newest[:20]),
+        "list 5 of p1": (
+            lambda: [run.id for run in fresh().list_runs(pipeline_name="p1", limit=5)],
+            [run.id for run in runs[::-1] if run.pipeline_name == "p1"][:5],
+        ),
+        "get by prefix": (lambda: fresh().get_run(middle.id[:6]).id, middle.id),
+        "get by name": (lambda: fresh().get_run(middle.name).id, middle.id),
+        "cache hit": (lambda: cache_lookup(middle.pipeline_name), [cached]),
+        "cache miss": (lambda: cache_lookup("nobody"), None),
+    }
+    costs = {}
+    for label, (call, expected) in calls.items():
+        proxy.clear()
+        assert call() == expected, label
+        costs[label] = len(proxy.log)
+    return costs
 
 
 def test_lookups_cost_the_same_with_10_and_200_runs(
     fault_proxy: FaultProxy, gcs_emulator: GCSEmulator, gcs_bucket: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    costs: dict[int, dict[str, int]] = {}
+    costs = {}
     for size in (10, 200):
         path = f"gs://{gcs_bucket}/meta{size}"
-        runs = _history(path, size, gcs_emulator, monkeypatch)
-        middle = runs[size // 2]
-        GCPMetadataStore("x", path=path).list_runs(limit=1)  # the marker exists (a new history: nothing to backfill)
-
-        def fresh() -> GCPMetadataStore:
-            return GCPMetadataStore("reader", path=path)  # nothing cached: every object is fetched
-
-        def cache_lookup(store: GCPMetadataStore, pipeline: str = middle.pipeline_name) -> object:
-            found = store.find_cached_step(pipeline, "load", f"{pipeline}/K")
-            return found and store.list_step_outputs(found.run_id)
-
-        cost = costs[size] = {}
-        cost["list 5"], page = _requests(fault_proxy, lambda: fresh().list_runs(limit=5))
-        assert [run.id for run in page] == [run.id for run in runs[::-1][:5]]  # type: ignore[attr-defined]
-        cost["list 20"], page = _requests(fault_proxy, lambda: fresh().list_runs(limit=20))
-        assert len(page) == min(20, size)  # type: ignore[arg-type]
-        cost["list 5 of p1"], page = _requests(fault_proxy, lambda: fresh().list_runs(pipeline_name="p1", limit=5))
-        assert [run.id for run in page] == [run.id for run in runs[::-1] if run.pipeline_name == "p1"][:5]  # type: ignore[attr-defined]
-        cost["get by prefix"], found = _requests(fault_proxy, lambda: fresh().get_run(middle.id[:6]))
-        assert found.id == middle.id  # type: ignore[attr-defined]
-        cost["get by name"], found = _requests(fault_proxy, lambda: fresh().get_run(middle.name))
-        assert found.id == middle.id  # type: ignore[attr-defined]
-        cost["cache hit"], outputs = _requests(fault_proxy, lambda: cache_lookup(fresh()))
-        newest = [run for run in runs if run.pipeline_name == middle.pipeline_name][-1]
-        assert outputs and outputs[0][2].run_id == newest.id  # type: ignore[index]
-        cost["cache miss"], missed = _requests(fault_proxy, lambda: cache_lookup(fresh(), "nobody"))
-        assert missed is None
+        costs[size] = _costs(path, _history(path, size, gcs_emulator, monkeypatch), fault_proxy)
     # the same requests but for the runs a page shows: the 10-run history has only 10 to show
     assert costs[200] == {**costs[10], "list 20": costs[10]["list 20"] + 10}, costs
     # a page of n ended runs: the bucket (a new client), the marker, one listing page, one final record each

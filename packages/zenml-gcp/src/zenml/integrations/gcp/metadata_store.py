@@ -88,6 +88,7 @@ INDEX_FORMAT = 1
 COMPLETE = "index/complete-2.json"  # every run has its index/newest, names and cache-newest entries
 PAGE_CAP = 1000  # GCS's largest listing page
 BACKFILL_THREADS = 8
+READERS = 8  # the runs of a page are read this many at once
 DEFAULT_CACHE_EVENTS = 50_000
 RUN_CREATED = "run_created"
 RUN_FINISHED = "run_finished"
@@ -517,9 +518,14 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
             self._claim_version(artifact) if is_new_output(step, artifact) else artifact for artifact in artifacts
         ]
         self._write_annotations(annotations)
+        self._write_step(step, recorded)
+        return recorded
+
+    def _write_step(self, step: StepRecord, recorded: Sequence[ArtifactRecord]) -> None:
+        """The ``step_recorded`` event of a step and its outputs (versions claimed already), with its index
+        entries: the cache entry before the event (a dangling one is skipped: the run it names is folded),
+        the artifact entries after it (a missing one only costs a scan)."""
         name = event_name()
-        # The cache entry comes before the event (a dangling one is skipped: the run it names is folded),
-        # the artifact entries after it (a missing one only costs a scan).
         if step.cache_key and step.status in (COMPLETED, CACHED):
             pipeline = self._pipeline_of(step.run_id)
             if pipeline is not None:
@@ -537,7 +543,6 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
         for artifact in recorded:
             key = self._index_prefix("artifacts", artifact.id) + quote(step.run_id, safe="") + ".json"
             self._write_index(key, {"run_id": step.run_id})
-        return recorded
 
     def get_run(self, name_or_id: str) -> RunRecord:
         run = self._get_run(name_or_id)
@@ -679,25 +684,30 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
                     return RunRecord(**_known(RunRecord, data))
         return self._load(self._runs_prefix(entry.run_id)).runs.get(entry.run_id)
 
-    def _listed_runs(
-        self, pipeline_name: str | None, status: str | None, page_size: int = PAGE_CAP
-    ) -> Iterator[RunRecord]:
-        """The runs of the index that match, newest first; names rule out runs without reading them."""
-        for entry in self._newest(page_size):
-            if pipeline_name is not None and entry.pipeline_name not in (None, pipeline_name):
-                continue
-            if status is not None and entry.final_status not in (None, status):
-                continue
-            run = self._listed_run(entry)
-            if (
-                run is not None
-                and (pipeline_name is None or run.pipeline_name == pipeline_name)
-                and (status is None or run.status == status)
-            ):
-                yield run
+    def _listed_runs(self, pipeline_name: str | None, status: str | None, batch: int) -> Iterator[RunRecord]:
+        """The runs of the index that match, newest first; names rule out runs without reading them, the others
+        are read ``batch`` at a time, in parallel."""
+        from concurrent.futures import ThreadPoolExecutor
+        from itertools import islice
+
+        entries = (
+            entry
+            for entry in self._newest(2 * batch + 2)
+            if (pipeline_name is None or entry.pipeline_name in (None, pipeline_name))
+            and (status is None or entry.final_status in (None, status))
+        )
+        with ThreadPoolExecutor(READERS) as pool:
+            while chunk := list(islice(entries, batch)):
+                for run in pool.map(self._listed_run, chunk):
+                    if (
+                        run is not None
+                        and (pipeline_name is None or run.pipeline_name == pipeline_name)
+                        and (status is None or run.status == status)
+                    ):
+                        yield run
 
     def _last_seen(self, runs: list[RunRecord]) -> list[RunRecord]:
-        """"Last seen" of the running runs among ``runs``, from every host's ``running`` entries."""
+        """The "last seen" of the running runs among ``runs``, from every host's ``running`` entries."""
         if not any(run.status == RUNNING for run in runs):
             return runs
         seen = self._running_entries(self._index_prefix("running"))
@@ -707,15 +717,14 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
         self, *, pipeline_name: str | None = None, status: str | None = None, limit: int | None = None
     ) -> list[RunRecord]:
         """Newest first: a page of ``limit`` runs lists about ``2 * limit`` index objects and reads one final
-        record per ended run (folding the others). Filters are served from the index names while paging: a
-        filter that matches few runs lists further back, reading only the runs of the pipeline asked for."""
+        record per ended run (folding the others), ``READERS`` at once. Filters are served from the index names
+        while paging: a filter that matches few runs lists further back, reading only the runs it may match."""
         if limit is not None and limit <= 0:
             return []
         if not self._indexed():
             return self._last_seen(self._scanned_runs(pipeline_name, status, limit))
         runs: list[RunRecord] = []
-        page_size = 2 * limit + 2 if limit is not None else PAGE_CAP
-        for run in self._listed_runs(pipeline_name, status, page_size):
+        for run in self._listed_runs(pipeline_name, status, limit or PAGE_CAP // 2):
             runs.append(run)
             if limit is not None and len(runs) >= limit:
                 break
