@@ -248,7 +248,7 @@ def test_index_entries_are_only_hints(store: GCPMetadataStore) -> None:
     store.create_run(_run("r1"))
     running = replace(_step("r1", "s", "K"), status="running", ended_at=None)
     store.record_step(running)  # not complete: no cache entry
-    assert not list(store._gcs.client.list_blobs(store._gcs.bucket_name, prefix="meta/index/cache/"))
+    assert not list(store._gcs.client.list_blobs(store._gcs.bucket_name, prefix="meta/index/cache-newest/"))
     two = [_artifact("r1", "s", "a"), _artifact("r1", "s", "b")]
     store.record_step(_step("r1", "s", "K"), two)
     assert store.find_cached_step("training", "s", "K") == _step("r1", "s", "K")

@@ -8,7 +8,8 @@ rules of GCS added that the emulator alone ignores.
   ``startOffset`` and ``endOffset``; objects and delimiter prefixes count alike, in name order. The emulator
   returns every match in one answer, after a scan of the whole bucket; here a page is found by bisection in
   the sorted names, as GCS lists server-side, so its cost does not grow with the bucket. The metadata store
-  reads bounded pages of its indexes: the tests count those requests, the benchmarks time them.
+  reads bounded pages of its indexes: the tests count those requests, the benchmarks time them. Listings
+  with ``matchGlob`` or ``softDeleted`` are the emulator's own (one page).
 
 Two costs are removed. The emulator's server (one thread) keeps the listen backlog of 5 connections of
 Python's ``socketserver``: a client reading with more threads than that had its connections dropped, each
@@ -93,30 +94,17 @@ def _paged_listing(request: Any, response: Any, storage: Any) -> None:
     """One page of a listing, as GCS answers it: entries (objects and prefixes) in name order from
     ``max(startOffset, pageToken)`` up to ``endOffset``, at most ``maxResults`` of them, ``nextPageToken``
     (here: the next entry's name) when more follow."""
-    from gcp_storage_emulator.exceptions import BadRequest, NotFound
 
     def query(name: str) -> str | None:
         values = request.query.get(name)
         return str(values[0]) if values else None
 
-    bucket, prefix, delimiter, glob = request.params["bucket_name"], query("prefix"), query("delimiter"), None
-    start = max(query("startOffset") or "", query("pageToken") or "")
-    try:
-        if glob := query("matchGlob"):  # the emulator's own listing, then the page
-            files, prefixes = storage.get_file_list(bucket, prefix, delimiter, glob)
-            listed = sorted([(str(item["name"]), item) for item in files] + [(str(name), None) for name in prefixes],
-                            key=lambda entry: entry[0])  # fmt: skip
-            entries: Iterator[tuple[str, Any]] = (entry for entry in listed if entry[0] >= start)
-        elif bucket not in storage.buckets:
-            raise NotFound
-        else:
-            entries = _entries(storage, bucket, prefix or "", delimiter, start)
-    except NotFound:
+    bucket = request.params["bucket_name"]
+    if bucket not in storage.buckets:
         response.status = HTTPStatus.NOT_FOUND
         return
-    except BadRequest:
-        response.status = HTTPStatus.BAD_REQUEST
-        return
+    start = max(query("startOffset") or "", query("pageToken") or "")
+    entries = _entries(storage, bucket, query("prefix") or "", query("delimiter"), start)
     end = query("endOffset")
     size = min(int(query("maxResults") or PAGE_CAP), PAGE_CAP)
     page = list(itertools.islice((entry for entry in entries if end is None or entry[0] < end), size + 1))
@@ -167,7 +155,14 @@ def install() -> None:
             return original(request, response, storage, *args, **kwargs)
 
     objects.insert = insert
-    objects.ls = lambda request, response, storage, *args, **kwargs: _paged_listing(request, response, storage)
+    unpaged = objects.ls
+
+    def ls(request: Any, response: Any, storage: Any, *args: Any, **kwargs: Any) -> Any:
+        if request.query.get("matchGlob") or request.query.get("softDeleted"):
+            return unpaged(request, response, storage, *args, **kwargs)  # as the emulator lists them: one page
+        return _paged_listing(request, response, storage)
+
+    objects.ls = ls
 
 
 def main() -> int:
