@@ -195,7 +195,11 @@ _VERSIONS: dict[str, str] = {}
 
 
 def writer_versions() -> dict[str, str]:
-    """Python's, zenml-core's and every installed integration's version in this process (cached)."""
+    """Python's, zenml-core's and every installed integration's version in this process (cached).
+
+    The integrations' versions come from the activation cache's listing, which installs invalidate:
+    package metadata (tens of milliseconds to read) is read only when it is stale.
+    """
     if not _VERSIONS:
         import sys
 
@@ -203,7 +207,7 @@ def writer_versions() -> dict[str, str]:
 
         _VERSIONS["python"] = ".".join(str(part) for part in sys.version_info[:3])
         _VERSIONS["zenml-core"] = _core_version()
-        for installed in integration_registry.installed().values():
+        for installed, _problems in integration_registry.installed_status().values():
             _VERSIONS[installed.distribution] = installed.version
     return dict(_VERSIONS)
 
