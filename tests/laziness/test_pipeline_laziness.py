@@ -54,11 +54,10 @@ def test_a_warm_pipeline_run_reads_no_package_metadata(
     """With every integration installed, the second run in an environment finds the integrations and their versions
     (which step payloads carry) in the activation cache: no ``importlib.metadata``, no ``packaging``; and on Linux
     the config and cache directories without platformdirs."""
-    # the default config directory (no ZENML_CONFIG_DIR, no XDG_CONFIG_HOME) below a HOME of its own
-    env = {"HOME": str(tmp_path / "home"), "ZENML_CONFIG_DIR": "", "XDG_CONFIG_HOME": "",
-           "ZENML_CACHE_DIR": str(tmp_path / "cache")}  # fmt: skip
-    cold = fresh(PIPELINE, cwd=tmp_path, env=env)
-    warm = fresh(PIPELINE, cwd=tmp_path, env=env)
+    # the default config directory (no ZENML_CONFIG_DIR, no XDG_CONFIG_HOME) below a HOME of each run's own
+    env = {"ZENML_CONFIG_DIR": "", "XDG_CONFIG_HOME": "", "ZENML_CACHE_DIR": str(tmp_path / "cache")}
+    cold = fresh(PIPELINE, cwd=tmp_path, env={**env, "HOME": str(tmp_path / "cold")})
+    warm = fresh(PIPELINE, cwd=tmp_path, env={**env, "HOME": str(tmp_path / "warm")})
     assert "importlib.metadata" in cold  # the first run read metadata and filled the cache
     assert "zenml.orchestrators.local" in warm  # it really ran
     assert heavy(warm, ("importlib.metadata", "packaging")) == []
