@@ -2,8 +2,9 @@
 
 A payload holds the run's deployment (its configuration, the plan of the step to run and the plans
 of the steps whose outputs it reads: what running it needs, so that a payload's size and decoding
-cost do not grow with the number of steps in the pipeline), the name of the step to run, the stack's serialised config and the versions of Python, zenml-core and each
-installed integration that wrote it (as Dagster's ``ExecuteStepArgs`` does). Every orchestrator
+cost do not grow with the number of steps in the pipeline), the name of the step to run, the
+stack's serialised config and the versions of Python, zenml-core and each installed integration
+that wrote it (as Dagster's ``ExecuteStepArgs`` does). Every orchestrator
 runs its steps through it: the local one in this process (a JSON round-trip per step, so the
 code path is the one other machines take), the Ray one in a Ray task per step, and
 ``zenml step run --payload FILE`` in any process. Running a payload returns only small metadata;
@@ -35,7 +36,8 @@ class NotImportableError(ValueError):
 @dataclass(frozen=True)
 class StepPayload:
     """One step of one run: ``deployment`` (``Deployment.to_dict()`` with parameters encoded exactly, holding
-    the step's plan and its upstream steps' plans), ``step`` (its id), ``stack`` (``Stack.to_dict()``) and the ``versions`` that wrote it."""
+    the step's plan and its upstream steps' plans), ``step`` (its id), ``stack`` (``Stack.to_dict()``) and the
+    ``versions`` that wrote it."""
 
     deployment: dict[str, Any]
     step: str
