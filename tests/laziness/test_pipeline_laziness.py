@@ -48,6 +48,23 @@ def test_builtin_pipeline_imports_no_heavy_library(
     assert heavy(modules, ("tensorflow", "keras", "google.cloud", "numpy")) == []
 
 
+def test_a_warm_pipeline_run_reads_no_package_metadata(
+    fresh: Callable[..., set[str]], heavy: Callable[..., list[str]], tmp_path: Path
+) -> None:
+    """With every integration installed, the second run in an environment finds the integrations and their versions
+    (which step payloads carry) in the activation cache: no ``importlib.metadata``, no ``packaging``; and on Linux
+    the config and cache directories without platformdirs."""
+    # the default config directory (no ZENML_CONFIG_DIR, no XDG_CONFIG_HOME) below a HOME of each run's own
+    env = {"ZENML_CONFIG_DIR": "", "XDG_CONFIG_HOME": "", "ZENML_CACHE_DIR": str(tmp_path / "cache")}
+    cold = fresh(PIPELINE, cwd=tmp_path, env={**env, "HOME": str(tmp_path / "cold")})
+    warm = fresh(PIPELINE, cwd=tmp_path, env={**env, "HOME": str(tmp_path / "warm")})
+    assert "importlib.metadata" in cold  # the first run read metadata and filled the cache
+    assert "zenml.orchestrators.local" in warm  # it really ran
+    assert heavy(warm, ("importlib.metadata", "packaging")) == []
+    if sys.platform == "linux":
+        assert heavy(warm, ("platformdirs",)) == []
+
+
 def test_step_and_pipeline_import_is_standard_library_only(fresh: Callable[..., set[str]]) -> None:
     before = fresh("pass")
     modules = fresh("from zenml import step, pipeline")

@@ -52,6 +52,17 @@ STEPS_MODULE = textwrap.dedent(
     @pipeline
     def failing() -> None:
         explode(numbers(n=2))
+
+    @step
+    def total(values: list[int], more: list[int]) -> int:
+        return sum(values) + sum(more)
+
+    @pipeline
+    def chain(length: int = 3) -> None:
+        values = numbers(n=2)
+        for _ in range(length):
+            values = numbers(n=2, after=values)
+        total(values, numbers(n=3))
     """
 )
 
@@ -102,6 +113,19 @@ def test_each_step_runs_in_its_own_process_from_its_payload(remote_steps: object
     run = Client().get_run(deployment.run_id)
     assert run.steps["stats"].outputs["total"][0].load() == 6
     assert run.steps["stats"].outputs["count"][0].load() == 4
+
+
+def test_a_payload_holds_its_step_and_the_steps_it_reads_from_only(remote_steps: object) -> None:
+    from zenml.stack.stack import get_active_stack
+
+    short = step_payloads(remote_steps.chain.deployment(length=3), get_active_stack())  # type: ignore[attr-defined]
+    long = step_payloads(remote_steps.chain.deployment(length=300), get_active_stack())  # type: ignore[attr-defined]
+    assert {plan["id"] for plan in long["total"].deployment["steps"]} == {"numbers_301", "numbers_302", "total"}
+    assert [plan["id"] for plan in long["numbers_7"].deployment["steps"]] == ["numbers_6", "numbers_7"]
+    assert [plan["id"] for plan in long["numbers"].deployment["steps"]] == ["numbers"]
+    # what a step costs to send and decode does not grow with the pipeline (a few digits differ: ids, length)
+    assert abs(len(long["numbers_7"].to_json()) - len(short["numbers_3"].to_json())) < 16
+    assert long["total"].deployment["run_id"] == long["numbers"].deployment["run_id"]
 
 
 def test_a_failing_step_exits_1_with_its_error_and_is_recorded(remote_steps: object) -> None:

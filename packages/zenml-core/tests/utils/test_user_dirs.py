@@ -75,13 +75,20 @@ def test_platformdirs_is_imported_only_when_no_variable_names_the_directory(tmp_
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the Linux default is computed without platformdirs")
-def test_the_linux_default_is_platformdirs_answer(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("kind", "variables", "parts"), [
+    ("cache", ("ZENML_CACHE_DIR", "XDG_CACHE_HOME"), (".cache", "zenml")),
+    ("config", ("ZENML_CONFIG_DIR", "XDG_CONFIG_HOME"), (".config", "zenml")),
+])  # fmt: skip
+def test_the_linux_default_is_platformdirs_answer(
+    tmp_path: Path, kind: str, variables: tuple[str, str], parts: tuple[str, ...]
+) -> None:
+    function = {"cache": "user_cache_dir", "config": "platform_config_dir"}[kind]
     probe = (
-        "import sys; from zenml.utils.user_dirs import user_cache_dir; fast = user_cache_dir(); "
+        f"import sys; from zenml.utils.user_dirs import {function}; fast = {function}(); "
         "assert 'platformdirs' not in sys.modules; import platformdirs; "
-        "print(fast == platformdirs.PlatformDirs('zenml', appauthor=False).user_cache_dir, fast)"
+        f"print(fast == platformdirs.PlatformDirs('zenml', appauthor=False).user_{kind}_dir, fast)"
     )
-    env = {k: v for k, v in os.environ.items() if k not in {"ZENML_CACHE_DIR", "XDG_CACHE_HOME"}}
+    env = {k: v for k, v in os.environ.items() if k not in variables}
     env["HOME"] = str(tmp_path)
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["True", os.path.join(str(tmp_path), ".cache", "zenml")]
+    assert done.stdout.split() == ["True", os.path.join(str(tmp_path), *parts)]

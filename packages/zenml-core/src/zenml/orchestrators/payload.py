@@ -1,8 +1,10 @@
 """The step payload: one step of one run as typed, versioned JSON, run the same way in any process.
 
-A payload holds the run's deployment (every step's plan and configuration), the name of the
-step to run, the stack's serialised config and the versions of Python, zenml-core and each
-installed integration that wrote it (as Dagster's ``ExecuteStepArgs`` does). Every orchestrator
+A payload holds the run's deployment (its configuration, the plan of the step to run and the plans
+of the steps whose outputs it reads: what running it needs, so that a payload's size and decoding
+cost do not grow with the number of steps in the pipeline), the name of the step to run, the
+stack's serialised config and the versions of Python, zenml-core and each installed integration
+that wrote it (as Dagster's ``ExecuteStepArgs`` does). Every orchestrator
 runs its steps through it: the local one in this process (a JSON round-trip per step, so the
 code path is the one other machines take), the Ray one in a Ray task per step, and
 ``zenml step run --payload FILE`` in any process. Running a payload returns only small metadata;
@@ -33,8 +35,9 @@ class NotImportableError(ValueError):
 
 @dataclass(frozen=True)
 class StepPayload:
-    """One step of one run: ``deployment`` (``Deployment.to_dict()`` with parameters encoded exactly),
-    ``step`` (its id), ``stack`` (``Stack.to_dict()``) and the ``versions`` that wrote it."""
+    """One step of one run: ``deployment`` (``Deployment.to_dict()`` with parameters encoded exactly, holding
+    the step's plan and its upstream steps' plans), ``step`` (its id), ``stack`` (``Stack.to_dict()``) and the
+    ``versions`` that wrote it."""
 
     deployment: dict[str, Any]
     step: str
@@ -138,11 +141,24 @@ def _know_planned_materializers(deployment: Deployment) -> None:
 
 
 def step_payloads(deployment: Deployment, stack: Stack) -> dict[str, StepPayload]:
-    """A payload for every step of ``deployment`` (step id -> payload), sharing one encoding of the run."""
+    """A payload for every step of ``deployment`` (step id -> payload), sliced from one encoding of the run.
+
+    Each payload's deployment keeps the run's fields and only the plans its step needs: its own and
+    those of the steps it reads outputs from (for their materializers), in the run's order.
+    """
     shared = encode_deployment(deployment)
+    plans = {plan["id"]: plan for plan in shared["steps"]}
+    position = {step_id: index for index, step_id in enumerate(plans)}
     stack_data = stack.to_dict()
     versions = writer_versions()
-    return {plan.id: StepPayload(shared, plan.id, stack_data, versions) for plan in deployment.steps}
+    payloads = {}
+    for plan in deployment.steps:
+        needed = {plan.id, *plan.upstream}
+        for source in plan.inputs.values():
+            needed.update(item[0] for item in (source if isinstance(source, list) else [source]) if item[0])
+        sliced = {**shared, "steps": [plans[step_id] for step_id in sorted(needed, key=position.__getitem__)]}
+        payloads[plan.id] = StepPayload(sliced, plan.id, stack_data, versions)
+    return payloads
 
 
 def encode_deployment(deployment: Deployment) -> dict[str, Any]:
@@ -181,7 +197,11 @@ _VERSIONS: dict[str, str] = {}
 
 
 def writer_versions() -> dict[str, str]:
-    """Python's, zenml-core's and every installed integration's version in this process (cached)."""
+    """Python's, zenml-core's and every installed integration's version in this process (cached).
+
+    The integrations' versions come from the activation cache's listing, which installs invalidate:
+    package metadata (tens of milliseconds to read) is read only when it is stale.
+    """
     if not _VERSIONS:
         import sys
 
@@ -189,7 +209,7 @@ def writer_versions() -> dict[str, str]:
 
         _VERSIONS["python"] = ".".join(str(part) for part in sys.version_info[:3])
         _VERSIONS["zenml-core"] = _core_version()
-        for installed in integration_registry.installed().values():
+        for installed, _problems in integration_registry.installed_status().values():
             _VERSIONS[installed.distribution] = installed.version
     return dict(_VERSIONS)
 

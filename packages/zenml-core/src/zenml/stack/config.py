@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from zenml.stack.errors import StackConfigError
 from zenml.stack.flavors import ARTIFACT_STORE, METADATA_STORE, ORCHESTRATOR
-from zenml.utils.user_dirs import APP_NAME, from_environment, platform_dirs
+from zenml.utils.user_dirs import APP_NAME, from_environment, platform_config_dir
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -91,7 +91,7 @@ def user_config_dir() -> str:
     configured = from_environment("ZENML_CONFIG_DIR", "XDG_CONFIG_HOME")
     if configured:
         return configured
-    platform_dir = platform_dirs().user_config_dir
+    platform_dir = platform_config_dir()
     legacy = legacy_config_dir()
     if platform_dir != legacy and _holds_zenml_data(legacy) and not _holds_zenml_data(platform_dir):
         return legacy

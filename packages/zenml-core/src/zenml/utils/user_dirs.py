@@ -39,6 +39,13 @@ def platform_dirs() -> PlatformDirsABC:
     return platformdirs.PlatformDirs(APP_NAME, appauthor=False)
 
 
+def platform_config_dir() -> str:
+    """The platform's user config directory for zenml (platformdirs' ``user_config_dir``; see the module docstring)."""
+    if _plain_linux():  # platformdirs' answer there, without importing it (every pipeline run reads the stack config)
+        return os.path.join(os.path.expanduser("~/.config"), APP_NAME)
+    return platform_dirs().user_config_dir
+
+
 def user_cache_dir() -> str:
     """``$ZENML_CACHE_DIR``, else ``$XDG_CACHE_HOME/zenml``, else the platform's user cache directory."""
     found = from_environment("ZENML_CACHE_DIR", "XDG_CACHE_HOME")
