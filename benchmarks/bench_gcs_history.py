@@ -23,14 +23,13 @@ command does: no object read by an earlier call is cached. Each figure is the ra
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import statistics
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
+
+from history_rounds import arguments, measure, report
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -41,11 +40,6 @@ PIPELINES = 5
 STEPS = ("load", "train", "evaluate")
 LIMIT = 2.0
 THREADS = 4
-
-
-def emit(benchmark: str, value: float, unit: str, limit: float | None, detail: object) -> None:
-    print(json.dumps({"benchmark": benchmark, "value": round(value, 3), "unit": unit, "limit": limit,
-                      "detail": detail}))  # fmt: skip
 
 
 def run_id(index: int) -> str:
@@ -141,12 +135,7 @@ def check(runs: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--runs", type=int, default=1000)
-    args = parser.parse_args()
-    rounds, per_round = (3, 5) if args.quick else (5, 10)
-    sizes = (10, args.runs)
+    sizes, rounds, per_round = arguments(1000)
     from zenml.integrations.gcp.testing import GCSEmulator
     from zenml.stack.stack import _evict_all
 
@@ -162,29 +151,9 @@ def main() -> None:
             filled[size] = round(time.perf_counter() - began, 2)
             register(home, f"gs://{bucket}/meta")
             check(size)
-        samples: dict[tuple[str, int], list[float]] = {}
-        for _ in range(rounds):
-            for size, home in homes.items():
-                os.environ["ZENML_CONFIG_DIR"] = home
-                for label, call in operations(size).items():
-                    call()  # after the switch of config folder; not counted
-                    times = samples.setdefault((label, size), [])
-                    for _ in range(per_round):
-                        _evict_all()  # a new stack and store: nothing cached, as in a new command
-                        began = time.perf_counter()
-                        call()
-                        times.append((time.perf_counter() - began) * 1000)
-        for label in operations(sizes[0]):
-            small, large = samples[(label, sizes[0])], samples[(label, sizes[1])]
-            measured = {str(size): samples[(label, size)] for size in sizes}
-            detail = {
-                "median_ms": {size: round(statistics.median(times), 3) for size, times in measured.items()},
-                "min_max_ms": {size: [round(min(times), 3), round(max(times), 3)] for size, times in measured.items()},
-                "n": len(large),
-                "fill_seconds": filled,
-            }
-            ratio = statistics.median(large) / statistics.median(small)
-            emit(f"GCS {label}, {sizes[1]:,} runs / {sizes[0]} runs", ratio, "x", LIMIT, detail)
+        # a new stack and store before each call: nothing cached, as in a new command
+        samples = measure(homes, operations, rounds=rounds, per_round=per_round, before_each=_evict_all)
+        report(samples, sizes, title="GCS ", limit=LIMIT, fill_seconds=filled)
 
 
 if __name__ == "__main__":

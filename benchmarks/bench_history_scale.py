@@ -19,13 +19,12 @@ Each figure is the ratio of medians (10,000 runs / 10 runs). Prints one JSON obj
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import statistics
 import tempfile
 import time
 from typing import TYPE_CHECKING
+
+from history_rounds import arguments, measure, report
 
 if TYPE_CHECKING:
     import sqlite3
@@ -34,11 +33,6 @@ if TYPE_CHECKING:
 PIPELINES = 5
 STEPS = ("load", "train", "evaluate")
 LIMIT = 1.5
-
-
-def emit(benchmark: str, value: float, unit: str, limit: float | None, detail: object) -> None:
-    print(json.dumps({"benchmark": benchmark, "value": round(value, 3), "unit": unit, "limit": limit,
-                      "detail": detail}))  # fmt: skip
 
 
 def run_name(index: int) -> str:
@@ -142,12 +136,7 @@ def check(runs: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--runs", type=int, default=10_000)
-    args = parser.parse_args()
-    rounds, per_round = (3, 5) if args.quick else (5, 10)
-    sizes = (10, args.runs)
+    sizes, rounds, per_round = arguments(10_000)
     with tempfile.TemporaryDirectory() as base:
         homes = {size: os.path.join(base, f"history-{size}") for size in sizes}
         filled = {}
@@ -157,29 +146,8 @@ def main() -> None:
             fill(size)
             filled[size] = round(time.perf_counter() - began, 2)
             check(size)
-        samples: dict[tuple[str, int], list[float]] = {}
-        for _ in range(rounds):
-            for size, home in homes.items():
-                os.environ["ZENML_CONFIG_DIR"] = home
-                for label, call in operations(size).items():
-                    call()  # reopens the database after the switch of history; not counted
-                    times = samples.setdefault((label, size), [])
-                    for _ in range(per_round):
-                        began = time.perf_counter()
-                        call()
-                        times.append((time.perf_counter() - began) * 1000)
-        for label in operations(sizes[0]):
-            small, large = samples[(label, sizes[0])], samples[(label, sizes[1])]
-            measured = {str(size): samples[(label, size)] for size in sizes}
-            detail = {
-                "median_ms": {size: round(statistics.median(times), 3) for size, times in measured.items()},
-                "min_max_ms": {size: [round(min(times), 3), round(max(times), 3)] for size, times in measured.items()},
-                "n": len(large),
-                "artifacts": 3 * sizes[1],
-                "fill_seconds": filled,
-            }
-            ratio = statistics.median(large) / statistics.median(small)
-            emit(f"{label}, {sizes[1]:,} runs / {sizes[0]} runs", ratio, "x", LIMIT, detail)
+        samples = measure(homes, operations, rounds=rounds, per_round=per_round)
+        report(samples, sizes, title="", limit=LIMIT, artifacts=3 * sizes[1], fill_seconds=filled)
 
 
 if __name__ == "__main__":

@@ -389,10 +389,7 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
         """The name and ``index/newest`` entries first (a writer that stops before the event leaves only
         dangling hints), then the ``run_created`` event, then the ``running`` entry (or a final record)."""
         name = event_name()
-        self._write_index(self._name_key(run.name, run.id), {"run_id": run.id}, required=True)
-        folder = self._newest_folder(run.created_at, name, run.id)
-        pointer = {"run_id": run.id, "pipeline_name": run.pipeline_name}
-        self._write_index(folder + run_index.pointer(run.pipeline_name), pointer, required=True)
+        self._write_findable(run, name)
         event = {"kind": RUN_CREATED, "run": run.to_dict()}
         self._write(run.id, event, name)
         self._pipelines[run.id] = run.pipeline_name
@@ -403,6 +400,13 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
             history = _History()
             history.apply(event, name)
             self._write_final(history, run.id)
+
+    def _write_findable(self, run: RunRecord, created_event: str) -> None:
+        """The entries that make a run findable by name and in newest-first pages (raising on failure)."""
+        self._write_index(self._name_key(run.name, run.id), {"run_id": run.id}, required=True)
+        folder = self._newest_folder(run.created_at, created_event, run.id)
+        pointer = {"run_id": run.id, "pipeline_name": run.pipeline_name}
+        self._write_index(folder + run_index.pointer(run.pipeline_name), pointer, required=True)
 
     def _name_key(self, run_name: str, run_id: str) -> str:
         return self._index_prefix("names", run_name) + quote(run_id, safe="") + ".json"
@@ -648,10 +652,7 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
         created = history.created_event.get(run_id)
         if run is None or not created:
             return
-        self._write_index(self._name_key(run.name, run.id), {"run_id": run.id}, required=True)
-        folder = self._newest_folder(run.created_at, created, run.id)
-        pointer = {"run_id": run.id, "pipeline_name": run.pipeline_name}
-        self._write_index(folder + run_index.pointer(run.pipeline_name), pointer, required=True)
+        self._write_findable(run, created)
         self._write_final(history, run_id)
         for (owner, _), step in history.steps.items():
             if owner == run_id and step.cache_key and step.status in (COMPLETED, CACHED):
