@@ -6,7 +6,9 @@ default artifact and metadata stores.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import signal
 import threading
 import time
@@ -81,3 +83,49 @@ def test_a_killed_worker_fails_its_step_and_the_rerun_recomputes_only_it(ray_sta
     second = zr_steps.killable(marker=marker)
     statuses = {name: step.status for name, step in second.steps.items()}
     assert statuses == {"start": "cached", "right": "cached", "wait_for_file": "completed", "after": "completed"}
+
+
+def _worker_log(caplog: pytest.LogCaptureFixture, run_name: str) -> list[tuple[str, int, bool]]:
+    """``(step, worker pid, whether that task built the run's stack)`` of each step of a run, from the driver's log."""
+    found = []
+    for record in caplog.records:
+        match = re.fullmatch(r"step '(\w+)' of run '(.+)' ran in Ray worker process (\d+), which (\w+) .*",
+                             record.getMessage())  # fmt: skip
+        if match and match.group(2) == run_name:
+            found.append((match.group(1), int(match.group(3)), match.group(4) == "built"))
+    return found
+
+
+def test_worker_processes_build_a_stack_once_per_run_and_never_reuse_another_runs(
+    ray_stack: None, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import zr_steps
+    from click.testing import CliRunner
+
+    from zenml.cli.group import cli
+
+    caplog.set_level(logging.DEBUG, logger="zenml.integrations.ray.orchestrator")
+    first = zr_steps.counting(offset=1)
+    for args in (  # the second run: other stores, the same orchestrator (the same Ray, the same worker processes)
+        ["artifact-store", "register", "other", "--flavor", "local", "--path", str(tmp_path / "other-artifacts")],
+        ["metadata-store", "register", "other", "--flavor", "sqlite", "--path", str(tmp_path / "other.db")],
+        ["stack", "register", "other", "-a", "other", "-m", "other", "-o", "r", "--set"],
+    ):
+        result = CliRunner().invoke(cli, args, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    second = zr_steps.counting(offset=10)
+    assert [first.steps[f"add_{i}"].output.load() for i in range(4)] == [1, 2, 3, 4]
+    assert [second.steps[f"add_{i}"].output.load() for i in range(4)] == [10, 20, 30, 40]
+    assert second.steps["add_3"].output.uri.startswith(str(tmp_path / "other-artifacts")), "the second run's store"
+    assert {run.id for run in Client().list_pipeline_runs()} == {second.id}, "recorded in the second run's store"
+    pids = []
+    for run in (first, second):
+        log = _worker_log(caplog, run.name)
+        assert [step for step, _, _ in log] == ["zero", "add_0", "add_1", "add_2", "add_3"]
+        seen: set[int] = set()
+        for _step, pid, built in log:
+            assert built == (pid not in seen), "a worker process builds a run's stack for its first step of the run"
+            seen.add(pid)
+        assert len(seen) < len(log), "some worker process ran two steps of the run with one stack"
+        pids.append(seen)
+    assert pids[0] & pids[1], "the second run ran in worker processes that held the first run's stack"

@@ -67,3 +67,21 @@ def killable(marker: str) -> None:
     first = start()
     after(wait_for_file(first, marker=marker))
     right(first)
+
+
+@step(enable_cache=False)
+def zero() -> int:
+    return 0
+
+
+@step(enable_cache=False)
+def add(value: int, offset: int) -> int:
+    return value + offset
+
+
+@pipeline(enable_cache=False)
+def counting(offset: int) -> None:
+    """A chain of five steps: 0, then ``offset`` added four times."""
+    value = zero()
+    for index in range(4):
+        value = add(value, offset=offset, id=f"add_{index}")

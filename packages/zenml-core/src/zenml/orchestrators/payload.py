@@ -104,17 +104,10 @@ class StepPayload:
         used instead of importing them by reference (the local orchestrator); ``state`` what this
         process already knows of the run's artifacts.
         """
-        from zenml.integrations.registry import activate_integrations
         from zenml.orchestrators.entrypoint import run_step
         from zenml.stack.stack import Stack
 
-        activate_integrations()
-        problems = version_skew(self.versions, writer_versions())
-        if problems:
-            raise PayloadError(
-                f"step {self.step!r} cannot run here: {'; '.join(problems)}. Install the same zenml packages "
-                "here as where the pipeline was started"
-            )
+        self.check_versions()
         deployment = decode_deployment(self.deployment)
         if original is not None:
             for plan in deployment.steps:
@@ -123,6 +116,19 @@ class StepPayload:
         if stack is None:
             stack = Stack.from_dict(self.stack)
         return run_step(deployment, deployment.step(self.step), stack, state)
+
+    def check_versions(self) -> None:
+        """Activate this process's integrations, then refuse (:class:`PayloadError`) a payload written by other
+        zenml package versions than the ones installed here (before its stack is built from the payload)."""
+        from zenml.integrations.registry import activate_integrations
+
+        activate_integrations()
+        problems = version_skew(self.versions, writer_versions())
+        if problems:
+            raise PayloadError(
+                f"step {self.step!r} cannot run here: {'; '.join(problems)}. Install the same zenml packages "
+                "here as where the pipeline was started"
+            )
 
 
 def _know_planned_materializers(deployment: Deployment) -> None:

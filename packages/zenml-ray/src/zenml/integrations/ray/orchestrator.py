@@ -8,6 +8,7 @@ it records it, and records a step whose worker died before the step could record
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from zenml.integrations.ray.connection import RayConnectionError
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from zenml.orchestrators.deployment import Deployment, StepPlan
     from zenml.stack.stack import Stack
 
+logger = logging.getLogger(__name__)
 SETTINGS_KEYS = ("orchestrator.ray", "orchestrator")  # ZenML's step settings keys for orchestrator settings
 STEP_OPTIONS = ("num_cpus", "num_gpus", "memory", "max_retries", "runtime_env")
 
@@ -165,7 +167,10 @@ class RayOrchestrator(BaseOrchestrator):
         first: BaseException | None = None
         for plan in deployment.steps:
             try:
-                ray.get(refs[plan.id])
+                result = ray.get(refs[plan.id])
+                logger.debug("step %r of run %r ran in Ray worker process %s, which %s the run's stack", plan.id,
+                             deployment.run_name, result.get("pid"),
+                             "built" if result.get("built_stack") else "had built already")  # fmt: skip
                 continue
             except RayTaskError as error:
                 cause = error.cause if isinstance(getattr(error, "cause", None), BaseException) else error
