@@ -175,7 +175,7 @@ def test_a_lost_index_write_fails_a_run_before_its_event_or_only_costs_a_fold(
         meta.create_run(RunRecord(id="r1", name="run-1", pipeline_name="p", status="running", created_at=1.0))
     assert _outcomes(fault_proxy, "503") >= 1
     assert not list(meta._gcs.client.list_blobs(gcs_bucket, prefix="meta/runs/"))  # no event: no run to lose
-    other = GCPMetadataStore("shared", path=f"gs://{gcs_bucket}/meta")
+    other = GCPMetadataStore("shared", path=f"gs://{gcs_bucket}/meta", retry_timeout=1)  # its uploads fail too
     assert other.list_runs() == []
     with pytest.raises(RunNotFoundError):
         other.get_run("run-1")  # its name entry dangles: a hint, checked by folding the run
