@@ -65,7 +65,7 @@ import uuid
 from collections import OrderedDict
 from contextlib import suppress
 from dataclasses import fields, replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard
 from urllib.parse import quote, unquote
 
 from zenml.integrations.gcp import run_index
@@ -691,20 +691,11 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
         from concurrent.futures import ThreadPoolExecutor
         from itertools import islice
 
-        entries = (
-            entry
-            for entry in self._newest(2 * batch + 2)
-            if (pipeline_name is None or entry.pipeline_name in (None, pipeline_name))
-            and (status is None or entry.final_status in (None, status))
-        )
+        entries = (entry for entry in self._newest(2 * batch + 2) if _may_match(entry, pipeline_name, status))
         with ThreadPoolExecutor(READERS) as pool:
             while chunk := list(islice(entries, batch)):
                 for run in pool.map(self._listed_run, chunk):
-                    if (
-                        run is not None
-                        and (pipeline_name is None or run.pipeline_name == pipeline_name)
-                        and (status is None or run.status == status)
-                    ):
+                    if _matches(run, pipeline_name, status):
                         yield run
 
     def _last_seen(self, runs: list[RunRecord]) -> list[RunRecord]:
@@ -759,14 +750,12 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
         pipeline_name, status = wanted.get("pipeline_name"), wanted.get("status")
         first, page, total = (query.page - 1) * query.size, [], 0
         for entry in self._newest():
-            if pipeline_name is not None and entry.pipeline_name not in (None, pipeline_name):
-                continue
-            if status is not None and entry.final_status not in (None, status):
+            if not _may_match(entry, pipeline_name, status):
                 continue
             wanted_now = first <= total < first + query.size
             if wanted_now or not entry.finals or entry.pipeline_name is None:
                 run = self._listed_run(entry)
-                if run is None or pipeline_name not in (None, run.pipeline_name) or status not in (None, run.status):
+                if not _matches(run, pipeline_name, status):
                     continue
                 if wanted_now:
                     page.append(run)
@@ -844,6 +833,22 @@ class GCPMetadataStore(GCPHistory, MetadataStore):
             for _ in iterator:
                 pass
             return sorted(unquote(sub[len(prefix) :].rstrip("/")) for sub in iterator.prefixes)
+
+
+def _may_match(entry: run_index.Listed, pipeline_name: str | None, status: str | None) -> bool:
+    """Whether a listed run may match the filters, from its index names alone (unknown parts may match)."""
+    return (pipeline_name is None or entry.pipeline_name in (None, pipeline_name)) and (
+        status is None or entry.final_status in (None, status)
+    )
+
+
+def _matches(run: RunRecord | None, pipeline_name: str | None, status: str | None) -> TypeGuard[RunRecord]:
+    """Whether a run read for a listing matches the filters."""
+    return (
+        run is not None
+        and (pipeline_name is None or run.pipeline_name == pipeline_name)
+        and (status is None or run.status == status)
+    )
 
 
 def _cached_step(history: _History, pipeline_name: str, step_name: str, cache_key: str) -> StepRecord | None:
